@@ -1,0 +1,38 @@
+# make pdf   - set everything up (first time), then build build/pamphlet.pdf
+# make test  - run the whole test suite
+# make clean - remove build/ and caches (not .venv)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEBIAN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+TEST_PACKAGES := poppler-utils qpdf ghostscript
+
+.PHONY: pdf test clean setup system-packages test-packages
+
+pdf: $(STAMP)
+	$(BIN)/pamphlet build
+
+test: $(STAMP) test-packages
+	$(BIN)/python -m pytest -q
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(MAKE) --no-print-directory system-packages
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+# Debian packages: installed when we are root on Debian, otherwise named.
+system-packages:
+	@scripts/need-debian-packages $(DEBIAN_PACKAGES)
+
+test-packages:
+	@scripts/need-debian-packages $(TEST_PACKAGES)
+
+clean:
+	rm -rf build .pytest_cache
+	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +

@@ -1,0 +1,43 @@
+"""Run the stages in order: load -> render -> typeset -> write."""
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .load import load_brochure
+from .options import Options
+from .render import render_html
+from .typeset import typeset
+from .write import document_id, write_pdf, write_text
+
+LOG = logging.getLogger("pamphlet")
+STEPS = 4
+
+
+@dataclass
+class BuildResult:
+    pdf: Path
+    html: Path
+    pages: int
+    seconds: float
+
+
+def build(options: Options) -> BuildResult:
+    """Build the print PDF; the previous PDF stays in place if any stage fails."""
+    start = time.perf_counter()
+    _step(1, "loading", options.brochure)
+    brochure = load_brochure(options)
+    _step(2, "rendering HTML for", f"{brochure.page_count} pages")
+    html = render_html(brochure)
+    write_text(brochure.options.html, html)
+    _step(3, "typesetting", f"{brochure.page_count} pages")
+    document = typeset(html, brochure.options.html.parent, brochure)
+    _step(4, "writing", brochure.options.out)
+    write_pdf(document, brochure.options.out, document_id(html))
+    return BuildResult(brochure.options.out, brochure.options.html, len(document.pages),
+                       time.perf_counter() - start)
+
+
+def _step(number: int, verb: str, what) -> None:
+    LOG.info("step %d/%d %s %s", number, STEPS, verb, what)

@@ -1,0 +1,94 @@
+"""The `pamphlet` command: the only place that turns diagnostics into text."""
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .diagnostics import Diagnostic, PamphletError
+
+EXAMPLES = {
+    "build": "pamphlet build --brochure brochure --out build/pamphlet.pdf",
+}
+
+
+def main(argv=None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    _configure_logging(args.quiet)
+    try:
+        return args.run(args)
+    except PamphletError as error:
+        if args.debug:
+            raise
+        print_diagnostics(error.diagnostics)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], stream=sys.stderr) -> None:
+    """``error: file:line:col: message`` then ``hint: ...``, one block per diagnostic."""
+    here = Path.cwd()
+    for diagnostic in diagnostics:
+        where = diagnostic.location(relative_to=here)
+        prefix = f"{diagnostic.severity}: " + (f"{where}: " if where else "")
+        print(prefix + diagnostic.message, file=stream)
+        if diagnostic.hint:
+            print(f"hint: {diagnostic.hint}", file=stream)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pamphlet", description="Typeset print-ready pamphlets from YAML page definitions.",
+        epilog="example: " + EXAMPLES["build"],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
+    common.add_argument("--quiet", action="store_true", help="print errors only")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_build(commands, common)
+    return parser
+
+
+def _subcommand(commands, common, name: str, help_text: str, run):
+    sub = commands.add_parser(name, parents=[common], help=help_text, description=help_text,
+                              epilog="example: " + EXAMPLES[name],
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.set_defaults(run=run)
+    return sub
+
+
+def _add_build(commands, common) -> None:
+    sub = _subcommand(commands, common, "build",
+                      "Typeset brochure/ into the print PDF (no checks).", _run_build)
+    sub.add_argument("--brochure", default="brochure", metavar="DIR",
+                     help="folder with brochure.yaml and pages/ (default: brochure)")
+    sub.add_argument("--out", default="build/pamphlet.pdf", metavar="FILE",
+                     help="the PDF to write (default: build/pamphlet.pdf)")
+
+
+def _run_build(args) -> int:
+    from .build import build
+    from .options import command_line_options
+
+    result = build(command_line_options(args.brochure, args.out, args.debug))
+    logging.getLogger("pamphlet").info("built %s: %d pages in %.1f s", result.pdf,
+                                       result.pages, result.seconds)
+    return 0
+
+
+def _configure_logging(quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("pamphlet: %(message)s"))
+    logger = logging.getLogger("pamphlet")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.propagate = False
+
+
+if __name__ == "__main__":
+    sys.exit(main())

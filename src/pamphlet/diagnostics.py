@@ -1,0 +1,64 @@
+"""Describe what went wrong, as data: the CLI alone turns it into text."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding: where (file, line, column), what, and how to fix it."""
+
+    message: str
+    file: Path | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+    severity: str = "error"
+
+    def location(self, relative_to: Path | None = None) -> str:
+        """Return ``file:line:col`` (as much of it as is known)."""
+        if self.file is None:
+            return ""
+        path = self.file
+        if relative_to is not None:
+            try:
+                path = path.resolve().relative_to(relative_to.resolve())
+            except ValueError:
+                pass
+        parts = [str(path)]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+class PamphletError(Exception):
+    """Raised by every stage when input is bad; carries the diagnostics."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic):
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics = list(diagnostics)
+        super().__init__("; ".join(d.message for d in self.diagnostics))
+
+
+@dataclass
+class Collector:
+    """Gather diagnostics during a stage, then raise them all at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.items.append(diagnostic)
+
+    def extend(self, diagnostics) -> None:
+        self.items.extend(diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            raise PamphletError(self.errors)

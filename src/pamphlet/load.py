@@ -1,0 +1,273 @@
+"""Stage 1: read brochure/ into a validated `Brochure` with its pages numbered."""
+
+import difflib
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .diagnostics import Collector, Diagnostic, PamphletError
+from .options import BINDINGS, BROCHURE_FIELDS, Options, resolve
+from .schema import Schema, Validator, load_schema, load_types
+from .source import Source, field_name, read_yaml
+
+LOG = logging.getLogger("pamphlet")
+
+COMMON_FIELDS = ("layout", "id", "toc", "ignore")
+TOC_FIELDS = {
+    "group": {"type": "plain", "required": True},
+    "entry": {"type": "text", "required": True, "doc": "the line the contents prints"},
+    "heading": {"type": "text", "required": True, "doc": "the heading the page prints"},
+    "page": {"type": "int", "doc": "which page of a spread the heading is on (default 1)"},
+}
+IGNORE_FIELDS = {
+    "page": {"type": "int", "doc": "page of this definition, 1 or 2"},
+    "box": {"type": "list", "required": True, "items": {"type": "plain"},
+            "doc": "x, y, width, height in mm from the trim's top left"},
+}
+PAGE_REF = re.compile(r"\[\[p:([^\]/]+)(?:/(\d+))?\]\]")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass
+class TocEntry:
+    group: str
+    entry: str
+    heading: str
+    page: int  # absolute page number in the pamphlet
+
+
+@dataclass
+class PageDef:
+    """One page definition: a single page or a spread of consecutive pages."""
+
+    id: str
+    schema: Schema
+    fields: dict
+    source: Source
+    first: int = 0
+    toc: list = field(default_factory=list)
+
+    @property
+    def numbers(self) -> list[int]:
+        return list(range(self.first, self.first + self.schema.pages))
+
+
+@dataclass
+class Brochure:
+    """The validated source of one pamphlet."""
+
+    options: Options
+    meta: dict
+    source: Source
+    pages: list[PageDef]
+
+    @property
+    def page_count(self) -> int:
+        return sum(p.schema.pages for p in self.pages)
+
+    def page(self, page_id: str) -> PageDef:
+        return next(p for p in self.pages if p.id == page_id)
+
+    def toc(self) -> list[TocEntry]:
+        return [entry for page in self.pages for entry in page.toc]
+
+
+def load_brochure(options: Options) -> Brochure:
+    """Read and validate everything under ``options.brochure``.
+
+    Raises `PamphletError` with every problem found, each at its file and line.
+    """
+    meta_source = _read_meta(options.brochure)
+    options = resolve(options, meta_source.data)
+    schemas = load_layouts(options)
+    collector = Collector()
+    pages = [page for page in _read_pages(options, meta_source, schemas, collector) if page]
+    collector.raise_errors()
+    _number_pages(pages)
+    for page in pages:
+        page.toc = _toc_entries(page, collector)
+    brochure = Brochure(options, meta_source.data, meta_source, pages)
+    collector.extend(_check_page_refs(brochure))
+    collector.extend(_check_binding(brochure))
+    collector.raise_errors()
+    LOG.info("loaded %d page definitions, %d pages", len(pages), brochure.page_count)
+    return brochure
+
+
+def _read_meta(root: Path) -> Source:
+    path = root / "brochure.yaml"
+    if not path.exists():
+        raise PamphletError(Diagnostic(f"no brochure.yaml in {root}", path,
+                                       hint="run from the project folder or pass --brochure DIR"))
+    source = read_yaml(path)
+    validator = Validator(source, {}, lambda value, path: None)
+    validator.fields(source.data, BROCHURE_FIELDS, ())
+    binding = source.data.get("binding") if isinstance(source.data, dict) else None
+    if binding is not None and binding not in BINDINGS:
+        validator.diagnostics.append(source.diagnostic(
+            ("binding",), f"unknown binding '{binding}'", "use one of: " + ", ".join(BINDINGS)))
+    if validator.diagnostics:
+        raise PamphletError(validator.diagnostics)
+    return source
+
+
+def load_layouts(options: Options) -> dict[str, Schema]:
+    """Every layout with a schema, the designer's own folder winning."""
+    schemas: dict[str, Schema] = {}
+    for folder in reversed(options.layouts):
+        types = load_types(folder / "_types.schema.yaml")
+        for path in sorted(folder.glob("*.schema.yaml")) if folder.is_dir() else ():
+            if not path.name.startswith("_"):
+                schemas[path.name.removesuffix(".schema.yaml")] = load_schema(path, types)
+    return schemas
+
+
+def _read_pages(options, meta_source, schemas, collector):
+    seen: dict[str, PageDef] = {}
+    for index, name in enumerate(meta_source.data["pages"]):
+        path = options.brochure / "pages" / f"{name}.yaml"
+        if not path.exists():
+            collector.add(meta_source.diagnostic(
+                ("pages", index), f"page definition '{name}' not found: pages/{name}.yaml",
+                _suggest(name, [p.stem for p in (options.brochure / "pages").glob("*.yaml")])))
+            continue
+        page = _read_page(path, options, schemas, collector)
+        if page is None:
+            continue
+        if page.id in seen:
+            collector.add(page.source.diagnostic(
+                ("id",), f"duplicate page id '{page.id}' (also in {seen[page.id].source.path.name})",
+                "give every page definition its own id"))
+            continue
+        seen[page.id] = page
+        yield page
+
+
+def _read_page(path: Path, options: Options, schemas, collector) -> PageDef | None:
+    try:
+        source = read_yaml(path)
+    except PamphletError as error:
+        collector.extend(error.diagnostics)
+        return None
+    data = source.data
+    if not isinstance(data, dict):
+        collector.add(source.diagnostic((), "a page definition must be a mapping of fields",
+                                        "start with `layout: NAME`"))
+        return None
+    layout = data.get("layout")
+    if layout not in schemas:
+        message = ("missing required field 'layout'" if layout is None
+                   else f"unknown layout '{layout}'")
+        collector.add(source.diagnostic(("layout",), message, _suggest(str(layout), schemas)))
+        return None
+    page_id = str(data.get("id", path.stem))
+    if not ID_PATTERN.match(page_id):
+        collector.add(source.diagnostic(("id",), f"page id '{page_id}' is not a plain name",
+                                        "use lower-case letters, digits and '-', e.g. mission-1"))
+    schema = schemas[layout]
+    validator = Validator(source, schema.types, _asset_checker(options.brochure, source))
+    validator.fields(data, schema.fields, (), skip=COMMON_FIELDS)
+    validator.value(data.get("toc", []), {"type": "list", "items":
+                                          {"type": "map", "fields": TOC_FIELDS}}, ("toc",))
+    validator.value(data.get("ignore", []), {"type": "list", "items":
+                                             {"type": "map", "fields": IGNORE_FIELDS}}, ("ignore",))
+    collector.extend(validator.diagnostics)
+    fields = {k: v for k, v in data.items() if k not in COMMON_FIELDS}
+    return PageDef(page_id, schema, fields, source)
+
+
+def _asset_checker(root: Path, source: Source):
+    """Return a check that an asset path is relative, inside brochure/, and exists."""
+    root = root.resolve()
+
+    def check(value: str, path: tuple) -> Diagnostic | None:
+        name = field_name(path)
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+            return source.diagnostic(path, f"{name}: '{value}' is a URL; the build never reads "
+                                     "the network or absolute locations",
+                                     "copy the file into brochure/assets/ and write its path "
+                                     "relative to brochure/")
+        if value.startswith(("/", "\\")) or ".." in Path(value).parts:
+            return source.diagnostic(path, f"{name}: '{value}' leaves the project",
+                                     "assets live under brochure/; write a path relative to "
+                                     "brochure/, e.g. assets/art/cover.svg")
+        target = (root / value).resolve()
+        if not target.is_relative_to(root):
+            return source.diagnostic(path, f"{name}: '{value}' leaves the project",
+                                     "assets live under brochure/; no links out of it")
+        if not target.is_file():
+            siblings = [str(p.relative_to(root)) for p in target.parent.glob("*")] \
+                if target.parent.is_dir() else []
+            return source.diagnostic(path, f"{name}: file '{value}' not found",
+                                     _suggest(value, siblings) or
+                                     "the path is relative to brochure/")
+        return None
+
+    return check
+
+
+def _number_pages(pages: list[PageDef]) -> None:
+    number = 1
+    for page in pages:
+        page.first = number
+        number += page.schema.pages
+
+
+def _toc_entries(page: PageDef, collector: Collector) -> list[TocEntry]:
+    entries = []
+    for index, item in enumerate(page.source.data.get("toc") or []):
+        offset = int(item.get("page", 1))
+        if not 1 <= offset <= page.schema.pages:
+            collector.add(page.source.diagnostic(
+                ("toc", index, "page"), f"toc[{index}].page {offset} is outside this "
+                f"definition's {page.schema.pages} page(s)", "use 1 or 2 for a spread"))
+            continue
+        entries.append(TocEntry(str(item["group"]), str(item["entry"]), str(item["heading"]),
+                                page.first + offset - 1))
+    return entries
+
+
+def _check_page_refs(brochure: Brochure) -> list[Diagnostic]:
+    """Every [[p:ID]] names a page definition, and /N one of its pages."""
+    ids = {p.id: p for p in brochure.pages}
+    problems = []
+    for page in brochure.pages:
+        for path, text in _strings(page.fields, ()):
+            for match in PAGE_REF.finditer(text):
+                target, offset = match.group(1), match.group(2)
+                if target not in ids:
+                    problems.append(page.source.diagnostic(
+                        path, f"{field_name(path)}: page reference to unknown page '{target}'",
+                        _suggest(target, ids) or "name a page definition's id"))
+                elif offset and not 1 <= int(offset) <= ids[target].schema.pages:
+                    problems.append(page.source.diagnostic(
+                        path, f"{field_name(path)}: '{target}' has no page {offset}",
+                        f"'{target}' has {ids[target].schema.pages} page(s)"))
+    return problems
+
+
+def _check_binding(brochure: Brochure) -> list[Diagnostic]:
+    count = brochure.page_count
+    if brochure.options.binding == "saddle-stitch" and count % 4:
+        return [brochure.source.diagnostic(
+            ("pages",), f"saddle stitch needs a multiple of 4 pages; these definitions make {count}",
+            f"add or remove pages to reach {count + (-count) % 4} (a blank page counts)")]
+    return []
+
+
+def _strings(value, path):
+    """Yield (path, text) for every string inside a page's fields."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))
+
+
+def _suggest(name: str, known) -> str | None:
+    close = difflib.get_close_matches(name, [str(k) for k in known], n=1, cutoff=0.5)
+    return f"did you mean '{close[0]}'?" if close else None

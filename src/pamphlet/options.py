@@ -1,0 +1,77 @@
+"""Settle every option in one place: defaults < brochure.yaml < command line."""
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+# What brochure.yaml may say, as a schema (see schema.py for the types).
+BROCHURE_FIELDS = {
+    "title": {"type": "plain", "required": True, "doc": "the document title"},
+    "publisher": {"type": "plain", "required": True},
+    "language": {"type": "plain", "required": True, "doc": "ja"},
+    "date": {"type": "date", "required": True, "doc": "the edition's date, YYYY-MM-DD: "
+             "the PDF's creation date, so that builds are reproducible"},
+    "trim": {"type": "map", "fields": {"width": {"type": "plain", "required": True},
+                                       "height": {"type": "plain", "required": True}}},
+    "bleed": {"type": "plain", "doc": "e.g. 3mm"},
+    "binding": {"type": "plain", "doc": "saddle-stitch, perfect or none"},
+    "pages": {"type": "list", "required": True, "items": {"type": "plain"},
+              "doc": "the page definitions in order: file names under pages/ without .yaml"},
+    "layouts": {"type": "plain", "doc": "folder of the layouts (default ../layouts)"},
+    "fonts": {"type": "plain", "doc": "folder of the fonts (default ../fonts)"},
+}
+
+BINDINGS = ("saddle-stitch", "perfect", "none")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a build needs to know besides the page definitions."""
+
+    brochure: Path = Path("brochure")
+    out: Path = Path("build/pamphlet.pdf")
+    layouts: tuple = ()          # search path, first wins; filled by resolve()
+    fonts: Path = Path("fonts")
+    debug: bool = False
+    trim: tuple = ("210mm", "297mm")
+    bleed: str = "3mm"
+    binding: str = "saddle-stitch"
+    source_date_epoch: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def html(self) -> Path:
+        """The HTML written beside the PDF, for designers and plain WeasyPrint."""
+        return self.out.with_suffix(".html")
+
+    @property
+    def build_dir(self) -> Path:
+        return self.out.parent
+
+
+def command_line_options(brochure=None, out=None, debug=False) -> Options:
+    """Options as the command line gives them (None: not given)."""
+    options = Options(debug=debug)
+    if brochure is not None:
+        options = replace(options, brochure=Path(brochure))
+    if out is not None:
+        options = replace(options, out=Path(out))
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        options = replace(options, source_date_epoch=int(epoch))
+    return options
+
+
+def resolve(options: Options, meta: dict) -> Options:
+    """Fold brochure.yaml's settings into the options; paths resolve against brochure/."""
+    root = options.brochure
+    layouts = (root / "layouts", root / meta.get("layouts", "../layouts"))
+    trim = meta.get("trim") or {}
+    return replace(
+        options,
+        layouts=tuple(p for p in layouts),
+        fonts=root / meta.get("fonts", "../fonts"),
+        trim=(str(trim.get("width", options.trim[0])), str(trim.get("height", options.trim[1]))),
+        bleed=str(meta.get("bleed", options.bleed)),
+        binding=str(meta.get("binding", options.binding)),
+    )

@@ -1,0 +1,150 @@
+"""Stage 2: turn a `Brochure` into one HTML document with Jinja2 layouts."""
+
+import logging
+import os
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import charts, markup
+from .diagnostics import Collector, Diagnostic, PamphletError
+from .fonts import coverage, font_face_css, load_fonts, missing_characters
+from .load import Brochure, PageDef, _strings
+from .source import field_name, read_yaml
+
+LOG = logging.getLogger("pamphlet")
+
+
+def render_html(brochure: Brochure) -> str:
+    """Render every page definition through its layout into one HTML string.
+
+    Links (CSS, fonts, images) are relative to the HTML file's folder, so
+    plain ``weasyprint build/pamphlet.html out.pdf`` renders the same pages.
+    """
+    fonts = load_fonts(brochure.options.fonts)
+    _check_glyphs(brochure, coverage(fonts))
+    base = brochure.options.html.parent
+    environment = _environment(brochure, base)
+    context = {
+        "brochure": brochure,
+        "meta": brochure.meta,
+        "pages": brochure.pages,
+        "font_faces": Markup(font_face_css(fonts, base)),
+        "stylesheets": _stylesheets(brochure, base),
+        "created": _created(brochure),
+    }
+    template = _template(environment, "document.html.j2", brochure)
+    try:
+        html = template.render(context)
+    except jinja2.TemplateError as error:
+        raise PamphletError(_template_diagnostic(error)) from error
+    LOG.info("rendered %d pages of HTML", brochure.page_count)
+    return html
+
+
+def _environment(brochure: Brochure, base: Path) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in brochure.options.layouts]),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.ChainableUndefined, keep_trailing_newline=True)
+
+    def pages_of(page_id: str, offset: int | None = None) -> list[int]:
+        numbers = brochure.page(page_id).numbers
+        return [numbers[offset - 1]] if offset else numbers
+
+    environment.filters["md"] = lambda text: markup.to_html(text, pages_of)
+    environment.filters["folio"] = lambda number: f"{number:02d}"
+    environment.globals.update(
+        asset=lambda path: _relative(brochure.options.brochure / path, base),
+        at=_source_attribute,
+        toc=lambda: _toc(brochure),
+        chart=lambda page, spec: charts.statistics_chart(_data(brochure, page, "data"), spec),
+        org_chart=lambda page: charts.organisation_chart(_data(brochure, page, "data")),
+        format_pages=markup.format_pages,
+        pages_of=pages_of,
+    )
+    return environment
+
+
+def _template(environment, name: str, brochure: Brochure):
+    try:
+        return environment.get_template(name)
+    except jinja2.TemplateNotFound:
+        searched = ", ".join(str(p) for p in brochure.options.layouts)
+        raise PamphletError(Diagnostic(f"template '{name}' not found", hint=f"searched: {searched}"))
+
+
+def _template_diagnostic(error: jinja2.TemplateError) -> Diagnostic:
+    """Point at the layout line that broke (Jinja keeps it in the traceback)."""
+    import traceback
+    file, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if file is None:
+        frames = [f for f in traceback.extract_tb(error.__traceback__)
+                  if f.filename.endswith(".j2")]
+        if frames:
+            file, line = frames[-1].filename, frames[-1].lineno
+    return Diagnostic(f"layout error: {error.message or error}", Path(file) if file else None,
+                      line, None, "fix the template in layouts/ (or your override of it)")
+
+
+def _stylesheets(brochure: Brochure, base: Path) -> list[str]:
+    """base.css, then each used layout's CSS, each from the first folder that has it."""
+    names = ["base.css"] + sorted({f"{p.schema.name}.css" for p in brochure.pages})
+    found = []
+    for name in names:
+        for folder in brochure.options.layouts:
+            if (folder / name).is_file():
+                found.append(_relative(folder / name, base))
+                break
+    return found
+
+
+def _relative(path: Path, base: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
+
+
+def _source_attribute(page: PageDef, *parts) -> Markup:
+    """``data-src`` naming the YAML file, line and field an element comes from.
+
+    Parts may be keys, indexes or tuples of them: ``at(page, path, 0)``.
+    """
+    path = tuple(p for part in parts for p in (part if isinstance(part, (tuple, list)) else (part,)))
+    line, _ = page.source.where(path)
+    label = f"{page.source.path.name}:{line} {field_name(path)}"
+    return Markup(' data-src="%s"') % label
+
+
+def _toc(brochure: Brochure) -> list[dict]:
+    groups = []
+    for page in brochure.pages:
+        for group in page.fields.get("groups") or []:
+            entries = [e for e in brochure.toc() if e.group == group["id"]]
+            groups.append({"title": group["title"], "entries": entries})
+    return groups
+
+
+def _data(brochure: Brochure, page: PageDef, key: str) -> dict:
+    return read_yaml(brochure.options.brochure / page.fields[key]).data
+
+
+def _created(brochure: Brochure) -> str:
+    epoch = brochure.options.source_date_epoch
+    if epoch is not None:
+        import datetime
+        moment = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return f"{brochure.meta['date'].isoformat()}T00:00:00+00:00"
+
+
+def _check_glyphs(brochure: Brochure, covered: frozenset) -> None:
+    """A character no shipped font draws would fall back to a system font: refuse it."""
+    collector = Collector()
+    for page in brochure.pages:
+        for path, text in _strings(page.fields, ()):
+            for ch in missing_characters(markup.plain_text(text), covered):
+                collector.add(page.source.diagnostic(
+                    path, f"{field_name(path)}: character '{ch}' (U+{ord(ch):04X}) is in no font "
+                    "of fonts/", "use another character, or add a font that has it to "
+                    "fonts/manifest.yaml"))
+    collector.raise_errors()

@@ -1,0 +1,145 @@
+"""Decide whether page data fits its layout's schema, and say where it does not."""
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, PamphletError
+from .source import Source, field_name, read_yaml
+
+SCALAR_TYPES = {"text", "plain", "int", "asset", "data", "date"}
+
+
+@dataclass
+class Schema:
+    """A layout's contract: how many pages it fills and the fields it takes."""
+
+    name: str
+    pages: int
+    folio: bool
+    fields: dict
+    types: dict
+    description: str = ""
+
+
+def load_schema(path: Path, types: dict) -> Schema:
+    """Read ``layouts/NAME.schema.yaml``."""
+    data = read_yaml(path).data
+    return Schema(name=path.name.removesuffix(".schema.yaml"), pages=int(data.get("pages", 1)),
+                  folio=bool(data.get("folio", True)), fields=data.get("fields", {}),
+                  types=types, description=data.get("description", ""))
+
+
+def load_types(path: Path) -> dict:
+    """Read the named field types shared by all schemas (``_types.schema.yaml``)."""
+    if not path.exists():
+        return {}
+    return read_yaml(path).data.get("types", {})
+
+
+class Validator:
+    """Walk data beside its schema; collect one diagnostic per problem."""
+
+    def __init__(self, source: Source, types: dict, check_asset):
+        self.source = source
+        self.types = types
+        self.check_asset = check_asset  # (value, path) -> Diagnostic | None
+        self.diagnostics: list[Diagnostic] = []
+
+    def fields(self, data, fields: dict, path: tuple, skip=()) -> None:
+        """Check a mapping against a field table: unknown, missing, each value."""
+        if not isinstance(data, dict):
+            self._error(path, f"{field_name(path)} must be a mapping of fields, not {_kind(data)}",
+                        "write `key: value` lines indented under it")
+            return
+        for key in data:
+            if key not in fields and key not in skip:
+                self._unknown(key, list(fields) + list(skip), path)
+        for key, spec in fields.items():
+            if key in data and data[key] is not None:
+                self.value(data[key], spec, path + (key,))
+            elif spec.get("required"):
+                self._error(path, f"missing required field '{field_name(path + (key,))}'",
+                            f"add `{key}:` ({spec.get('doc') or spec.get('type')})")
+
+    def value(self, value, spec: dict, path: tuple) -> None:
+        """Check one value against its type."""
+        kind = spec.get("type", "text")
+        if kind in self.types:
+            merged = dict(self.types[kind])
+            merged.update({k: v for k, v in spec.items() if k != "type"})
+            return self.value(value, merged, path)
+        check = getattr(self, "_" + kind, None)
+        if check is None:
+            raise ValueError(f"schema uses unknown type {kind!r} at {field_name(path)}")
+        check(value, spec, path)
+
+    def _text(self, value, spec, path):
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self._error(path, f"{field_name(path)} must be text, not {_kind(value)}",
+                        "write the text on the same line, or as a `|` block")
+
+    _plain = _text
+
+    def _int(self, value, spec, path):
+        if not isinstance(value, int) or isinstance(value, bool):
+            self._error(path, f"{field_name(path)} must be a whole number, not {_kind(value)}",
+                        "write digits only, e.g. `3`")
+
+    def _date(self, value, spec, path):
+        import datetime
+        if not isinstance(value, datetime.date):
+            self._error(path, f"{field_name(path)} must be a date, not {_kind(value)}",
+                        "write it as YYYY-MM-DD, e.g. 2025-03-01")
+
+    def _asset(self, value, spec, path):
+        if not isinstance(value, str):
+            self._error(path, f"{field_name(path)} must be a file path, not {_kind(value)}",
+                        "write a path relative to brochure/, e.g. assets/art/cover.svg")
+            return
+        problem = self.check_asset(value, path)
+        if problem:
+            self.diagnostics.append(problem)
+
+    _data = _asset
+
+    def _list(self, value, spec, path):
+        if not isinstance(value, list):
+            self._error(path, f"{field_name(path)} must be a list, not {_kind(value)}",
+                        "write each item on its own line starting with `- `")
+            return
+        for index, item in enumerate(value):
+            self.value(item, spec.get("items", {"type": "text"}), path + (index,))
+
+    def _map(self, value, spec, path):
+        self.fields(value, spec.get("fields", {}), path)
+
+    def _unknown(self, key, known, path):
+        close = difflib.get_close_matches(str(key), [str(k) for k in known], n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else \
+            "known fields: " + ", ".join(str(k) for k in known)
+        line, column = self.source.where(path + (key, "__key__"))
+        self.diagnostics.append(Diagnostic(f"unknown field '{field_name(path + (key,))}'",
+                                           self.source.path, line, column, hint))
+
+    def _error(self, path, message, hint):
+        self.diagnostics.append(self.source.diagnostic(path, message, hint))
+
+
+def _kind(value) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"the text '{value}'"
+
+
+def raise_if_any(diagnostics: list[Diagnostic]) -> None:
+    if diagnostics:
+        raise PamphletError(diagnostics)

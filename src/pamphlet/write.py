@@ -1,0 +1,46 @@
+"""Stage 4: write the PDF atomically, byte for byte the same for the same sources."""
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+LOG = logging.getLogger("pamphlet")
+
+
+def document_id(*parts: str | bytes) -> bytes:
+    """A PDF document ID derived from the content, not from the clock."""
+    digest = hashlib.md5()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+    return digest.hexdigest().encode()
+
+
+def write_pdf(document, target: Path, identifier: bytes, **options) -> Path:
+    """Write ``document`` to ``target`` through a temporary file and one rename.
+
+    A failure at any point leaves the previous ``target`` as it was.
+    """
+    write_atomically(target, lambda path: document.write_pdf(
+        str(path), pdf_identifier=identifier, **options))
+    LOG.info("wrote %s", target)
+    return target
+
+
+def write_atomically(target: Path, produce) -> None:
+    """Call ``produce(temporary_path)``, then rename the result over ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        produce(temporary)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_text(target: Path, text: str) -> None:
+    write_atomically(target, lambda path: path.write_text(text, encoding="utf-8"))

@@ -8,7 +8,8 @@ from pathlib import Path
 from .load import load_brochure
 from .options import Options
 from .render import render_html
-from .typeset import typeset
+from .diagnostics import Diagnostic, PamphletError
+from .typeset import OversetError, typeset
 from .write import document_id, write_pdf, write_text
 
 LOG = logging.getLogger("pamphlet")
@@ -32,11 +33,23 @@ def build(options: Options) -> BuildResult:
     html = render_html(brochure)
     write_text(brochure.options.html, html)
     _step(3, "typesetting", f"{brochure.page_count} pages")
-    document = typeset(html, brochure.options.html.parent, brochure)
+    try:
+        document = typeset(html, brochure.options.html.parent, brochure)
+    except OversetError as error:
+        raise _keep_for_inspection(error, brochure.options.out) from None
     _step(4, "writing", brochure.options.out)
     write_pdf(document, brochure.options.out, document_id(html))
     return BuildResult(brochure.options.out, brochure.options.html, len(document.pages),
                        time.perf_counter() - start)
+
+
+def _keep_for_inspection(error: OversetError, out: Path) -> PamphletError:
+    """Write the overflowing pages beside the PDF (never over it) and say where."""
+    inspect = out.with_name(out.stem + ".overset.pdf")
+    write_pdf(error.document, inspect, b"overset")
+    note = Diagnostic(f"the pages as laid out are in {inspect} for inspection; "
+                      f"{out} was not changed", severity="note")
+    return PamphletError(error.diagnostics + [note])
 
 
 def _step(number: int, verb: str, what) -> None:

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import warnings
 from pathlib import Path
 
 from .diagnostics import Diagnostic, PamphletError
@@ -42,14 +43,24 @@ def typeset(html: str, base_url: Path, brochure: Brochure):
     does not fit ("overset text"), or when the page count differs from the plan.
     """
     isolate_fonts(brochure.options.build_dir)
-    import weasyprint
-
-    document = weasyprint.HTML(string=html, base_url=str(base_url.resolve()) + "/").render()
+    with warnings.catch_warnings():
+        # fontconfig has no fonts on purpose: @font-face gives WeasyPrint fonts/.
+        warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
+        import weasyprint
+        document = weasyprint.HTML(string=html, base_url=str(base_url.resolve()) + "/").render()
     LOG.info("typeset %d pages", len(document.pages))
     problems = overset(document, brochure)
     if problems:
-        raise PamphletError(problems)
+        raise OversetError(problems, document)
     return document
+
+
+class OversetError(PamphletError):
+    """Content does not fit; ``document`` holds the pages for inspection."""
+
+    def __init__(self, diagnostics, document):
+        super().__init__(diagnostics)
+        self.document = document
 
 
 def overset(document, brochure: Brochure) -> list[Diagnostic]:

@@ -9,6 +9,7 @@ from .diagnostics import Diagnostic, PamphletError
 
 EXAMPLES = {
     "build": "pamphlet build --brochure brochure --out build/pamphlet.pdf",
+    "check-toc": "pamphlet check-toc build/pamphlet.pdf --brochure brochure",
 }
 
 
@@ -30,8 +31,9 @@ def main(argv=None) -> int:
         return 130
 
 
-def print_diagnostics(diagnostics: list[Diagnostic], stream=sys.stderr) -> None:
+def print_diagnostics(diagnostics: list[Diagnostic], stream=None) -> None:
     """``error: file:line:col: message`` then ``hint: ...``, one block per diagnostic."""
+    stream = stream or sys.stderr
     here = Path.cwd()
     for diagnostic in diagnostics:
         where = diagnostic.location(relative_to=here)
@@ -51,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--quiet", action="store_true", help="print errors only")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_build(commands, common)
+    _add_check_toc(commands, common)
     return parser
 
 
@@ -79,6 +82,41 @@ def _run_build(args) -> int:
     logging.getLogger("pamphlet").info("built %s: %d pages in %.1f s", result.pdf,
                                        result.pages, result.seconds)
     return 0
+
+
+def _add_check_toc(commands, common) -> None:
+    sub = _subcommand(commands, common, "check-toc",
+                      "Prove from the PDF alone that the contents and every page reference "
+                      "are right. Exit 0 when all agree, 1 when any disagrees, 2 when the PDF "
+                      "cannot be read.", _run_check_toc)
+    sub.add_argument("pdf", metavar="PDF", help="the PDF to check")
+    sub.add_argument("--brochure", default="brochure", metavar="DIR",
+                     help="the brochure, to know which heading each entry stands for")
+    sub.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _run_check_toc(args) -> int:
+    import json
+
+    from .checks.pdftext import UnreadablePDF
+    from .checks.toc import check_toc
+    from .load import load_brochure
+    from .options import command_line_options
+    from .report import toc_table
+
+    brochure = load_brochure(command_line_options(args.brochure, debug=args.debug))
+    try:
+        report = check_toc(Path(args.pdf), brochure)
+    except UnreadablePDF as error:
+        print_diagnostics([Diagnostic(str(error), Path(args.pdf),
+                                      hint="is it a PDF? was the build finished?")])
+        return 2
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(toc_table(report))
+        print_diagnostics(report.diagnostics())
+    return 0 if report.ok else 1
 
 
 def _configure_logging(quiet: bool) -> None:

@@ -22,6 +22,11 @@ def format_pages(numbers: list[int]) -> str:
     return "P" + "・".join(f"{n:02d}" for n in numbers)
 
 
+def anchor(page_id: str, index: int) -> str:
+    """The HTML id (and PDF destination name) of a definition's INDEXth page."""
+    return f"def:{page_id}:{index}"
+
+
 def to_html(text, pages: PageLookup) -> Markup:
     """Escape ``text`` and convert its markup; ``pages(id, offset)`` resolves references."""
     text = "" if text is None else str(text)
@@ -44,8 +49,8 @@ def _token(match: re.Match, pages: PageLookup) -> str:
     if match.group("ref") is not None:
         offset = int(match.group("offset")) if match.group("offset") else None
         numbers = pages(match.group("ref"), offset)
-        return Markup('<a class="page-ref" href="#page-%d">%s</a>') % (
-            numbers[0], format_pages(numbers))
+        return Markup('<a class="page-ref" href="#%s">%s</a>') % (
+            anchor(match.group("ref"), offset or 1), format_pages(numbers))
     return Markup("<br>")
 
 

@@ -62,6 +62,7 @@ def _environment(brochure: Brochure, base: Path) -> jinja2.Environment:
         chart=lambda page, spec: charts.statistics_chart(_data(brochure, page, "data"), spec),
         org_chart=lambda page: charts.organisation_chart(_data(brochure, page, "data")),
         format_pages=markup.format_pages,
+        anchor=markup.anchor,
         pages_of=pages_of,
     )
     return environment

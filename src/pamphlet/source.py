@@ -59,9 +59,14 @@ def read_yaml(path: Path) -> Source:
 
 
 def _syntax_diagnostic(path: Path, error: yaml.MarkedYAMLError) -> Diagnostic:
-    mark = error.problem_mark or error.context_mark
+    """Point at where the broken construct starts (an unclosed [ or quote), if known."""
+    mark = error.problem_mark
     problem = error.problem or "invalid YAML"
-    if error.context:
+    if error.context and error.context_mark and mark and error.context_mark.line != mark.line:
+        where = f"line {mark.line + 1}, column {mark.column + 1}"
+        problem = f"{error.context.replace('while parsing a', 'unclosed')}: {problem} at {where}"
+        mark = error.context_mark
+    elif error.context:
         problem = f"{error.context}, {problem}"
     return Diagnostic(f"YAML syntax error: {problem}", path,
                       mark.line + 1 if mark else None, mark.column + 1 if mark else None,

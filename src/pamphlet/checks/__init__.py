@@ -1,0 +1,1 @@
+"""Checks that read only the finished PDF and return diagnostics."""

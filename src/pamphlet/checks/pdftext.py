@@ -1,0 +1,118 @@
+"""Read what a reader sees on each PDF page: text lines with their size and place."""
+
+import ctypes
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+
+class UnreadablePDF(Exception):
+    """The file is not a PDF we can open."""
+
+
+@dataclass
+class Line:
+    """A run of characters on one baseline in one font size."""
+
+    text: str
+    size: float          # font size in pt
+    left: float
+    bottom: float
+    right: float
+    top: float
+    boxes: list = field(default_factory=list)   # one (left, bottom, right, top) per char
+
+
+@dataclass
+class PageText:
+    index: int                          # 1-based place in the document
+    trim: tuple                         # (left, bottom, right, top) of the TrimBox
+    lines: list[Line] = field(default_factory=list)
+    links: list = field(default_factory=list)   # (rect, destination name)
+
+    @property
+    def text(self) -> str:
+        return normalize("".join(line.text for line in self.lines))
+
+    def text_in(self, rect) -> str:
+        left, bottom, right, top = rect
+        return "".join(char for line in self.lines for char, box in zip(line.text, line.boxes)
+                       if left - 1 <= (box[0] + box[2]) / 2 <= right + 1
+                       and bottom - 1 <= (box[1] + box[3]) / 2 <= top + 1)
+
+
+def normalize(text: str) -> str:
+    """Compare texts as a reader would: NFKC, no white space."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def read_pages(path: Path) -> list[PageText]:
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except (pdfium.PdfiumError, FileNotFoundError, OSError) as error:
+        raise UnreadablePDF(f"cannot read {path}: {error}") from None
+    try:
+        return [_read_page(document, index) for index in range(len(document))]
+    finally:
+        document.close()
+
+
+def _read_page(document, index: int) -> PageText:
+    page = document[index]
+    trim = tuple(page.get_trimbox())
+    textpage = page.get_textpage()
+    result = PageText(index + 1, trim, _lines(textpage))
+    textpage.close()
+    page.close()
+    return result
+
+
+def _lines(textpage) -> list[Line]:
+    """Group characters, in content order, into lines: a new line where the
+    baseline jumps, the size changes, or the text goes back to the left."""
+    lines, current = [], None
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    for i in range(min(count, len(text))):
+        char = text[i]
+        if char in "\r\n":
+            current = None
+            continue
+        size = _font_size(textpage, i)
+        left, bottom, right, top = textpage.get_charbox(i)
+        if char == " " and current is not None:
+            current.text += char
+            current.boxes.append((left, bottom, right, top))
+            continue
+        if current is None or _breaks(current, size, left, bottom, top):
+            current = Line(char, size, left, bottom, right, top, [(left, bottom, right, top)])
+            lines.append(current)
+        else:
+            current.text += char
+            current.boxes.append((left, bottom, right, top))
+            current.right = max(current.right, right)
+            current.top, current.bottom = max(current.top, top), min(current.bottom, bottom)
+    return lines
+
+
+def _font_size(textpage, index: int) -> float:
+    """The size a reader sees: the font size times the scale of the text's matrix."""
+    matrix = pdfium_c.FS_MATRIX()
+    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
+    if pdfium_c.FPDFText_GetMatrix(textpage.raw, index, ctypes.byref(matrix)):
+        size *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
+    return round(size, 1)
+
+
+def _breaks(line: Line, size: float, left: float, bottom: float, top: float) -> bool:
+    if abs(size - line.size) > 0.2:
+        return True
+    middle = (bottom + top) / 2
+    if not line.bottom - size * 0.3 <= middle <= line.top + size * 0.3:
+        return True
+    return left < line.left - 1

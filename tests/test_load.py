@@ -1,0 +1,122 @@
+"""Bad input: one clear error at the file, line and field, exit 1, nothing lost."""
+
+import pytest
+
+from utils import edit, run
+
+# (file, text to replace, replacement, the exact error lines after the brochure folder)
+BAD_INPUTS = {
+    "yaml syntax": (
+        "pages/alpha.yaml", "\nheading: はじまりの章", "\nheading: [はじまりの章",
+        "pages/alpha.yaml:4:10: YAML syntax error: unclosed flow sequence: expected ',' or ']', "
+        "but got ':' at line 5, column 5",
+        "check indentation and quoting on this line; quote text that starts with 「 [ { * or "
+        "contains ': '"),
+    "unknown layout": (
+        "pages/alpha.yaml", "layout: plain", "layout: plian",
+        "pages/alpha.yaml:1:9: unknown layout 'plian'", "did you mean 'plain'?"),
+    "missing required field": (
+        "pages/gamma.yaml", "\nheading: おわりの章\n", "\n",
+        "pages/gamma.yaml:1:1: missing required field 'heading'", "add `heading:` (text)"),
+    "wrong type": (
+        "pages/gamma.yaml", "body:\n  - 最後の章です。", "body: {a: 1}",
+        "pages/gamma.yaml:5:7: body must be a list, not a mapping",
+        "write each item on its own line starting with `- `"),
+    "not a number": (
+        "pages/gamma.yaml", "\nheading: おわりの章", "\nheading: おわりの章\ncount: many",
+        "pages/gamma.yaml:5:8: count must be a whole number, not the text 'many'",
+        "write digits only, e.g. `3`"),
+    "unknown key": (
+        "pages/gamma.yaml", "\nheading: おわりの章", "\nheading: おわりの章\nheadnig: x",
+        "pages/gamma.yaml:5:1: unknown field 'headnig'", "did you mean 'heading'?"),
+    "missing image": (
+        "pages/gamma.yaml", "\nheading: おわりの章", "\nheading: おわりの章\nimage: assets/bx.svg",
+        "pages/gamma.yaml:5:8: image: file 'assets/bx.svg' not found",
+        "did you mean 'assets/box.svg'?"),
+    "path out of the project": (
+        "pages/gamma.yaml", "\nheading: おわりの章", "\nheading: おわりの章\nimage: ../../etc/passwd",
+        "pages/gamma.yaml:5:8: image: '../../etc/passwd' leaves the project",
+        "assets live under brochure/; write a path relative to brochure/, e.g. "
+        "assets/art/cover.svg"),
+    "absolute path": (
+        "pages/gamma.yaml", "\nheading: おわりの章", "\nheading: おわりの章\nimage: /etc/passwd",
+        "pages/gamma.yaml:5:8: image: '/etc/passwd' leaves the project",
+        "assets live under brochure/; write a path relative to brochure/, e.g. "
+        "assets/art/cover.svg"),
+    "file url": (
+        "pages/gamma.yaml", "\nheading: おわりの章", "\nheading: おわりの章\nimage: file:///etc/passwd",
+        "pages/gamma.yaml:5:8: image: 'file:///etc/passwd' is a URL; the build never reads the "
+        "network or absolute locations",
+        "copy the file into brochure/assets/ and write its path relative to brochure/"),
+    "http url": (
+        "pages/gamma.yaml", "\nheading: おわりの章",
+        "\nheading: おわりの章\nimage: http://example.com/a.png",
+        "pages/gamma.yaml:5:8: image: 'http://example.com/a.png' is a URL; the build never reads "
+        "the network or absolute locations",
+        "copy the file into brochure/assets/ and write its path relative to brochure/"),
+    "duplicate page id": (
+        "pages/gamma.yaml", "layout: plain", "layout: plain\nid: alpha",
+        "pages/gamma.yaml:2:5: duplicate page id 'alpha' (also in alpha.yaml)",
+        "give every page definition its own id"),
+    "missing glyph": (
+        "pages/gamma.yaml", "最後の章です。", "最後の章です𓀀。",
+        "pages/gamma.yaml:6:5: body[0]: character '𓀀' (U+13000) is in no font of fonts/",
+        "use another character, or add a font that has it to fonts/manifest.yaml"),
+    "unknown page reference": (
+        "pages/gamma.yaml", "最後の章です。", "最後の章です▶[[p:gama]]。",
+        "pages/gamma.yaml:6:5: body[0]: page reference to unknown page 'gama'",
+        "did you mean 'gamma'?"),
+    "page count not a multiple of 4": (
+        "brochure.yaml", "  - delta\n", "",
+        "brochure.yaml:12:3: saddle stitch needs a multiple of 4 pages; these definitions make 7",
+        "add or remove pages to reach 8 (a blank page counts)"),
+    "missing page file": (
+        "brochure.yaml", "  - delta\n", "  - detla\n",
+        "brochure.yaml:17:5: page definition 'detla' not found: pages/detla.yaml",
+        "did you mean 'delta'?"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS), ids=list(BAD_INPUTS))
+def test_bad_input_is_one_clear_error_and_keeps_the_last_pdf(mini, case):
+    file, old, new, error, hint = BAD_INPUTS[case]
+    edit(mini / file, old, new)
+    previous = mini.parent / "out.pdf"
+    previous.write_bytes(b"%PDF-1.7 the last good build")
+
+    result = run("build", "--brochure", mini, "--out", previous, "--quiet")
+
+    assert result.code == 1
+    assert result.err.splitlines() == [f"error: {mini}/{error}", f"hint: {hint}"]
+    assert "Traceback" not in result.err
+    assert previous.read_bytes() == b"%PDF-1.7 the last good build"
+
+
+def test_every_problem_in_a_file_is_reported_at_once(mini):
+    edit(mini / "pages/gamma.yaml", "\nheading: おわりの章", "\nheadnig: おわりの章\ncount: x")
+    result = run("build", "--brochure", mini, "--out", mini.parent / "out.pdf", "--quiet")
+    errors = [line for line in result.err.splitlines() if line.startswith("error:")]
+    assert [e.split(": ", 2)[2] for e in errors] == [
+        "unknown field 'headnig'",
+        "missing required field 'heading'",
+        "count must be a whole number, not the text 'x'",
+    ]
+
+
+def test_debug_shows_the_traceback(mini):
+    edit(mini / "pages/alpha.yaml", "layout: plain", "layout: plian")
+    with pytest.raises(Exception, match="unknown layout 'plian'"):
+        from pamphlet.cli import main
+        main(["build", "--brochure", str(mini), "--out", str(mini.parent / "o.pdf"), "--debug"])
+
+
+def test_pages_are_numbered_in_order_with_spreads(mini):
+    from pamphlet.load import load_brochure
+    from pamphlet.options import command_line_options
+
+    brochure = load_brochure(command_line_options(mini))
+    assert [(p.id, p.numbers) for p in brochure.pages] == [
+        ("front", [1]), ("contents", [2]), ("alpha", [3]), ("beta", [4, 5]),
+        ("gamma", [6]), ("delta", [7]), ("back", [8])]
+    assert [(e.entry, e.page) for e in brochure.toc()] == [
+        ("第一章 はじまり", 3), ("第二章 なかほど", 4), ("第三章 おわり", 6)]

@@ -232,9 +232,22 @@ def _unlinked_references(pages: list[PageText], links: list[Link]) -> list[str]:
     """A ▶P19 printed without a link was typed, not generated: nothing proves it."""
     problems = []
     for page in pages:
-        printed = len(re.findall(r"▶P\d{2}|P\d{2}参照", page.text))
-        linked = sum(1 for link in links if link.page == page.index)
-        if printed > linked:
-            problems.append(f"page {page.index:02d} prints {printed - linked} page reference(s) "
-                            "that are not generated from the page definitions (typed by hand?)")
+        typed = re.findall(r"▶(P\d{1,3}(?:・\d{1,3})*)|(P\d{1,3}(?:・\d{1,3})*)参照", page.text)
+        typed = [a or b for a, b in typed]
+        for link in links:
+            if link.page == page.index:
+                linked = REFERENCE.search(normalize(page.text_in(link.rect)))
+                if linked and linked.group(0) in typed:
+                    typed.remove(linked.group(0))
+        for reference in typed:
+            problems.append(_typed_problem(reference, page.index, len(pages)))
     return problems
+
+
+def _typed_problem(reference: str, page: int, page_count: int) -> str:
+    numbers = [int(n) for n in reference[1:].split("・")]
+    if any(n == 0 or n > page_count for n in numbers):
+        return (f"{reference} on page {page:02d} points past the end of this "
+                f"{page_count}-page document")
+    return (f"{reference} on page {page:02d} is not generated from the page definitions "
+            "(typed by hand?), so nothing proves it")

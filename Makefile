@@ -13,6 +13,7 @@ TEST_PACKAGES := poppler-utils qpdf ghostscript
 
 pdf: $(STAMP)
 	$(BIN)/pamphlet build
+	$(BIN)/pamphlet check-toc build/pamphlet.pdf --quiet
 
 test: $(STAMP) test-packages
 	$(BIN)/python -m pytest -q

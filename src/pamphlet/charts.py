@@ -79,15 +79,26 @@ def _text(x, y, text, size, colour, bold=False) -> str:
             f'font-family="BIZ UDGothic" fill="{colour}"{weight}>{escape(text)}</text>')
 
 
+GROUPS = (  # data key, printed title, class modifier
+    ("regional_bureaus", "地方出入国在留管理局", "bureaus"),
+    ("district_offices", "支局", "offices"),
+    ("detention_centres", "入国管理センター", "centres"),
+)
+
+
 def organisation_chart(data: dict) -> Markup:
-    """The organisation as nested HTML boxes (styled by organisation.css)."""
+    """The organisation as nested HTML boxes (styled by organisation.css).
+
+    ``.org-chart`` holds the head, a row of the headquarters' units (``.org-units``)
+    and a row of the local organs (``.org-groups``), each group a title and a list.
+    """
     head = data["headquarters"]
     units = "".join(_unit(u) for u in head["units"])
+    groups = "".join(_group(title, data[key], kind) for key, title, kind in GROUPS
+                     if data.get(key))
     html = [f'<div class="org-chart"><div class="org-head">{escape(head["name"])}</div>',
             f'<div class="org-units">{units}</div>',
-            _group("地方出入国在留管理局", data.get("regional_bureaus", [])),
-            _group("支局", data.get("district_offices", [])),
-            _group("入国管理センター", data.get("detention_centres", [])),
+            f'<div class="org-groups">{groups}</div>',
             "</div>"]
     return Markup("".join(html))
 
@@ -100,7 +111,7 @@ def _unit(unit) -> str:
             f'<ul class="org-children">{children}</ul></div>')
 
 
-def _group(title: str, names: list) -> str:
+def _group(title: str, names: list, kind: str = "") -> str:
     items = "".join(f"<li>{escape(name)}</li>" for name in names)
-    return (f'<div class="org-group"><div class="org-group-title">{escape(title)}'
+    return (f'<div class="org-group org-{kind}"><div class="org-group-title">{escape(title)}'
             f'<span class="org-count">{len(names)}</span></div><ul>{items}</ul></div>')

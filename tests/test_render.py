@@ -1,0 +1,38 @@
+"""Rendering: inline markup is escaped HTML; links and assets are relative."""
+
+import re
+
+from pamphlet.markup import format_pages, to_html
+from utils import run
+
+
+def pages(page_id, offset):
+    numbers = {"career-path": [19, 20], "realvoice": [29, 30], "pillars": [5, 6]}[page_id]
+    return [numbers[offset - 1]] if offset else numbers
+
+
+def test_markup_is_escaped_and_converted():
+    html = to_html("<b>太字</b>は**強調**、{漢字|かんじ}、iAPI^(注)\n次の行", pages)
+    assert html == ("&lt;b&gt;太字&lt;/b&gt;は<strong>強調</strong>、"
+                    "<ruby>漢字<rt>かんじ</rt></ruby>、iAPI<sup>(注)</sup><br>次の行")
+
+
+def test_page_references_print_the_guides_way():
+    assert to_html("▶[[p:realvoice]]", pages) == \
+        '▶<a class="page-ref" href="#def:realvoice:1">P29・30</a>'
+    assert to_html("([[p:pillars/1]]参照)", pages) == \
+        '(<a class="page-ref" href="#def:pillars:1">P05</a>参照)'
+    assert to_html("▶[[p:career-path/2]]", pages) == \
+        '▶<a class="page-ref" href="#def:career-path:2">P20</a>'
+    assert format_pages([5]) == "P05"
+
+
+def test_the_html_links_are_relative(mini, tmp_path):
+    out = tmp_path / "build" / "mini.pdf"
+    assert run("build", "--brochure", mini, "--out", out, "--quiet").code == 0
+    html = (tmp_path / "build" / "mini.html").read_text(encoding="utf-8")
+    assert 'href="../mini/layouts/plain.css"' in html      # the brochure's own layout first
+    fonts = re.findall(r'src: url\("([^"]+)"\)', html)
+    assert len(fonts) == 4 and all(f.startswith("../") and ":" not in f for f in fonts)
+    assert "file://" not in html and "http" not in html.replace("http://www.w3.org", "")
+    assert '<html lang="ja">' in html

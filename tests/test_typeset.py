@@ -1,0 +1,28 @@
+"""Typesetting: content that does not fit its page is refused, naming the page."""
+
+from utils import edit, run
+
+
+def test_overset_text_names_the_page_definition_and_field(mini, tmp_path):
+    long_text = "長い文章が続きます。" * 400
+    edit(mini / "pages/gamma.yaml", "最後の章です。", long_text)
+    out = tmp_path / "out.pdf"
+    out.write_bytes(b"%PDF-1.7 the last good build")
+
+    result = run("build", "--brochure", mini, "--out", out, "--quiet")
+
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert lines[0].startswith(f"error: {mini}/pages/gamma.yaml:6: overset text: page definition "
+                               "'gamma' does not fit page 06; the first element that does not "
+                               "fit is the <p> \"")
+    assert lines[0].endswith("…\" (gamma.yaml:6 body[0])")
+    assert lines[1] == "hint: shorten the text, or move part of it to another page definition"
+    assert lines[2] == (f"note: the pages as laid out are in {tmp_path}/out.overset.pdf for "
+                        f"inspection; {out} was not changed")
+    assert out.read_bytes() == b"%PDF-1.7 the last good build"
+    assert (tmp_path / "out.overset.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_text_that_fits_is_not_overset(mini_pdf):
+    assert mini_pdf.stat().st_size > 1000

@@ -1,0 +1,48 @@
+"""Writing: byte-identical PDFs from the same sources, and atomic replacement."""
+
+import hashlib
+
+import pytest
+
+from pamphlet.write import write_atomically
+from utils import run
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_two_builds_give_the_same_bytes(mini, tmp_path):
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    assert run("build", "--brochure", mini, "--out", first, "--quiet").code == 0
+    assert run("build", "--brochure", mini, "--out", second, "--quiet").code == 0
+    assert sha256(first) == sha256(second)
+
+
+def test_the_date_comes_from_the_brochure_not_the_clock(mini_pdf):
+    import pypdf
+    info = pypdf.PdfReader(str(mini_pdf)).metadata
+    assert info["/CreationDate"].startswith("D:20250301000000")
+    assert info["/ModDate"].startswith("D:20250301000000")
+
+
+def test_source_date_epoch_overrides_the_date(mini, tmp_path, monkeypatch):
+    import pypdf
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    out = tmp_path / "epoch.pdf"
+    assert run("build", "--brochure", mini, "--out", out, "--quiet").code == 0
+    assert pypdf.PdfReader(str(out)).metadata["/CreationDate"].startswith("D:20231114221320")
+
+
+def test_a_failing_writer_leaves_the_previous_file(tmp_path):
+    target = tmp_path / "pamphlet.pdf"
+    target.write_bytes(b"previous")
+
+    def fail(path):
+        path.write_bytes(b"half a PDF")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_atomically(target, fail)
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["pamphlet.pdf"]

@@ -7,9 +7,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-TEST_PACKAGES := poppler-utils qpdf ghostscript
+TEST_PACKAGES := poppler-utils qpdf ghostscript chromium
 
-.PHONY: pdf test clean setup system-packages test-packages
+.PHONY: pdf test clean setup system-packages test-packages diff
+
+BASE ?= HEAD
 
 pdf: $(STAMP)
 	$(BIN)/pamphlet build
@@ -33,6 +35,10 @@ system-packages:
 
 test-packages:
 	@scripts/need-debian-packages $(TEST_PACKAGES)
+
+# make diff BASE=<git ref> - what changed on the pages since BASE (default: HEAD)
+diff: $(STAMP)
+	$(BIN)/python scripts/make_diff.py --base $(BASE)
 
 clean:
 	rm -rf build .pytest_cache

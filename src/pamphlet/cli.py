@@ -10,6 +10,20 @@ from .diagnostics import Diagnostic, PamphletError
 EXAMPLES = {
     "build": "pamphlet build --brochure brochure --out build/pamphlet.pdf",
     "check-toc": "pamphlet check-toc build/pamphlet.pdf --brochure brochure",
+    "preflight": "pamphlet preflight build/pamphlet.pdf --fonts fonts",
+    "diff": "pamphlet diff old.pdf build/pamphlet.pdf --report build/diff",
+}
+
+# Commands whose arguments and run function live beside their code:
+# module.add_arguments(parser) and module.command(args) -> exit status.
+PLUGGED = {
+    "preflight": ("pamphlet.checks.preflight",
+                  "Check that a PDF is press-ready (PDF/X-4, CMYK, boxes, fonts, ink, "
+                  "resolution), reading only the PDF. Exit 1 on any error."),
+    "diff": ("pamphlet.diff",
+             "Show what changed on the pages between two PDFs: pages aligned by content, "
+             "pixel and text differences, an HTML report. Exit 0 when nothing changed, 1 "
+             "when pages changed, were added or removed, 2 on error."),
 }
 
 
@@ -54,7 +68,27 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_build(commands, common)
     _add_check_toc(commands, common)
+    for name, (module, help_text) in PLUGGED.items():
+        _add_plugged(commands, common, name, module, help_text)
     return parser
+
+
+def _add_plugged(commands, common, name: str, module: str, help_text: str) -> None:
+    import importlib
+
+    def run(args):
+        return importlib.import_module(module).command(args)
+
+    sub = _subcommand(commands, common, name, help_text, run)
+    try:
+        importlib.import_module(module).add_arguments(sub)
+    except ModuleNotFoundError:
+        sub.set_defaults(run=lambda args: _not_available(name))
+
+
+def _not_available(name: str) -> int:
+    print_diagnostics([Diagnostic(f"'pamphlet {name}' is not built yet")])
+    return 2
 
 
 def _subcommand(commands, common, name: str, help_text: str, run):

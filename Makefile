@@ -14,7 +14,7 @@ TEST_PACKAGES := poppler-utils qpdf ghostscript chromium
 BASE ?= HEAD
 
 pdf: $(STAMP)
-	$(BIN)/pamphlet build
+	$(BIN)/pamphlet build --screen
 	$(BIN)/pamphlet check-toc build/pamphlet.pdf --quiet
 
 test: $(STAMP) test-packages

@@ -32,7 +32,9 @@ def test_the_html_links_are_relative(mini, tmp_path):
     assert run("build", "--brochure", mini, "--out", out, "--quiet").code == 0
     html = (tmp_path / "build" / "mini.html").read_text(encoding="utf-8")
     assert 'href="../mini/layouts/plain.css"' in html      # the brochure's own layout first
-    fonts = re.findall(r'src: url\("([^"]+)"\)', html)
-    assert len(fonts) == 4 and all(f.startswith("../") and ":" not in f for f in fonts)
+    urls = re.findall(r'src: url\("([^"]+)"\)', html)
+    assert len([u for u in urls if u.endswith(".ttf")]) == 4
+    assert [u for u in urls if u.endswith(".icc")]                      # the output intent
+    assert all(u.startswith("../") and ":" not in u for u in urls)
     assert "file://" not in html and "http" not in html.replace("http://www.w3.org", "")
     assert '<html lang="ja">' in html

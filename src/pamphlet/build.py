@@ -5,9 +5,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .fonts import load_fonts
 from .load import load_brochure
 from .options import Options
 from .render import render_html
+from .screen import typeset_screen
 from .diagnostics import Diagnostic, PamphletError
 from .typeset import OversetError, typeset
 from .write import document_id, write_pdf, write_text
@@ -38,9 +40,28 @@ def build(options: Options) -> BuildResult:
     except OversetError as error:
         raise _keep_for_inspection(error, brochure.options.out) from None
     _step(4, "writing", brochure.options.out)
-    write_pdf(document, brochure.options.out, document_id(html))
+    write_pdf(document, brochure.options.out, document_id(html), pdf_variant="pdf/x-4",
+              finish=_press_finish(brochure))
+    if brochure.options.screen:
+        _step(4, "writing the screen edition", brochure.options.screen_pdf)
+        screen = typeset_screen(html, brochure.options.html.parent, brochure.options.output_profile)
+        write_pdf(screen, brochure.options.screen_pdf, document_id(html, "screen"),
+                  pdf_variant="pdf/ua-1")
     return BuildResult(brochure.options.out, brochure.options.html, len(document.pages),
                        time.perf_counter() - start)
+
+
+def _press_finish(brochure):
+    """Boxes, marks and slug for the print PDF (see press.py)."""
+    from functools import partial
+
+    from .press import finish
+
+    options = brochure.options
+    slug = f"{options.out.name}   {brochure.meta['title']}   {brochure.meta['date']}"
+    bleed = float(options.bleed.removesuffix("mm"))
+    font = next(f.path for f in load_fonts(options.fonts) if f.weight == 400)
+    return partial(finish, bleed_mm=bleed, marks=options.marks, slug=slug, font=font)
 
 
 def _keep_for_inspection(error: OversetError, out: Path) -> PamphletError:

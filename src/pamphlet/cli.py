@@ -106,13 +106,19 @@ def _add_build(commands, common) -> None:
                      help="folder with brochure.yaml and pages/ (default: brochure)")
     sub.add_argument("--out", default="build/pamphlet.pdf", metavar="FILE",
                      help="the PDF to write (default: build/pamphlet.pdf)")
+    sub.add_argument("--no-marks", action="store_true",
+                     help="no trim marks: the page is exactly the bleed box")
+    sub.add_argument("--screen", action="store_true",
+                     help="also write the screen edition (RGB, tagged, bookmarks) "
+                          "beside the PDF as NAME-screen.pdf")
 
 
 def _run_build(args) -> int:
     from .build import build
     from .options import command_line_options
 
-    result = build(command_line_options(args.brochure, args.out, args.debug))
+    result = build(command_line_options(args.brochure, args.out, args.debug,
+                                        marks=not args.no_marks, screen=args.screen))
     logging.getLogger("pamphlet").info("built %s: %d pages in %.1f s", result.pdf,
                                        result.pages, result.seconds)
     return 0

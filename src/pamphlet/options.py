@@ -19,7 +19,12 @@ BROCHURE_FIELDS = {
               "doc": "the page definitions in order: file names under pages/ without .yaml"},
     "layouts": {"type": "plain", "doc": "folder of the layouts (default ../layouts)"},
     "fonts": {"type": "plain", "doc": "folder of the fonts (default ../fonts)"},
+    "output_profile": {"type": "plain", "doc": "the CMYK ICC profile of the printing condition "
+                       "(default ../color/" + "FOGRA39L-pamphlet.icc); name one you own, e.g. "
+                       "Japan Color 2011 Coated"},
 }
+
+DEFAULT_PROFILE = "../color/FOGRA39L-pamphlet.icc"
 
 BINDINGS = ("saddle-stitch", "perfect", "none")
 
@@ -37,6 +42,9 @@ class Options:
     bleed: str = "3mm"
     binding: str = "saddle-stitch"
     source_date_epoch: int | None = None
+    marks: bool = True               # trim marks and slug outside the bleed
+    screen: bool = False             # also write the RGB, tagged screen edition
+    output_profile: Path | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -45,13 +53,19 @@ class Options:
         return self.out.with_suffix(".html")
 
     @property
+    def screen_pdf(self) -> Path:
+        """build/pamphlet-screen.pdf beside build/pamphlet.pdf."""
+        return self.out.with_name(self.out.stem + "-screen.pdf")
+
+    @property
     def build_dir(self) -> Path:
         return self.out.parent
 
 
-def command_line_options(brochure=None, out=None, debug=False) -> Options:
+def command_line_options(brochure=None, out=None, debug=False, marks=True,
+                         screen=False) -> Options:
     """Options as the command line gives them (None: not given)."""
-    options = Options(debug=debug)
+    options = Options(debug=debug, marks=marks, screen=screen)
     if brochure is not None:
         options = replace(options, brochure=Path(brochure))
     if out is not None:
@@ -74,4 +88,5 @@ def resolve(options: Options, meta: dict) -> Options:
         trim=(str(trim.get("width", options.trim[0])), str(trim.get("height", options.trim[1]))),
         bleed=str(meta.get("bleed", options.bleed)),
         binding=str(meta.get("binding", options.binding)),
+        output_profile=root / meta.get("output_profile", DEFAULT_PROFILE),
     )

@@ -33,6 +33,7 @@ def render_html(brochure: Brochure) -> str:
         "font_faces": Markup(font_face_css(fonts, base)),
         "stylesheets": _stylesheets(brochure, base),
         "created": _created(brochure),
+        "output_profile": _output_profile(brochure, base),
     }
     template = _template(environment, "document.html.j2", brochure)
     try:
@@ -127,6 +128,17 @@ def _toc(brochure: Brochure) -> list[dict]:
 
 def _data(brochure: Brochure, page: PageDef, key: str) -> dict:
     return read_yaml(brochure.options.brochure / page.fields[key]).data
+
+
+def _output_profile(brochure: Brochure, base: Path) -> str | None:
+    profile = brochure.options.output_profile
+    if profile is None:
+        return None
+    if not profile.is_file():
+        raise PamphletError(brochure.source.diagnostic(
+            ("output_profile",), f"output profile '{profile}' not found",
+            "name a CMYK ICC profile file (relative to brochure.yaml) in `output_profile:`"))
+    return _relative(profile, base)
 
 
 def _created(brochure: Brochure) -> str:

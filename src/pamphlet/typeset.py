@@ -47,7 +47,8 @@ def typeset(html: str, base_url: Path, brochure: Brochure):
         # fontconfig has no fonts on purpose: @font-face gives WeasyPrint fonts/.
         warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
         import weasyprint
-        document = weasyprint.HTML(string=html, base_url=str(base_url.resolve()) + "/").render()
+        document = weasyprint.HTML(string=html, base_url=str(base_url.resolve()) + "/",
+                                   url_fetcher=local_fetcher()()).render()
     LOG.info("typeset %d pages", len(document.pages))
     problems = overset(document, brochure)
     if problems:
@@ -61,6 +62,17 @@ class OversetError(PamphletError):
     def __init__(self, diagnostics, document):
         super().__init__(diagnostics)
         self.document = document
+
+
+def local_fetcher():
+    """WeasyPrint's fetcher, limited to local files: the build never touches the network."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"file", "data"})
+
+    return LocalFetcher
 
 
 def overset(document, brochure: Brochure) -> list[Diagnostic]:

@@ -1,0 +1,106 @@
+"""Finish the print PDF: page boxes, trim marks outside the bleed, reproducible metadata."""
+
+import hashlib
+import io
+import re
+import uuid
+from pathlib import Path
+
+from .marks import MARK_LENGTH, MM, REGISTRATION, Box, marks_stream
+
+MARKS_MARGIN = MARK_LENGTH + 5 * MM   # room around the bleed for marks and the slug
+
+
+def finish(pdf: bytes, *, bleed_mm: float, marks: bool, slug: str, font: Path) -> bytes:
+    """Set TrimBox/BleedBox/MediaBox on every page; with ``marks``, draw トンボ and the slug.
+
+    WeasyPrint puts the trim at the origin and the media at the bleed; this
+    widens the media for the marks, clips the artwork to the bleed, and makes
+    the XMP document ID depend on the content instead of a random number.
+    """
+    import pypdf
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    writer = pypdf.PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header
+    total = len(writer.pages)
+    for number, page in enumerate(writer.pages, start=1):
+        trim = Box(*[float(v) for v in page.trimbox])
+        bleed = trim.grow(bleed_mm * MM)
+        media = bleed.grow(MARKS_MARGIN) if marks else bleed
+        for key, box in (("/MediaBox", media), ("/BleedBox", bleed), ("/TrimBox", trim)):
+            page[NameObject(key)] = ArrayObject(FloatObject(round(v, 4)) for v in
+                                                (box.left, box.bottom, box.right, box.top))
+        for key in ("/CropBox", "/ArtBox"):
+            page.pop(NameObject(key), None)
+        if marks:
+            _add_marks(writer, page, trim, bleed, f"{slug}   {number:02d} / {total:02d}", font)
+    _reproducible_xmp(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _add_marks(writer, page, trim: Box, bleed: Box, slug: str, font: Path) -> None:
+    from pypdf.generic import ArrayObject, ContentStream, DecodedStreamObject, NameObject
+
+    clip = (f"q {bleed.left:.3f} {bleed.bottom:.3f} {bleed.right - bleed.left:.3f} "
+            f"{bleed.top - bleed.bottom:.3f} re W n\n").encode()
+    before, after = DecodedStreamObject(), DecodedStreamObject()
+    before.set_data(clip)
+    after.set_data(b"\nQ\n" + marks_stream(trim, bleed, slug, font))
+    contents = page.get_contents()
+    streams = [writer._add_object(before)]
+    streams += [c.indirect_reference if hasattr(c, "indirect_reference") and c.indirect_reference
+                else writer._add_object(c) for c in _as_list(contents)]
+    streams.append(writer._add_object(after))
+    page[NameObject("/Contents")] = ArrayObject(streams)
+    _registration_colour(writer, page)
+
+
+def _as_list(contents):
+    from pypdf.generic import ArrayObject
+    if contents is None:
+        return []
+    if isinstance(contents, ArrayObject):
+        return [c.get_object() for c in contents]
+    if hasattr(contents, "original_bytes") or True:
+        return [contents]
+
+
+def _registration_colour(writer, page) -> None:
+    """/PamphletAll: the Separation /All colour space, printed on every plate."""
+    from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject,
+                               NumberObject)
+
+    resources = page["/Resources"].get_object()
+    spaces = resources.get("/ColorSpace")
+    if spaces is None:
+        spaces = DictionaryObject()
+        resources[NameObject("/ColorSpace")] = spaces
+    spaces = spaces.get_object()
+    if NameObject(REGISTRATION) in spaces:
+        return
+    function = DictionaryObject({
+        NameObject("/FunctionType"): NumberObject(2),
+        NameObject("/Domain"): ArrayObject([FloatObject(0), FloatObject(1)]),
+        NameObject("/C0"): ArrayObject([FloatObject(0)] * 4),
+        NameObject("/C1"): ArrayObject([FloatObject(1)] * 4),
+        NameObject("/N"): FloatObject(1),
+    })
+    spaces[NameObject(REGISTRATION)] = ArrayObject([
+        NameObject("/Separation"), NameObject("/All"), NameObject("/DeviceCMYK"),
+        writer._add_object(function)])
+
+
+def _reproducible_xmp(writer) -> None:
+    """Replace WeasyPrint's random xmpMM:DocumentID with one derived from the file's /ID."""
+    metadata = writer.root_object.get("/Metadata")
+    if metadata is None:
+        return
+    stream = metadata.get_object()
+    data = stream.get_data()
+    identifier = bytes(writer._ID[0]) if getattr(writer, "_ID", None) else hashlib.md5(data).digest()
+    stable = uuid.UUID(bytes=hashlib.md5(identifier).digest())
+    stream.set_data(re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{stable}".encode(), data))

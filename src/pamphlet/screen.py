@@ -1,0 +1,79 @@
+"""The screen PDF: the same pages in RGB, no bleed or marks, tagged, with bookmarks."""
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+LOG = logging.getLogger("pamphlet")
+CMYK = re.compile(r"device-cmyk\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)\s*\)")
+SCREEN_CSS = """
+@page { bleed: 0 !important; marks: none !important; }
+"""
+
+
+def screen_html(html: str, profile: Path | None) -> str:
+    """The print HTML with every CMYK colour turned into its sRGB look, no output intent."""
+    html = re.sub(r"@color-profile device-cmyk \{[^}]*\}", "", html)
+    return to_rgb(html, profile)
+
+
+def to_rgb(text: str, profile: Path | None) -> str:
+    """Replace ``device-cmyk(c m y k)`` by ``rgb(...)`` as the print profile renders it."""
+    return CMYK.sub(lambda m: _rgb(tuple(float(v) for v in m.groups()), profile), text)
+
+
+@lru_cache(maxsize=4096)
+def _rgb(cmyk: tuple, profile: Path | None) -> str:
+    red, green, blue = cmyk_to_rgb(cmyk, profile)
+    return f"rgb({red} {green} {blue})"
+
+
+def cmyk_to_rgb(cmyk: tuple, profile: Path | None) -> tuple[int, int, int]:
+    """Colour-manage one CMYK colour (0..1 each) to sRGB with LittleCMS."""
+    from PIL import Image
+    pixel = Image.new("CMYK", (1, 1), tuple(round(v * 255) for v in cmyk))
+    transform = _transform(profile)
+    if transform is None:  # no profile: the naive formula
+        c, m, y, k = cmyk
+        return tuple(round(255 * (1 - v) * (1 - k)) for v in (c, m, y))
+    return transform.apply(pixel).getpixel((0, 0))
+
+
+@lru_cache(maxsize=4)
+def _transform(profile: Path | None):
+    if profile is None or not profile.is_file():
+        return None
+    from PIL import ImageCms
+    return ImageCms.buildTransform(str(profile), ImageCms.createProfile("sRGB"), "CMYK", "RGB",
+                                   renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+
+
+def rgb_url_fetcher(profile: Path | None):
+    """A fetcher that turns the CMYK colours of stylesheets and SVG files into RGB."""
+    from weasyprint.urls import URLFetcherResponse
+
+    from .typeset import local_fetcher
+
+    class RGBFetcher(local_fetcher()):
+        def fetch(self, url, headers=None):
+            response = super().fetch(url, headers)
+            if not url.endswith((".css", ".svg")):
+                return response
+            text = response.read().decode("utf-8")
+            response.close()
+            return URLFetcherResponse(url, to_rgb(text, profile).encode("utf-8"),
+                                      response.headers, response.status)
+
+    return RGBFetcher()
+
+
+def typeset_screen(html: str, base_url: Path, profile: Path | None):
+    """Lay out the screen edition (fonts isolated already by the print typesetting)."""
+    import weasyprint
+    document = weasyprint.HTML(string=screen_html(html, profile),
+                               base_url=str(base_url.resolve()) + "/",
+                               url_fetcher=rgb_url_fetcher(profile)).render(
+        stylesheets=[weasyprint.CSS(string=SCREEN_CSS)])
+    LOG.info("typeset the screen edition, %d pages", len(document.pages))
+    return document

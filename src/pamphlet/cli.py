@@ -12,6 +12,7 @@ EXAMPLES = {
     "check-toc": "pamphlet check-toc build/pamphlet.pdf --brochure brochure",
     "preflight": "pamphlet preflight build/pamphlet.pdf --fonts fonts",
     "diff": "pamphlet diff old.pdf build/pamphlet.pdf --report build/diff",
+    "check-typography": "pamphlet check-typography build/pamphlet.pdf",
 }
 
 # Commands whose arguments and run function live beside their code:
@@ -20,6 +21,10 @@ PLUGGED = {
     "preflight": ("pamphlet.checks.preflight",
                   "Check that a PDF is press-ready (PDF/X-4, CMYK, boxes, fonts, ink, "
                   "resolution), reading only the PDF. Exit 1 on any error."),
+    "check-typography": ("pamphlet.checks.typography",
+                         "Check Japanese typesetting (JLREQ) on the rendered PDF: kinsoku, "
+                         "justified lines at the edge, 和欧間 spaces, lonely last lines, "
+                         "headlines broken inside a phrase. Exit 1 on violations."),
     "diff": ("pamphlet.diff",
              "Show what changed on the pages between two PDFs: pages aligned by content, "
              "pixel and text differences, an HTML report. Exit 0 when nothing changed, 1 "

@@ -7,8 +7,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import charts, markup
+from . import charts, markup, typography
 from .diagnostics import Collector, Diagnostic, PamphletError
+from .images import is_raster, press_image
 from .fonts import coverage, font_face_css, load_fonts, missing_characters
 from .load import Brochure, PageDef, _strings
 from .source import field_name, read_yaml
@@ -40,6 +41,7 @@ def render_html(brochure: Brochure) -> str:
         html = template.render(context)
     except jinja2.TemplateError as error:
         raise PamphletError(_template_diagnostic(error)) from error
+    html = typography.process(html)
     LOG.info("rendered %d pages of HTML", brochure.page_count)
     return html
 
@@ -57,7 +59,7 @@ def _environment(brochure: Brochure, base: Path) -> jinja2.Environment:
     environment.filters["md"] = lambda text: markup.to_html(text, pages_of)
     environment.filters["folio"] = lambda number: f"{number:02d}"
     environment.globals.update(
-        asset=lambda path: _relative(brochure.options.brochure / path, base),
+        asset=lambda path: _asset_url(brochure, path, base),
         at=_source_attribute,
         toc=lambda: _toc(brochure),
         chart=lambda page, spec: charts.statistics_chart(_data(brochure, page, "data"), spec),
@@ -92,7 +94,7 @@ def _template_diagnostic(error: jinja2.TemplateError) -> Diagnostic:
 
 def _stylesheets(brochure: Brochure, base: Path) -> list[str]:
     """base.css, then each used layout's CSS, each from the first folder that has it."""
-    names = ["base.css"] + sorted({f"{p.schema.name}.css" for p in brochure.pages})
+    names = ["base.css", "typography.css"] + sorted({f"{p.schema.name}.css" for p in brochure.pages})
     found = []
     for name in names:
         for folder in brochure.options.layouts:
@@ -100,6 +102,18 @@ def _stylesheets(brochure: Brochure, base: Path) -> list[str]:
                 found.append(_relative(folder / name, base))
                 break
     return found
+
+
+def _asset_url(brochure: Brochure, path: str, base: Path) -> Markup:
+    """The URL of an asset; raster pictures are first converted to the press's CMYK."""
+    source = brochure.options.brochure / path
+    profile = brochure.options.output_profile
+    if is_raster(source) and profile is not None and profile.is_file():
+        converted = press_image(source, profile, brochure.options.build_dir / "cache" / "images")
+        # The screen edition swaps the original back in (see screen.py).
+        return Markup('%s" data-original="%s') % (_relative(converted, base),
+                                                   _relative(source, base))
+    return Markup(escape(_relative(source, base)))
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -15,6 +15,7 @@ SCREEN_CSS = """
 def screen_html(html: str, profile: Path | None) -> str:
     """The print HTML with every CMYK colour turned into its sRGB look, no output intent."""
     html = re.sub(r"@color-profile device-cmyk \{[^}]*\}", "", html)
+    html = re.sub(r'src="[^"]*" data-original="([^"]*)"', r'src="\1"', html)
     return to_rgb(html, profile)
 
 

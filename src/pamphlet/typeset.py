@@ -47,6 +47,9 @@ def typeset(html: str, base_url: Path, brochure: Brochure):
         # fontconfig has no fonts on purpose: @font-face gives WeasyPrint fonts/.
         warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
         import weasyprint
+
+        from . import typography
+        typography.install()
         document = weasyprint.HTML(string=html, base_url=str(base_url.resolve()) + "/",
                                    url_fetcher=local_fetcher()()).render()
     LOG.info("typeset %d pages", len(document.pages))

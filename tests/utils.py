@@ -41,6 +41,8 @@ def copy_brochure(tmp_path: Path, name: str = "mini") -> Path:
     text = meta.read_text(encoding="utf-8")
     text = re.sub(r"^layouts: .*$", f"layouts: {ROOT / 'layouts'}", text, flags=re.M)
     text = re.sub(r"^fonts: .*$", f"fonts: {ROOT / 'fonts'}", text, flags=re.M)
+    text = re.sub(r"^output_profile: \.\./\.\./\.\./(.*)$", lambda m: f"output_profile: {ROOT / m[1]}",
+                  text, flags=re.M)
     meta.write_text(text, encoding="utf-8")
     return target
 

@@ -11,30 +11,33 @@ INK = "device-cmyk(0 0 0 1)"
 GREY = "device-cmyk(0 0 0 0.45)"
 RULE = "device-cmyk(0 0 0 0.25)"
 
-WIDTH, HEIGHT = 84.0, 46.0          # mm
-PLOT_TOP, PLOT_BOTTOM = 9.0, 38.0   # mm: room for labels above and years below
+WIDTH, HEIGHT = 84.0, 46.0          # mm (the SVG's user unit is the millimetre)
+PLOT_TOP, PLOT_BOTTOM = 10.5, 39.0  # mm: room for the unit/legend and labels above, years below
+PAPER = "device-cmyk(0 0 0 0)"
+PALE = "device-cmyk(0.08 0.02 0 0)"
+LABEL, SMALL = 2.6, 2.2             # mm type sizes: 7.4 pt and 6.2 pt (nothing under 6 pt)
+MAX_BAR = 11.0                      # mm: a bar never gets fatter than this
+GOTHIC, DISPLAY = "BIZ UDGothic", "BIZ UDPGothic"
 
 
 def statistics_chart(data: dict, spec: dict) -> Markup:
     """A bar chart of one series (years -> values), the latest bar in the accent colour.
 
-    ``spec['total']`` may name a second series drawn as a dashed outline where it
-    has a value (e.g. the total including special landings over the entrants).
+    Only the data file's points are drawn: years without a value get no bar, and a
+    break mark on the baseline shows where years are skipped. Approximate values
+    carry 約. ``spec['total']`` may name a second series drawn as a dashed outline
+    over the bar of the same year, labelled and explained by a small legend.
+    A series with a single point is drawn as a big figure instead of a lone bar.
     """
     points = _points(data, spec["series"])
     totals = _points(data, spec["total"]) if spec.get("total") else {}
-    top = max(list(points.values()) + list(totals.values())) * 1.08
-    slot = WIDTH / len(points)
-    bars = []
-    for index, (year, (value, approx)) in enumerate(sorted(points.items())):
-        x = index * slot + slot * 0.22
-        bars.append(_bar(x, slot * 0.56, value, top, approx, spec["unit"],
-                         last=index == len(points) - 1, total=totals.get(year)))
-        bars.append(_text(x + slot * 0.28, PLOT_BOTTOM + 4.6, f"{year}年", 2.6, GREY))
-    baseline = f'<line x1="0" y1="{PLOT_BOTTOM}" x2="{WIDTH}" y2="{PLOT_BOTTOM}" ' \
-               f'stroke="{INK}" stroke-width="0.18"/>'
+    unit = spec["unit"]
+    if len(points) == 1 and not totals:
+        body = _single(points, unit)
+    else:
+        body = _bars(points, totals, unit)
     svg = (f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-           f'width="{WIDTH}mm" height="{HEIGHT}mm">' + "".join(bars) + baseline + "</svg>")
+           f'width="{WIDTH}mm" height="{HEIGHT}mm">{body}</svg>')
     return Markup(svg)
 
 
@@ -43,26 +46,110 @@ def _points(data: dict, key: str) -> dict:
     return {int(year): (float(p["value"]), bool(p.get("approx"))) for year, p in points.items()}
 
 
-def _bar(x, width, value, top, approx, unit, last, total=None) -> str:
+def _bars(points: dict, totals: dict, unit: str) -> str:
+    years = sorted(points)
+    top = _nice_top(max([v for v, _ in points.values()] + [v for v, _ in totals.values()]))
+    left, right = 1.0, WIDTH - 1.0
+    slot = (right - left) / len(years)
+    width = min(slot * 0.58, MAX_BAR)
+    dense = slot < 12
+    parts = [_text(left, 3.4, _unit_note(unit), SMALL, GREY, anchor="start")]
+    if totals:
+        parts.append(_legend(right))
+    for index, year in enumerate(years):
+        value, approx = points[year]
+        centre = left + slot * (index + 0.5)
+        last = index == len(years) - 1
+        parts.append(_bar(centre, width, value, approx, top, unit, last, totals.get(year), dense))
+        parts.append(_text(centre, PLOT_BOTTOM + 4.2, f"{year}年", SMALL if dense else LABEL - 0.2,
+                           INK if last else GREY, bold=last))
+    parts.append(f'<line x1="0" y1="{PLOT_BOTTOM}" x2="{WIDTH}" y2="{PLOT_BOTTOM}" '
+                 f'stroke="{INK}" stroke-width="0.2"/>')
+    for index in range(len(years) - 1):
+        if years[index + 1] - years[index] > 1:
+            parts.append(_break_mark(left + slot * (index + 1)))
+    return "".join(parts)
+
+
+def _bar(centre, width, value, approx, top, unit, last, total, dense) -> str:
+    x = centre - width / 2
     height = (PLOT_BOTTOM - PLOT_TOP) * value / top
     y = PLOT_BOTTOM - height
-    colour = ORANGE if last else NAVY
-    parts = [f'<rect x="{x:.2f}" y="{y:.2f}" width="{width:.2f}" height="{height:.2f}" '
-             f'fill="{colour}"/>']
-    label_y = y - 1.4
+    colour = ORANGE if last else BLUE
+    size = (SMALL if dense else LABEL)
+    parts = [f'<rect x="{x:.2f}" y="{y:.2f}" width="{width:.2f}" height="{height:.2f}" fill="{colour}"/>']
+    label = _number(value, unit, approx)
     if total:
-        total_height = (PLOT_BOTTOM - PLOT_TOP) * total[0] / top
-        ty = PLOT_BOTTOM - total_height
-        parts.append(f'<rect x="{x:.2f}" y="{ty:.2f}" width="{width:.2f}" '
-                     f'height="{total_height:.2f}" fill="none" stroke="{colour}" '
-                     f'stroke-width="0.3" stroke-dasharray="0.8 0.6"/>')
-        parts.append(_text(x + width / 2, ty - 1.4, "総数 " + format_value(total[0], unit, True),
-                           2.5, colour, bold=True))
-        label_y = y + 3.6
-        colour = "device-cmyk(0 0 0 0)"
-    parts.append(_text(x + width / 2, label_y, format_value(value, unit, approx), 2.5,
-                       colour if total else (ORANGE if last else INK), bold=last))
+        t_value, t_approx = total
+        t_height = (PLOT_BOTTOM - PLOT_TOP) * t_value / top
+        ty = PLOT_BOTTOM - t_height
+        pad = 0.7
+        parts.append(f'<rect x="{x - pad:.2f}" y="{ty:.2f}" width="{width + 2 * pad:.2f}" '
+                     f'height="{t_height:.2f}" fill="none" stroke="{NAVY}" stroke-width="0.25" '
+                     f'stroke-dasharray="0.9 0.6"/>')
+        parts.append(_text(centre, ty - 1.3, _number(t_value, unit, t_approx), LABEL, NAVY, bold=True))
+        # the entrants' own figure inside its bar, reversed out
+        parts.append(_text(centre, y + 3.4, label, SMALL, PAPER, bold=True))
+        return "".join(parts)
+    parts.append(_text(centre, y - 1.3, label, size, ORANGE if last else INK, bold=last))
     return "".join(parts)
+
+
+def _legend(right: float) -> str:
+    """入国者数 (a solid swatch) and 総数 (a dashed outline), at the top right."""
+    y = 1.6
+    x2 = right - _width("総数", SMALL)
+    x1 = x2 - 3.2 - 4.0 - _width("入国者数", SMALL)
+    return "".join([
+        f'<rect x="{x1:.2f}" y="{y:.2f}" width="2.2" height="2.2" fill="{ORANGE}"/>',
+        _text(x1 + 3.0, y + 1.9, "入国者数", SMALL, INK, anchor="start"),
+        f'<rect x="{x2 - 3.0:.2f}" y="{y:.2f}" width="2.2" height="2.2" fill="none" '
+        f'stroke="{NAVY}" stroke-width="0.25" stroke-dasharray="0.6 0.4"/>',
+        _text(x2, y + 1.9, "総数", SMALL, INK, anchor="start"),
+    ])
+
+
+def _break_mark(x: float) -> str:
+    """Two slanted strokes across the baseline: years are skipped here."""
+    y = PLOT_BOTTOM
+    cut = f'<rect x="{x - 0.9:.2f}" y="{y - 0.6:.2f}" width="1.8" height="1.2" fill="{PAPER}"/>'
+    strokes = "".join(f'<line x1="{x + dx - 0.5:.2f}" y1="{y + 1.0:.2f}" x2="{x + dx + 0.5:.2f}" '
+                      f'y2="{y - 1.0:.2f}" stroke="{INK}" stroke-width="0.2"/>' for dx in (-0.55, 0.55))
+    return cut + strokes
+
+
+def _single(points: dict, unit: str) -> str:
+    """One value only: the figure set large over its year, no lonely bar."""
+    (year, (value, approx)), = points.items()
+    number = _number(value, unit, approx)
+    suffix = "万人" if unit == "万人" else "人"
+    cx = WIDTH / 2
+    return "".join([
+        f'<rect x="0" y="4" width="{WIDTH}" height="{PLOT_BOTTOM - 4:.2f}" fill="{PALE}"/>',
+        f'<text x="{cx:.2f}" y="27.5" text-anchor="middle" font-family="{DISPLAY}" font-weight="700" '
+        f'fill="{ORANGE}"><tspan font-size="15">{escape(number)}</tspan>'
+        f'<tspan font-size="6" dx="0.8" fill="{NAVY}">{suffix}</tspan></text>',
+        f'<rect x="{cx - 10:.2f}" y="31" width="20" height="0.5" fill="{NAVY}"/>',
+        f'<line x1="0" y1="{PLOT_BOTTOM}" x2="{WIDTH}" y2="{PLOT_BOTTOM}" stroke="{INK}" stroke-width="0.2"/>',
+        _text(cx, PLOT_BOTTOM + 4.2, f"{year}年", LABEL - 0.2, INK, bold=True),
+    ])
+
+
+def _nice_top(peak: float) -> float:
+    """The value at the top of the plot: a little over the peak (labels sit above)."""
+    return peak * 1.06
+
+
+def _unit_note(unit: str) -> str:
+    return "（万人）" if unit == "万人" else "（人）"
+
+
+def _number(value: float, unit: str, approx: bool) -> str:
+    """The printed figure, in the chart's unit (see the unit note): 3,678 / 約130 / 6,499."""
+    prefix = "約" if approx else ""
+    if unit == "万人":
+        return f"{prefix}{round(value / 10000):,}"
+    return f"{prefix}{round(value):,}"
 
 
 def format_value(value: float, unit: str, approx: bool) -> str:
@@ -73,13 +160,19 @@ def format_value(value: float, unit: str, approx: bool) -> str:
     return f"{prefix}{round(value):,}"
 
 
-def _text(x, y, text, size, colour, bold=False) -> str:
+def _width(text: str, size: float) -> float:
+    """Advance width in mm of ``text`` in BIZ UDGothic (fixed pitch: ASCII half, others full)."""
+    return sum(size * (0.5 if ord(ch) < 0x2000 else 1.0) for ch in text)
+
+
+def _text(x, y, text, size, colour, bold=False, anchor="middle") -> str:
     weight = ' font-weight="700"' if bold else ""
-    return (f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size}" text-anchor="middle" '
-            f'font-family="BIZ UDGothic" fill="{colour}"{weight}>{escape(text)}</text>')
+    return (f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size}" text-anchor="{anchor}" '
+            f'font-family="{GOTHIC}" fill="{colour}"{weight}>{escape(text)}</text>')
 
 
-GROUPS = (  # data key, printed title, class modifier
+# The organisation chart's local organs: data key, printed title, class modifier.
+GROUPS = (
     ("regional_bureaus", "地方出入国在留管理局", "bureaus"),
     ("district_offices", "支局", "offices"),
     ("detention_centres", "入国管理センター", "centres"),

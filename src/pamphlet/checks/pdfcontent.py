@@ -1,0 +1,787 @@
+"""Walk a page's content streams the way a RIP would, and note what a preflight needs.
+
+A small interpreter: it tokenizes content streams, keeps the graphics state
+(CTM, fill and stroke colours, line width, font) through q/Q, and follows Form
+XObjects, patterns and annotation appearances. It draws nothing; it records
+what is painted (colours, strokes, images, shadings, text codes, fonts) in a
+`PageContent` for the checks in `preflight.py` to judge.
+"""
+
+import math
+import re
+import zlib
+from dataclasses import dataclass, field
+
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+FILL_OPS = {"f", "F", "f*", "B", "B*", "b", "b*"}
+STROKE_OPS = {"S", "s", "B", "B*", "b", "b*"}
+PAINT_OPS = FILL_OPS | STROKE_OPS | {"n"}
+PATH_OPS = {"m", "l", "c", "v", "y", "re", "h"}
+FILLING_RENDER_MODES = {0, 2, 4, 6}
+STROKING_RENDER_MODES = {1, 2, 5, 6}
+MAX_DEPTH = 12   # Form XObjects nested deeper than this are a loop, not a design
+KEYWORDS = {"true": True, "false": False, "null": None}
+ABBREVIATIONS = {"G": "DeviceGray", "RGB": "DeviceRGB", "CMYK": "DeviceCMYK", "I": "Indexed"}
+
+
+class Name(str):
+    """A PDF name, without its slash."""
+
+
+class Operator(str):
+    """A content-stream operator."""
+
+
+# --- tokens ------------------------------------------------------------------
+
+_WS = rb"\x00\t\n\x0c\r "
+_DELIMITERS = rb"()<>\[\]{}/%"
+_TOKEN = re.compile(rb"""
+    [%(ws)s]*(?P<operation>(?:[+-]?(?:\d+\.?\d*|\.\d+)[%(ws)s]+)*)(?P<operator>[A-Za-z*'"]{1,3})
+        (?=[%(ws)s%(delimiters)s]|$)
+  | (?P<space>[%(ws)s]+|%%[^\r\n]*)
+  | (?P<number>[+-]?(?:\d+\.?\d*|\.\d+))(?![^%(ws)s%(delimiters)s])
+  | (?P<name>/[^%(ws)s%(delimiters)s]*)
+  | (?P<string>\((?:[^()\\]|\\.)*\))
+  | (?P<nested>\()
+  | (?P<open_dict><<) | (?P<close_dict>>>)
+  | (?P<hex><[0-9A-Fa-f%(ws)s]*>)
+  | (?P<open_array>\[) | (?P<close_array>\])
+  | (?P<keyword>[^%(ws)s%(delimiters)s]+)
+  | (?P<junk>.)
+""" % {b"ws": _WS, b"delimiters": _DELIMITERS}, re.X | re.S)
+_ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b",
+            ord("f"): b"\f", ord("("): b"(", ord(")"): b")", ord("\\"): b"\\"}
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_INLINE_END = re.compile(rb"[\x00\t\n\x0c\r ]EI(?=[\x00\t\n\x0c\r /%]|$)")
+
+
+def operations(data: bytes):
+    """Yield ``(operands, operator)`` pairs; inline images come as ``(dict, "BI")``.
+
+    Most operators take only numbers (paths, matrices, colours): one match of
+    the token expression reads such an operation whole.
+    """
+    scan, position = _Scan(), 0
+    while position is not None:
+        position = yield from scan.run(data, position)
+
+
+class _Scan:
+    """Operands being collected, kept while a scan restarts past a nested string or image."""
+
+    def __init__(self):
+        self.operands, self.stack = [], []
+
+    def run(self, data: bytes, position: int):
+        """Yield operations from ``position``; return where to go on, or None at the end."""
+        for token in _TOKEN.finditer(data, position):
+            kind = token.lastgroup
+            if kind == "operator":
+                numbers = token.group("operation")
+                if numbers:
+                    self.operands += [float(n) for n in numbers.split()]
+                operator = token.group("operator").decode("latin-1")
+            elif kind == "keyword":
+                operator = token.group().decode("latin-1")
+            elif kind == "nested":   # a string with nested parentheses: read it by hand
+                value, position = _literal_string(data, token.end())
+                self.operands.append(value)
+                return position
+            else:
+                self._token(kind, token.group())
+                continue
+            if operator in KEYWORDS:
+                self.operands.append(KEYWORDS[operator])
+            elif self.stack:   # an operator inside an array: damaged, read on
+                continue
+            elif operator == "BI":
+                image, position = _inline_image(data, token.end())
+                self.operands = []
+                yield image, Operator("BI")
+                return position
+            else:
+                yield self.operands, Operator(operator)
+                self.operands = []
+        return None
+
+    def _token(self, kind: str, raw: bytes) -> None:
+        if kind in ("space", "junk"):
+            return
+        if kind in ("open_array", "open_dict"):
+            self.stack.append(self.operands)
+            self.operands = []
+        elif kind in ("close_array", "close_dict"):
+            if self.stack:
+                value = self.operands if kind == "close_array" else \
+                    dict(zip(self.operands[::2], self.operands[1::2]))
+                self.operands = self.stack.pop()
+                self.operands.append(value)
+        else:
+            self.operands.append(_value(kind, raw))
+
+
+def _value(kind: str, raw: bytes):
+    if kind == "number":
+        return float(raw)
+    if kind == "name":
+        return _name(raw)
+    if kind == "string":
+        return _unescape(raw[1:-1])
+    digits = re.sub(rb"[^0-9A-Fa-f]", b"", raw)
+    return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
+
+
+def _name(raw: bytes) -> Name:
+    return Name(_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw[1:]).decode("latin-1"))
+
+
+def _unescape(raw: bytes) -> bytes:
+    if b"\\" not in raw:
+        return raw
+    out, position = bytearray(), 0
+    while position < len(raw):
+        byte = raw[position]
+        position += 1
+        if byte == 0x5C:
+            position = _escape(raw, position, out)
+        else:
+            out.append(byte)
+    return bytes(out)
+
+
+def _literal_string(data: bytes, position: int) -> tuple[bytes, int]:
+    """Read a (string) with nested parentheses and escapes, from just after its '('."""
+    out, depth, end = bytearray(), 1, len(data)
+    while position < end:
+        byte = data[position]
+        position += 1
+        if byte == 0x5C:   # backslash
+            position = _escape(data, position, out)
+            continue
+        if byte == 0x28:
+            depth += 1
+        elif byte == 0x29:
+            depth -= 1
+            if depth == 0:
+                break
+        out.append(byte)
+    return bytes(out), position
+
+
+def _escape(data: bytes, position: int, out: bytearray) -> int:
+    if position >= len(data):
+        return position
+    byte = data[position]
+    if byte in _ESCAPES:
+        out += _ESCAPES[byte]
+        return position + 1
+    if 0x30 <= byte <= 0x37:
+        digits = re.match(rb"[0-7]{1,3}", data[position:position + 3]).group()
+        out.append(int(digits, 8) & 0xFF)
+        return position + len(digits)
+    if byte == 0x0D:   # a line continuation
+        return position + (2 if data[position + 1:position + 2] == b"\n" else 1)
+    return position + 1 if byte == 0x0A else position
+
+
+def _inline_image(data: bytes, position: int) -> tuple[dict, int]:
+    """Read BI's dictionary up to ID, then skip the image data to just past EI."""
+    start = data.find(b"ID", position)
+    while start != -1 and not (data[start - 1:start].isspace() and
+                               data[start + 2:start + 3] in (b" ", b"\n", b"\r", b"\t", b"")):
+        start = data.find(b"ID", start + 2)
+    if start == -1:
+        return {}, len(data)
+    pairs = _trailing_operands(data[position:start])
+    image = {key: value for key, value in zip(pairs[::2], pairs[1::2])}
+    end = _INLINE_END.search(data, start + 3)
+    return image, (end.end() if end else len(data))
+
+
+def _trailing_operands(data: bytes) -> list:
+    """The operands left after the last operator (the whole BI dictionary, usually)."""
+    found = list(operations(data + b" ~end~"))
+    return found[-1][0] if found and found[-1][1] == "~end~" else []
+
+
+# --- geometry -------------------------------------------------------------------
+
+def multiply(first, second):
+    """The matrix ``first`` then ``second`` (PDF's row-vector convention)."""
+    a, b, c, d, e, f = first
+    A, B, C, D, E, F = second
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+def apply(matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = matrix
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def scale(matrix) -> float:
+    """How much the matrix enlarges a length (the square root of its area factor)."""
+    a, b, c, d, _, _ = matrix
+    return math.sqrt(abs(a * d - b * c))
+
+
+def bounds(points) -> tuple | None:
+    points = list(points)
+    if not points:
+        return None
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+# --- colour spaces ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Space:
+    """A resolved colour space: what a preflight needs to know of it."""
+
+    label: str                # e.g. "DeviceRGB", "ICCBased RGB", "Indexed over DeviceCMYK"
+    components: int
+    rgb: bool = False
+    cmyk: bool = False        # process CMYK: its components add up to the ink
+    registration: bool = False    # Separation /All: every plate, marks only
+    spot: bool = False        # Separation or DeviceN (components add up to the ink)
+    pattern: bool = False
+    base: "Space | None" = None
+    lookup: bytes = b""       # Indexed: the palette
+
+    def initial(self) -> tuple:
+        """The colour a cs/CS operator sets (PDF 32000 8.6.5)."""
+        if self.label == "DeviceCMYK":
+            return (0.0, 0.0, 0.0, 1.0)
+        if self.pattern:
+            return ()
+        return ((1.0,) if self.spot or self.registration else (0.0,)) * self.components
+
+
+DEVICE = {
+    "DeviceGray": Space("DeviceGray", 1),
+    "DeviceRGB": Space("DeviceRGB", 3, rgb=True),
+    "DeviceCMYK": Space("DeviceCMYK", 4, cmyk=True),
+    "Pattern": Space("Pattern", 0, pattern=True),
+}
+
+
+@dataclass(frozen=True)
+class Colour:
+    """A colour as set by the content stream, with the operator that set it."""
+
+    space: Space
+    values: tuple
+    source: str               # e.g. "1 0 0 rg", "0.2 0.4 0.6 scn in /CS0"
+    space_name: str = ""      # the operand of cs/CS, e.g. "/CS0"
+    pattern_key: object = None
+    pattern: object = field(default=None, compare=False, hash=False)
+
+    @property
+    def ink(self) -> float | None:
+        """Total ink (1.0 = 100 %) for process and spot colours, None otherwise."""
+        space = self.space
+        if space.registration or not self.values:
+            return None
+        if space.cmyk or space.spot or space.pattern and space.base and space.base.cmyk:
+            return sum(v for v in self.values if isinstance(v, float))
+        if space.base is not None and space.base.cmyk and space.lookup:
+            return _palette_ink(space, int(self.values[0]))
+        return None
+
+
+def _palette_ink(space: Space, index: int) -> float:
+    n = space.base.components
+    entry = space.lookup[index * n:(index + 1) * n]
+    return sum(entry) / 255
+
+
+def _number(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+class Cache:
+    """What is read once per document: colour spaces, and the operations of each form."""
+
+    def __init__(self):
+        self._cache: dict = {}
+        self._forms: dict = {}
+
+    def operations(self, form) -> list:
+        key = object_key(form)
+        if key not in self._forms:
+            self._forms[key] = list(operations(form.get_data()))
+        return self._forms[key]
+
+    def resolve(self, value, resources) -> Space:
+        value = _deref(value)
+        if isinstance(value, str):
+            name = str(value).lstrip("/")
+            name = ABBREVIATIONS.get(name, name)
+            if name in DEVICE:
+                return DEVICE[name]
+            spaces = _deref(_get(resources, "ColorSpace")) or {}
+            named = _get(spaces, name)
+            if named is None:
+                return Space(f"unknown /{name}", 1)
+            return self.resolve(named, {})
+        if isinstance(value, (list, tuple)) and value:
+            key = id(value) if not hasattr(value, "indirect_reference") else \
+                getattr(value.indirect_reference, "idnum", id(value))
+            key = (key, id(value))
+            if key not in self._cache:
+                self._cache[key] = self._array(value, resources)
+            return self._cache[key]
+        return Space("unknown", 1)
+
+    def _array(self, array, resources) -> Space:
+        family = str(_deref(array[0])).lstrip("/")
+        family = ABBREVIATIONS.get(family, family)
+        if family in DEVICE:
+            return DEVICE[family]
+        if family == "ICCBased":
+            return _icc_space(_deref(array[1]))
+        if family == "CalRGB":
+            return Space("CalRGB", 3, rgb=True)
+        if family == "CalGray":
+            return Space("CalGray", 1)
+        if family == "Lab":
+            return Space("Lab", 3)
+        if family == "Indexed":
+            base = self.resolve(array[1], resources)
+            return Space(f"Indexed over {base.label}", 1, rgb=base.rgb, base=base,
+                         lookup=_bytes(_deref(array[3])))
+        if family == "Separation":
+            colourant = str(_deref(array[1])).lstrip("/")
+            return Space(f"Separation /{colourant}", 1, registration=colourant == "All",
+                         spot=colourant not in ("All", "None"))
+        if family == "DeviceN":
+            names = [str(_deref(n)).lstrip("/") for n in _deref(array[1])]
+            return Space(f"DeviceN {' '.join(names)}", len(names), spot=True)
+        if family == "Pattern":
+            base = self.resolve(array[1], resources) if len(array) > 1 else None
+            return Space("Pattern", 0 if base is None else base.components, pattern=True,
+                         rgb=bool(base and base.rgb), base=base)
+        return Space(family, 1)
+
+
+def _icc_space(stream) -> Space:
+    """ICCBased: what the profile's header says (bytes 16-20), else what /N implies."""
+    n = int(_get(stream, "N") or 0)
+    header = icc_header(stream)
+    colour = header[16:20] if len(header) >= 20 else b""
+    if colour == b"RGB " or not colour and n == 3:
+        return Space("ICCBased RGB", 3, rgb=True)
+    if colour == b"CMYK" or not colour and n == 4:
+        return Space("ICCBased CMYK", 4, cmyk=True)
+    label = colour.decode("latin-1").strip() if colour else f"N={n}"
+    return Space(f"ICCBased {label}", n or 1)
+
+
+def icc_header(stream) -> bytes:
+    """The first 128 bytes of an ICC profile stream (decoded only as far as needed)."""
+    try:
+        raw = stream._data if _get(stream, "Filter") in ("/FlateDecode", "FlateDecode") else None
+        if raw is not None:
+            return zlib.decompressobj().decompress(raw, 128)
+        return stream.get_data()[:128]
+    except Exception:  # a damaged profile: fall back on /N
+        return b""
+
+
+def _bytes(value) -> bytes:
+    if value is None:
+        return b""
+    if hasattr(value, "get_data"):
+        return value.get_data()
+    if isinstance(value, bytes):
+        return value
+    return getattr(value, "original_bytes", None) or str(value).encode("latin-1", "replace")
+
+
+# --- pypdf objects without importing pypdf --------------------------------------
+
+def _deref(value):
+    return value.get_object() if hasattr(value, "get_object") else value
+
+
+def _get(dictionary, key: str):
+    """``dictionary[/key]`` for pypdf dictionaries and inline-image dicts alike."""
+    if dictionary is None:
+        return None
+    value = dictionary.get("/" + key)
+    if value is None:
+        value = dictionary.get(key)
+    return _deref(value)
+
+
+def object_key(value) -> int:
+    reference = getattr(value, "indirect_reference", None)
+    return (reference.idnum, reference.generation) if reference is not None else id(value)
+
+
+# --- what a page paints ---------------------------------------------------------
+
+@dataclass
+class ImageUse:
+    name: str                 # the XObject name, or "inline"
+    image: object             # the image stream (or the inline image dictionary)
+    matrix: tuple             # the CTM when drawn: the unit square onto the page
+    space: Space | None       # None for stencil masks and JPX images that carry their own
+    width: int
+    height: int
+    inline: bool = False
+
+
+@dataclass
+class ShadingUse:
+    name: str
+    shading: object
+    space: Space
+
+
+@dataclass
+class FontUse:
+    name: str                 # the resource name
+    font: object              # the font dictionary
+    codes: bytearray = field(default_factory=bytearray)
+    shown: int = 0            # strings shown with it
+
+
+@dataclass
+class PageContent:
+    """Everything a page paints, as the checks need it."""
+
+    colours: dict = field(default_factory=dict)    # (role, Colour) -> times painted
+    strokes: list = field(default_factory=list)    # line widths in pt, one per stroke
+    images: list = field(default_factory=list)     # ImageUse
+    shadings: list = field(default_factory=list)   # ShadingUse
+    fonts: dict = field(default_factory=dict)      # object key -> FontUse
+    registration: list = field(default_factory=list)   # bounds painted in Separation /All
+    groups: list = field(default_factory=list)     # transparency group colour spaces
+    problems: list = field(default_factory=list)   # streams that could not be read
+
+
+@dataclass
+class _State:
+    ctm: tuple = IDENTITY
+    fill: Colour | None = None
+    stroke: Colour | None = None
+    line_width: float = 1.0
+    font: FontUse | None = None
+    render_mode: int = 0
+    text_matrix: tuple = IDENTITY
+
+
+class _Walker:
+    """Interpret content streams into one `PageContent`."""
+
+    def __init__(self, cache: Cache):
+        self.spaces = cache
+        self.content = PageContent()
+        self.visiting: list = []
+        self.base_ctm = IDENTITY   # where patterns are placed: the page's or the form's space
+
+    def run(self, ops, resources, state: _State) -> None:
+        state.fill = state.fill or Colour(DEVICE["DeviceGray"], (0.0,), "default black")
+        state.stroke = state.stroke or state.fill
+        stack, path = [], []
+        for operands, op in ops:
+            try:
+                if op in PATH_OPS:
+                    path.append((op, operands, state.ctm))
+                elif op == "q":
+                    stack.append(_copy(state))
+                elif op == "Q":
+                    state = stack.pop() if stack else state
+                elif op in PAINT_OPS:
+                    self._paint(op, state, path, resources)
+                    path = []
+                elif op in _HANDLERS:
+                    _HANDLERS[op](self, operands, state, resources)
+            except (IndexError, TypeError, ValueError, KeyError, AttributeError,
+                    ZeroDivisionError):
+                self.content.problems.append(f"cannot read '{op}' with {operands!r:.60}")
+
+    # painting
+    def _paint(self, op: str, state: _State, path, resources) -> None:
+        if op == "n":
+            return
+        if op in FILL_OPS:
+            self.use_colour(state.fill, "fill", state, path, resources)
+        if op in STROKE_OPS:
+            self.use_colour(state.stroke, "stroke", state, path, resources)
+            self.content.strokes.append(state.line_width * scale(state.ctm))
+
+    def use_colour(self, colour: Colour, role: str, state: _State, path, resources) -> None:
+        key = (role, colour)
+        colours = self.content.colours
+        colours[key] = colours.get(key, 0) + 1
+        if colour.space.registration:
+            self.content.registration.append(_path_bounds(path, state))
+        if colour.pattern is not None and colours[key] == 1:
+            self.walk_pattern(colour.pattern, state, resources)
+
+    def walk_pattern(self, pattern, state: _State, resources) -> None:
+        pattern = _deref(pattern)
+        matrix = multiply(tuple(float(v) for v in (_get(pattern, "Matrix") or IDENTITY)),
+                          self.base_ctm)
+        if int(_get(pattern, "PatternType") or 0) == 2:
+            self.shading("pattern", _get(pattern, "Shading"), resources)
+        elif hasattr(pattern, "get_data"):
+            self.form(pattern, resources, matrix, _State(ctm=matrix))
+
+    def shading(self, name: str, shading, resources) -> None:
+        shading = _deref(shading)
+        if shading is not None:
+            space = self.spaces.resolve(_get(shading, "ColorSpace"), resources)
+            self.content.shadings.append(ShadingUse(name, shading, space))
+
+    def form(self, form, resources, ctm, state: _State) -> None:
+        key = object_key(form)
+        if key in self.visiting or len(self.visiting) > MAX_DEPTH:
+            return
+        self.visiting.append(key)
+        saved, self.base_ctm = self.base_ctm, ctm
+        try:
+            inner = _get(form, "Resources") or resources
+            self.note_resources(inner)
+            self.note_group(form, inner)
+            self.run(self.spaces.operations(form), inner, state)
+        except Exception as error:  # one unreadable form must not hide the rest of the page
+            self.content.problems.append(f"cannot read a form XObject: {error}")
+        finally:
+            self.visiting.pop()
+            self.base_ctm = saved
+
+    def note_group(self, owner, resources) -> None:
+        """A transparency group blends in its /CS: an RGB one turns colours into RGB."""
+        group = _get(owner, "Group")
+        if group is not None and _get(group, "CS") is not None:
+            self.content.groups.append(self.spaces.resolve(_get(group, "CS"), resources))
+
+    def note_resources(self, resources) -> None:
+        """Remember every font a resource dictionary offers, drawn or not."""
+        for name, font in (_get(resources, "Font") or {}).items():
+            font = _deref(font)
+            key = object_key(font)
+            if key not in self.content.fonts:
+                self.content.fonts[key] = FontUse(str(name).lstrip("/"), font)
+
+
+def _copy(state: _State) -> _State:
+    return _State(state.ctm, state.fill, state.stroke, state.line_width, state.font,
+                  state.render_mode, state.text_matrix)
+
+
+def _path_bounds(path, state: _State):
+    points = []
+    for op, operands, ctm in path:
+        if op == "re" and len(operands) == 4:
+            x, y, w, h = operands
+            points += [apply(ctm, x, y), apply(ctm, x + w, y + h),
+                       apply(ctm, x + w, y), apply(ctm, x, y + h)]
+        else:
+            points += [apply(ctm, *operands[i:i + 2]) for i in range(0, len(operands) - 1, 2)]
+    if not points:   # text, or an image mask: its origin stands for it
+        points = [apply(multiply(state.text_matrix, state.ctm), 0, 0)]
+    return bounds(points)
+
+
+# --- operator handlers ----------------------------------------------------------
+
+def _cm(walker, operands, state, resources):
+    state.ctm = multiply(tuple(float(v) for v in operands[-6:]), state.ctm)
+
+
+def _w(walker, operands, state, resources):
+    state.line_width = abs(float(operands[-1]))
+
+
+def _gray(walker, operands, state, resources, stroke=False):
+    _set(state, stroke, Colour(DEVICE["DeviceGray"], tuple(operands[-1:]),
+                               f"{_values(operands)} {'G' if stroke else 'g'}"))
+
+
+def _rgb(walker, operands, state, resources, stroke=False):
+    _set(state, stroke, Colour(DEVICE["DeviceRGB"], tuple(operands[-3:]),
+                               f"{_values(operands)} {'RG' if stroke else 'rg'}"))
+
+
+def _cmyk(walker, operands, state, resources, stroke=False):
+    _set(state, stroke, Colour(DEVICE["DeviceCMYK"], tuple(operands[-4:]),
+                               f"{_values(operands)} {'K' if stroke else 'k'}"))
+
+
+def _space(walker, operands, state, resources, stroke=False):
+    name = f"/{operands[-1]}"
+    space = walker.spaces.resolve(operands[-1], resources)
+    _set(state, stroke, Colour(space, space.initial(), f"{name} {'CS' if stroke else 'cs'}",
+                               name))
+
+
+def _colour(walker, operands, state, resources, stroke=False, op="scn"):
+    current = state.stroke if stroke else state.fill
+    values = tuple(v for v in operands if isinstance(v, float))
+    pattern = None
+    if operands and isinstance(operands[-1], Name):
+        pattern = _get(_get(resources, "Pattern") or {}, operands[-1])
+    words = [_values(values)] if values else []
+    words += [f"/{operands[-1]}"] if pattern is not None else []
+    words += [op.upper() if stroke else op]
+    where = f" in {current.space_name}" if current.space_name else ""
+    _set(state, stroke, Colour(current.space, values, " ".join(words) + where,
+                               current.space_name,
+                               object_key(pattern) if pattern is not None else None, pattern))
+
+
+def _set(state, stroke: bool, colour: Colour) -> None:
+    if stroke:
+        state.stroke = colour
+    else:
+        state.fill = colour
+
+
+def _values(operands) -> str:
+    return " ".join(_number(v) for v in operands if isinstance(v, float))
+
+
+def _do(walker, operands, state, resources):
+    name = operands[-1]
+    xobject = _get(_get(resources, "XObject") or {}, name)
+    subtype = str(_get(xobject, "Subtype") or "").lstrip("/") if xobject is not None else ""
+    if subtype == "Image":
+        _image(walker, str(name), xobject, state, resources)
+    elif subtype == "Form":
+        matrix = tuple(float(v) for v in (_get(xobject, "Matrix") or IDENTITY))
+        inner = _copy(state)
+        inner.ctm = multiply(matrix, state.ctm)
+        walker.form(xobject, resources, inner.ctm, inner)
+
+
+def _inline(walker, operands, state, resources):
+    _image(walker, "inline image", operands, state, resources, inline=True)
+
+
+def _image(walker, name: str, image, state, resources, inline=False) -> None:
+    mask = _get(image, "ImageMask") or _get(image, "IM")
+    space = _get(image, "ColorSpace") or _get(image, "CS")
+    space = walker.spaces.resolve(space, resources) if space is not None and not mask else None
+    width = int(_get(image, "Width") or _get(image, "W") or 0)
+    height = int(_get(image, "Height") or _get(image, "H") or 0)
+    walker.content.images.append(ImageUse(name, image, state.ctm, space, width, height, inline))
+    if mask:   # a stencil mask paints the fill colour through its pixels
+        walker.use_colour(state.fill, "fill", state, [("re", [0.0, 0.0, 1.0, 1.0], state.ctm)],
+                    resources)
+
+
+def _sh(walker, operands, state, resources):
+    name = operands[-1]
+    walker.shading(str(name), _get(_get(resources, "Shading") or {}, name), resources)
+
+
+def _tf(walker, operands, state, resources):
+    font = _get(_get(resources, "Font") or {}, operands[0])
+    if font is not None:
+        key = object_key(font)
+        if key not in walker.content.fonts:
+            walker.content.fonts[key] = FontUse(str(operands[0]), font)
+        state.font = walker.content.fonts[key]
+
+
+def _tr(walker, operands, state, resources):
+    state.render_mode = int(operands[-1])
+
+
+def _tm(walker, operands, state, resources):
+    state.text_matrix = tuple(float(v) for v in operands[-6:])
+
+
+def _bt(walker, operands, state, resources):
+    state.text_matrix = IDENTITY
+
+
+def _show(walker, operands, state, resources):
+    strings = [v for v in operands if isinstance(v, bytes)]
+    strings += [v for item in operands if isinstance(item, list) for v in item
+                if isinstance(v, bytes)]
+    if state.font is not None:
+        for string in strings:
+            state.font.codes += string
+            state.font.shown += 1
+    if state.render_mode in FILLING_RENDER_MODES:
+        walker.use_colour(state.fill, "fill", state, [], resources)
+    if state.render_mode in STROKING_RENDER_MODES:
+        walker.use_colour(state.stroke, "stroke", state, [], resources)
+
+
+def _gs(walker, operands, state, resources):
+    graphics = _get(_get(resources, "ExtGState") or {}, operands[-1])
+    width = _get(graphics, "LW") if graphics is not None else None
+    if width is not None:
+        state.line_width = abs(float(width))
+
+
+def _stroking(handler, **extra):
+    return lambda walker, operands, state, resources: handler(
+        walker, operands, state, resources, stroke=True, **extra)
+
+
+_HANDLERS = {
+    "cm": _cm, "w": _w, "gs": _gs,
+    "g": _gray, "G": _stroking(_gray), "rg": _rgb, "RG": _stroking(_rgb),
+    "k": _cmyk, "K": _stroking(_cmyk), "cs": _space, "CS": _stroking(_space),
+    "sc": lambda *a: _colour(*a, op="sc"), "SC": _stroking(_colour, op="sc"),
+    "scn": _colour, "SCN": _stroking(_colour, op="scn"),
+    "Do": _do, "BI": _inline, "sh": _sh,
+    "Tf": _tf, "Tr": _tr, "Tm": _tm, "BT": _bt,
+    "Tj": _show, "TJ": _show, "'": _show, '"': _show,
+}
+
+
+# --- entry point ---------------------------------------------------------------
+
+def read_page_content(page, cache: Cache | None = None) -> PageContent:
+    """Interpret a pypdf page's contents and its annotations' appearance streams."""
+    walker = _Walker(cache or Cache())
+    resources = _get(page, "Resources") or {}
+    walker.note_resources(resources)
+    walker.note_group(page, resources)
+    try:
+        data = page.get_contents()
+        data = data.get_data() if data is not None else b""
+    except Exception as error:  # a damaged stream: say so, check what can be read
+        walker.content.problems.append(f"cannot read the page's content stream: {error}")
+        data = b""
+    walker.run(operations(data), resources, _State())
+    for appearance, matrix in _appearances(page):
+        walker.form(appearance, resources, matrix, _State(ctm=matrix))
+    return walker.content
+
+
+def _appearances(page):
+    """Each annotation's normal appearance, with the matrix that puts it on its Rect."""
+    for annotation in _deref(_get(page, "Annots")) or []:
+        annotation = _deref(annotation)
+        normal = _get(_get(annotation, "AP"), "N") if annotation is not None else None
+        if normal is None:
+            continue
+        streams = [normal] if hasattr(normal, "get_data") else \
+            [_deref(v) for v in normal.values() if hasattr(_deref(v), "get_data")]
+        rect = [float(v) for v in _get(annotation, "Rect") or (0, 0, 0, 0)]
+        for stream in streams:
+            yield stream, _appearance_matrix(stream, rect)
+
+
+def _appearance_matrix(stream, rect) -> tuple:
+    """PDF 32000 12.5.5: the form's BBox, transformed by its Matrix, fitted to Rect."""
+    matrix = tuple(float(v) for v in (_get(stream, "Matrix") or IDENTITY))
+    box = [float(v) for v in (_get(stream, "BBox") or (0, 0, 1, 1))]
+    corners = [apply(matrix, x, y) for x in (box[0], box[2]) for y in (box[1], box[3])]
+    left, bottom, right, top = bounds(corners)
+    width, height = (right - left) or 1.0, (top - bottom) or 1.0
+    fit = ((rect[2] - rect[0]) / width, 0.0, 0.0, (rect[3] - rect[1]) / height,
+           rect[0] - left * (rect[2] - rect[0]) / width,
+           rect[1] - bottom * (rect[3] - rect[1]) / height)
+    return multiply(matrix, fit)

@@ -1,0 +1,819 @@
+"""Decide whether a PDF is press-ready, reading only the PDF: a registry of small checks.
+
+Each check has an id, a severity, a fixed message and a hint, and finds
+(page, detail) pairs in the facts read once from the file (`PressFacts`):
+page boxes, the document catalog, and what each page paints, as
+`pdfcontent.py` interprets it. The numbers are the print vendor's
+(/work/shared/PRINT.md): A4 trim, 3 mm bleed, saddle stitch, PDF/X-4, CMYK,
+300 % total ink, 200/300 ppi, 0.25 pt lines, fonts from fonts/ only.
+"""
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, PamphletError
+from .pdftext import UnreadablePDF
+
+MM = 72 / 25.4
+A4 = (595.276, 841.89)      # pt
+BOX_TOLERANCE = 0.5         # pt
+BLEED = 3 * MM              # 8.504 pt on every side
+SAFE_MARGIN = 3 * MM        # text stays this far inside the trim
+INK_LIMIT = 3.0             # 300 %
+PPI_ERROR, PPI_WARNING = 200, 300
+HAIRLINE = 0.25             # pt
+PDFX_ID = "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"
+SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+
+
+# --- the report ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: str             # "error" or "warning"
+    page: int | None          # 1-based, None for the whole document
+    message: str              # what was found, e.g. "an RGB fill colour (1 0 0 rg)"
+    hint: str
+
+
+@dataclass
+class PreflightReport:
+    pdf: Path
+    pages: int
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    def by_check(self) -> dict[str, list[Finding]]:
+        """Findings grouped by check, errors first, in registry order."""
+        groups: dict[str, list[Finding]] = {}
+        for check in sorted(REGISTRY.values(), key=lambda c: c.severity != "error"):
+            found = [f for f in self.findings if f.check == check.id]
+            if found:
+                groups[check.id] = found
+        return groups
+
+    def as_dict(self) -> dict:
+        return {
+            "pdf": str(self.pdf), "pages": self.pages, "ok": self.ok,
+            "errors": len(self.errors), "warnings": len(self.warnings),
+            "checks": {id: {"severity": REGISTRY[id].severity, "message": REGISTRY[id].message,
+                            "hint": REGISTRY[id].hint, "pages": _pages(found)}
+                       for id, found in self.by_check().items()},
+            "findings": [{"check": f.check, "severity": f.severity, "page": f.page,
+                          "message": f.message, "hint": f.hint} for f in self.findings],
+        }
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return [Diagnostic((f"page {f.page:02d}: " if f.page else "") + f.message, self.pdf,
+                           hint=f.hint, severity=f.severity) for f in self.findings]
+
+
+def _pages(findings: list[Finding]) -> list[int]:
+    return sorted({f.page for f in findings if f.page is not None})
+
+
+# --- the registry -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    severity: str
+    message: str              # the same for every finding of the check
+    hint: str                 # how to fix it
+    find: Callable            # PressFacts -> iterable of (page or None, detail)
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(id: str, severity: str, message: str, hint: str):
+    """Register the decorated function as the check ``id``."""
+    def register(find):
+        REGISTRY[id] = Check(id, severity, message, hint, find)
+        return find
+    return register
+
+
+def preflight(pdf: Path, fonts: Path | None) -> PreflightReport:
+    """Run every check of the registry on ``pdf``.
+
+    ``fonts`` is the folder with manifest.yaml; None skips the "font not
+    shipped" check. Raises `UnreadablePDF` when the file is not a PDF we can
+    open, `PamphletError` when the fonts folder is unusable.
+    """
+    shipped = shipped_font_names(fonts) if fonts is not None else None
+    facts = read_facts(pdf, shipped)
+    report = PreflightReport(pdf, len(facts.pages))
+    for entry in REGISTRY.values():
+        seen = set()
+        for page, detail in entry.find(facts):
+            if (page, detail) not in seen:
+                seen.add((page, detail))
+                report.findings.append(Finding(entry.id, entry.severity, page, detail,
+                                               entry.hint))
+    return report
+
+
+# --- the facts, read once -------------------------------------------------------
+
+@dataclass
+class PageFacts:
+    number: int
+    boxes: dict               # "/TrimBox" -> (left, bottom, right, top), as the page says
+    media: tuple
+    content: object           # pdfcontent.PageContent
+    chars: list = field(default_factory=list)    # (char, (left, bottom, right, top))
+    text: str = ""
+
+    @property
+    def trim(self):
+        return self.boxes.get("/TrimBox")
+
+    @property
+    def bleed(self):
+        return self.boxes.get("/BleedBox")
+
+
+@dataclass
+class PressFacts:
+    pdf: Path
+    reader: object            # pypdf.PdfReader
+    pages: list[PageFacts]
+    shipped: dict | None      # normalised font name -> PostScript name
+    cache: object             # pdfcontent.Cache
+    image_ink: dict = field(default_factory=dict)   # image object key -> max ink
+
+    def fonts(self):
+        """Every font dictionary offered to a page, once, with the first page that has it."""
+        seen = set()
+        for page in self.pages:
+            for key, use in page.content.fonts.items():
+                if key not in seen:
+                    seen.add(key)
+                    yield page.number, use
+
+
+def read_facts(pdf: Path, shipped: dict | None) -> PressFacts:
+    """Read the structure with pypdf, the content with pdfcontent, the text with pdfium."""
+    import pypdf
+
+    from .pdfcontent import Cache, read_page_content
+
+    try:
+        reader = pypdf.PdfReader(str(pdf))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadablePDF(f"cannot read {pdf}: it is encrypted")
+        pages = list(reader.pages)
+    except (pypdf.errors.PyPdfError, OSError, ValueError) as error:
+        raise UnreadablePDF(f"cannot read {pdf}: {error}") from None
+    cache = Cache()
+    facts = PressFacts(pdf, reader, [], shipped, cache)
+    for number, page in enumerate(pages, start=1):
+        boxes = {key: _rect(page.get(key)) for key in ("/TrimBox", "/BleedBox")
+                 if page.get(key) is not None}
+        facts.pages.append(PageFacts(number, boxes, _rect(page.mediabox),
+                                     read_page_content(page, cache)))
+    _read_text(pdf, facts.pages)
+    return facts
+
+
+def _rect(value) -> tuple:
+    left, bottom, right, top = (float(v) for v in value)
+    return min(left, right), min(bottom, top), max(left, right), max(bottom, top)
+
+
+def _read_text(pdf: Path, pages: list[PageFacts]) -> None:
+    """Each character with its tight box, as pdfium places it."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(pdf))
+    except pdfium.PdfiumError as error:
+        raise UnreadablePDF(f"cannot read {pdf}: {error}") from None
+    try:
+        for facts, page in zip(pages, document):
+            textpage = page.get_textpage()
+            count = textpage.count_chars()
+            facts.text = textpage.get_text_range(0, count) if count else ""
+            facts.chars = [(char, textpage.get_charbox(i)) for i, char in
+                           enumerate(facts.text[:count]) if not char.isspace()]
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+
+
+@lru_cache(maxsize=8)
+def shipped_font_names(folder: Path) -> dict[str, str]:
+    """The fonts of fonts/manifest.yaml: normalised name -> PostScript name (nameID 6).
+
+    The full name (nameID 4) counts too: WeasyPrint names a font after its
+    family and style ("BIZ-UDGothic-Bold"), not after its PostScript name.
+    """
+    from fontTools.ttLib import TTFont
+
+    from ..fonts import load_fonts
+
+    names = {}
+    for font in load_fonts(Path(folder)):
+        with TTFont(font.path, lazy=True) as program:
+            postscript = program["name"].getDebugName(6) or font.path.stem
+            full = program["name"].getDebugName(4) or postscript
+        names[font_key(postscript)] = postscript
+        names[font_key(full)] = postscript
+    return names
+
+
+def font_key(name: str) -> str:
+    """Compare font names without subset prefix, punctuation, case or "Regular"."""
+    name = re.sub(r"[^0-9a-z]", "", SUBSET_PREFIX.sub("", str(name).lstrip("/")).lower())
+    return name.removesuffix("regular")
+
+
+# --- checks: geometry and binding ---------------------------------------------
+
+@check("trim-box", "error", "TrimBox missing or not A4 (210 × 297 mm)",
+       "every page needs a TrimBox of 595.28 × 841.89 pt: build with `pamphlet build`, or "
+       "export A4 pages with their trim box")
+def _trim_box(facts: PressFacts):
+    for page in facts.pages:
+        if page.trim is None:
+            yield page.number, "no TrimBox"
+            continue
+        width, height = page.trim[2] - page.trim[0], page.trim[3] - page.trim[1]
+        if abs(width - A4[0]) > BOX_TOLERANCE or abs(height - A4[1]) > BOX_TOLERANCE:
+            yield page.number, (f"TrimBox is {width:.2f} × {height:.2f} pt "
+                                f"({width / MM:.1f} × {height / MM:.1f} mm), not A4")
+
+
+@check("bleed-box", "error", "BleedBox missing or not 3 mm outside the trim on every side",
+       "every page needs a BleedBox 8.5 pt (3 mm) larger than the TrimBox on each side, and "
+       "background art that reaches it")
+def _bleed_box(facts: PressFacts):
+    for page in facts.pages:
+        if page.bleed is None:
+            yield page.number, "no BleedBox"
+        elif page.trim is not None:
+            sides = _bleed_sides(page.trim, page.bleed)
+            if sides:
+                yield page.number, "the bleed is " + ", ".join(sides) + " (needs 3.0 mm)"
+
+
+def _bleed_sides(trim: tuple, bleed: tuple) -> list[str]:
+    reach = {"left": trim[0] - bleed[0], "bottom": trim[1] - bleed[1],
+             "right": bleed[2] - trim[2], "top": bleed[3] - trim[3]}
+    return [f"{reach[side] / MM:.1f} mm on the {side}" for side in reach
+            if abs(reach[side] - BLEED) > BOX_TOLERANCE]
+
+
+@check("media-box", "error", "MediaBox does not contain the TrimBox and BleedBox",
+       "the MediaBox is the sheet: make it at least as large as the BleedBox (plus the marks)")
+def _media_box(facts: PressFacts):
+    for page in facts.pages:
+        for name, box in (("TrimBox", page.trim), ("BleedBox", page.bleed)):
+            if box is not None and not _contains(page.media, box):
+                yield page.number, f"the {name} reaches outside the MediaBox"
+
+
+def _contains(outer: tuple, inner: tuple, tolerance: float = 0.01) -> bool:
+    return (outer[0] - tolerance <= inner[0] and outer[1] - tolerance <= inner[1]
+            and inner[2] <= outer[2] + tolerance and inner[3] <= outer[3] + tolerance)
+
+
+@check("page-count", "error", "page count is not a multiple of 4 (saddle stitch)",
+       "a saddle-stitched pamphlet folds sheets of 4 pages: add or remove pages, blank ones "
+       "included")
+def _page_count(facts: PressFacts):
+    count = len(facts.pages)
+    if count % 4:
+        more, fewer = 4 - count % 4, count % 4
+        yield None, f"{count} pages: add {more} or remove {fewer}"
+
+
+# --- checks: PDF/X-4 -------------------------------------------------------------
+
+@check("pdfx-version", "error", "not marked PDF/X-4 in its XMP metadata",
+       "write the PDF as PDF/X-4 (WeasyPrint: pdf_variant='pdf/x-4'): the XMP metadata must "
+       "say pdfxid:GTS_PDFXVersion PDF/X-4")
+def _pdfx_version(facts: PressFacts):
+    metadata = facts.reader.trailer["/Root"].get("/Metadata")
+    if metadata is None:
+        yield None, "no XMP metadata stream in the catalog"
+        return
+    versions = _xmp_values(metadata.get_object().get_data(), PDFX_ID)
+    if versions is None:
+        yield None, "the XMP metadata is not well-formed XML"
+    elif not versions:
+        yield None, "the XMP metadata has no pdfxid:GTS_PDFXVersion"
+    elif "PDF/X-4" not in versions:
+        yield None, f"the XMP metadata says GTS_PDFXVersion '{versions[0]}'"
+
+
+def _xmp_values(data: bytes, tag: str) -> list[str] | None:
+    """Every value of ``tag`` in the XMP packet, as element or attribute; None if not XML."""
+    import xml.etree.ElementTree as ElementTree
+
+    try:
+        root = ElementTree.fromstring(data.strip().strip(b"\x00"))
+    except ElementTree.ParseError:
+        return None
+    values = [(e.text or "").strip() for e in root.iter(tag)]
+    return values + [e.attrib[tag].strip() for e in root.iter() if tag in e.attrib]
+
+
+@check("output-intent", "error", "no PDF/X output intent with a CMYK printer profile",
+       "PDF/X-4 needs /OutputIntents with /S /GTS_PDFX and the printing condition's CMYK ICC "
+       "profile (device class 'prtr') as DestOutputProfile")
+def _output_intent(facts: PressFacts):
+    from .pdfcontent import icc_header
+
+    intents = facts.reader.trailer["/Root"].get("/OutputIntents")
+    intents = [i.get_object() for i in intents.get_object()] if intents is not None else []
+    pdfx = [i for i in intents if i.get("/S") == "/GTS_PDFX"]
+    if not pdfx:
+        yield None, ("no /OutputIntents in the catalog" if not intents
+                     else "no output intent with /S /GTS_PDFX")
+        return
+    profile = pdfx[0].get("/DestOutputProfile")
+    if profile is None:
+        yield None, "the PDF/X output intent has no DestOutputProfile"
+        return
+    header = icc_header(profile.get_object())
+    space, device = header[16:20], header[12:16]
+    if space != b"CMYK":
+        yield None, f"the output profile's colour space is '{_ascii(space)}', not 'CMYK'"
+    if device != b"prtr":
+        yield None, f"the output profile's device class is '{_ascii(device)}', not 'prtr'"
+
+
+def _ascii(raw: bytes) -> str:
+    return raw.decode("latin-1").strip() or "none"
+
+
+@check("document-id", "error", "no document /ID in the trailer",
+       "PDF/X requires a file identifier: write the PDF with one (WeasyPrint: pdf_identifier)")
+def _document_id(facts: PressFacts):
+    identifier = facts.reader.trailer.get("/ID")
+    if identifier is None:
+        yield None, "the trailer has no /ID"
+    elif len(identifier) != 2 or not all(len(part) for part in identifier):
+        yield None, "the trailer's /ID is not two non-empty strings"
+
+
+@check("trapped", "error", "Info /Trapped missing or not /True or /False",
+       "PDF/X requires the document information to say whether the file is trapped: "
+       "/Trapped /False unless the printer trapped it")
+def _trapped(facts: PressFacts):
+    info = facts.reader.trailer.get("/Info")
+    trapped = info.get_object().get("/Trapped") if info is not None else None
+    if trapped is None:
+        yield None, "the document information has no /Trapped"
+    elif str(trapped) not in ("/True", "/False"):
+        yield None, f"the document information says /Trapped {trapped}"
+
+
+# --- checks: colour ------------------------------------------------------------
+
+@check("rgb-colour", "error", "RGB colour in a press PDF",
+       "use CMYK (device-cmyk() in the CSS) or gray for every colour, gradient and SVG fill; "
+       "press output has no RGB")
+def _rgb_colour(facts: PressFacts):
+    for page in facts.pages:
+        for (role, colour), _ in page.content.colours.items():
+            if colour.space.rgb:
+                yield page.number, f"an RGB {role} colour ({colour.source})"
+        for shading in page.content.shadings:
+            if shading.space.rgb:
+                yield page.number, f"an RGB gradient ({shading.name}, {shading.space.label})"
+        for group in page.content.groups:
+            if group.rgb:
+                yield page.number, f"a transparency group blending in {group.label}"
+
+
+@check("rgb-image", "error", "RGB image in a press PDF",
+       "convert the image to CMYK (or grayscale) with the printing condition's profile "
+       "before placing it")
+def _rgb_image(facts: PressFacts):
+    for page in facts.pages:
+        for image in page.content.images:
+            if image.space is not None and image.space.rgb:
+                yield page.number, (f"an RGB image {image.width}×{image.height} "
+                                    f"({image.name}, {image.space.label})")
+
+
+@check("registration-colour", "error", "registration colour inside the bleed",
+       "registration colour (Separation /All) prints on every plate: use it for trim marks "
+       "outside the BleedBox only")
+def _registration_colour(facts: PressFacts):
+    for page in facts.pages:
+        bleed = page.bleed or page.trim
+        if bleed is None:
+            continue
+        inside = [b for b in page.content.registration if b and _overlaps(b, bleed)]
+        if inside:
+            yield page.number, f"{_count(len(inside), 'shape')} in registration colour " \
+                               "inside the BleedBox"
+
+
+def _overlaps(box: tuple, area: tuple, tolerance: float = 0.01) -> bool:
+    return (box[0] < area[2] - tolerance and box[2] > area[0] + tolerance
+            and box[1] < area[3] - tolerance and box[3] > area[1] + tolerance)
+
+
+@check("total-ink", "error", "total ink over 300 %",
+       "keep C+M+Y+K at or under 300 % (rich black: C40 M40 Y40 K100, never 100/100/100/100); "
+       "convert images with the printing condition's profile")
+def _total_ink(facts: PressFacts):
+    for page in facts.pages:
+        for (role, colour), _ in page.content.colours.items():
+            ink = colour.ink
+            if ink is not None and ink > INK_LIMIT + 1e-6:
+                yield page.number, f"a {role} colour at {ink:.0%} ({colour.source})"
+        for shading in page.content.shadings:
+            ink = _shading_ink(shading)
+            if ink > INK_LIMIT + 1e-6:
+                yield page.number, f"a gradient ({shading.name}) reaching {ink:.0%}"
+        for image in page.content.images:
+            ink = _image_ink(facts, image)
+            if ink is not None and ink > INK_LIMIT + 1e-6:
+                yield page.number, (f"a CMYK image {image.width}×{image.height} ({image.name}) "
+                                    f"reaching {ink:.0%}")
+
+
+def _shading_ink(shading) -> float:
+    """The largest ink of a CMYK gradient's stops (type 2 and stitching functions)."""
+    if not (shading.space.cmyk or shading.space.spot):
+        return 0.0
+    from .pdfcontent import _deref, _get
+
+    functions = [_deref(_get(shading.shading, "Function"))]
+    stops = []
+    while functions:
+        function = functions.pop()
+        if isinstance(function, list):
+            functions += [_deref(f) for f in function]
+        elif function is not None:
+            functions += [_deref(f) for f in (_get(function, "Functions") or [])]
+            stops += [_get(function, key) for key in ("C0", "C1") if _get(function, key)]
+    return max((sum(float(v) for v in stop) for stop in stops), default=0.0)
+
+
+def _image_ink(facts: PressFacts, image) -> float | None:
+    """The largest C+M+Y+K of any pixel of a CMYK image (decoded once per image)."""
+    space = image.space
+    if space is None or image.inline:
+        return None
+    if space.base is not None and space.base.cmyk and space.lookup:   # Indexed over CMYK
+        n = space.base.components
+        entries = [space.lookup[i:i + n] for i in range(0, len(space.lookup) - n + 1, n)]
+        return max((sum(e) / 255 for e in entries), default=0.0)
+    if not space.cmyk:
+        return None
+    from .pdfcontent import object_key
+
+    key = object_key(image.image)
+    if key not in facts.image_ink:
+        facts.image_ink[key] = _decoded_ink(image.image)
+    return facts.image_ink[key]
+
+
+def _decoded_ink(stream) -> float | None:
+    from PIL import ImageMath
+
+    mask = stream.pop("/SMask", None)   # the alpha channel does not print
+    try:
+        picture = stream.decode_as_image()
+    except Exception:  # an image pypdf cannot decode: nothing to measure
+        return None
+    finally:
+        if mask is not None:
+            stream["/SMask"] = mask
+    if picture.mode != "CMYK":
+        return None
+    c, m, y, k = (band.convert("I") for band in picture.split())
+    total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"],
+                                  c=c, m=m, y=y, k=k)
+    return total.getextrema()[1] / 255
+
+
+# --- checks: fonts ---------------------------------------------------------------
+
+@check("font-not-embedded", "error", "font not embedded",
+       "embed every font (subsets are fine): the printer has none of ours")
+def _font_not_embedded(facts: PressFacts):
+    for page, use in facts.fonts():
+        font = _font_facts(use.font)
+        if font.subtype != "Type3" and not font.embedded:
+            yield page, f"{font.name} ({use.name}) has no FontFile in its descriptor"
+
+
+@check("type3-font", "error", "Type 3 font",
+       "Type 3 fonts are drawings, not fonts, and RIPs render them badly: use an OpenType "
+       "or TrueType font from fonts/")
+def _type3_font(facts: PressFacts):
+    for page, use in facts.fonts():
+        font = _font_facts(use.font)
+        if font.subtype == "Type3":
+            yield page, f"{font.name} ({use.name}) is a Type 3 font"
+
+
+@check("foreign-font", "error", "font not shipped in fonts/",
+       "draw text only with the fonts listed in fonts/manifest.yaml (a fallback font crept in?)")
+def _foreign_font(facts: PressFacts):
+    if facts.shipped is None:
+        return
+    shipped = ", ".join(sorted(set(facts.shipped.values())))
+    for page, use in facts.fonts():
+        font = _font_facts(use.font)
+        if font.subtype != "Type3" and font_key(font.name) not in facts.shipped:
+            yield page, f"{font.name} is none of fonts/ ({shipped})"
+
+
+@check("missing-glyph", "error", "character drawn as a missing glyph (.notdef)",
+       "the font has no glyph for a character of the text: choose a font of fonts/ that has "
+       "it, or change the text")
+def _missing_glyph(facts: PressFacts):
+    for page in facts.pages:
+        for use in page.content.fonts.values():
+            missing = _notdef_count(use)
+            if missing:
+                yield page.number, (f"{_count(missing, 'character')} drawn as .notdef in "
+                                    f"{_font_facts(use.font).name}")
+
+
+@dataclass(frozen=True)
+class FontFacts:
+    name: str                 # BaseFont, with its subset prefix
+    subtype: str              # Type0, TrueType, Type1, Type3, ...
+    embedded: bool
+
+
+def _font_facts(font) -> FontFacts:
+    from .pdfcontent import _get
+
+    subtype = str(_get(font, "Subtype") or "").lstrip("/")
+    name = str(_get(font, "BaseFont") or _get(font, "Name") or "unnamed").lstrip("/")
+    described = font
+    if subtype == "Type0":
+        descendants = _get(font, "DescendantFonts") or []
+        described = _get_object(descendants[0]) if descendants else None
+    descriptor = _get(described, "FontDescriptor") if described is not None else None
+    embedded = descriptor is not None and any(
+        _get(descriptor, key) is not None for key in ("FontFile", "FontFile2", "FontFile3"))
+    return FontFacts(name, subtype, embedded)
+
+
+def _get_object(value):
+    return value.get_object() if hasattr(value, "get_object") else value
+
+
+def _notdef_count(use) -> int:
+    """Codes shown that map to glyph 0: Identity-H/V CID fonts, and simple fonts."""
+    from .pdfcontent import _get
+
+    font, codes = use.font, bytes(use.codes)
+    if not codes:
+        return 0
+    subtype = str(_get(font, "Subtype") or "").lstrip("/")
+    if subtype == "Type0":
+        encoding = str(_get(font, "Encoding") or "")
+        if encoding.lstrip("/") not in ("Identity-H", "Identity-V"):
+            return 0   # a CMap of its own: not decoded here
+        descendant = _get_object((_get(font, "DescendantFonts") or [None])[0])
+        cids = [int.from_bytes(codes[i:i + 2], "big") for i in range(0, len(codes) - 1, 2)]
+        glyphs = _cid_to_gid(descendant)
+        return sum(1 for cid in cids if glyphs(cid) == 0)
+    if subtype == "Type3":
+        return 0
+    return _simple_notdef(font, codes)
+
+
+def _cid_to_gid(descendant):
+    from .pdfcontent import _get
+
+    mapping = _get(descendant, "CIDToGIDMap") if descendant is not None else None
+    if mapping is None or not hasattr(mapping, "get_data"):
+        return lambda cid: cid
+    table = mapping.get_data()
+    return lambda cid: int.from_bytes(table[2 * cid:2 * cid + 2], "big") \
+        if 2 * cid + 2 <= len(table) else 0
+
+
+def _simple_notdef(font, codes: bytes) -> int:
+    """A simple font: codes outside FirstChar..LastChar, or named .notdef by the encoding."""
+    from .pdfcontent import _get
+
+    first, last = _get(font, "FirstChar"), _get(font, "LastChar")
+    notdef = set()
+    encoding = _get(font, "Encoding")
+    differences = _get(encoding, "Differences") if hasattr(encoding, "get") else None
+    code = 0
+    for item in differences or []:
+        item = _get_object(item)
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            code = int(item)
+        else:
+            if str(item).lstrip("/") == ".notdef":
+                notdef.add(code)
+            code += 1
+    if first is None or last is None:
+        return sum(1 for c in codes if c in notdef)
+    return sum(1 for c in codes if c < int(first) or c > int(last) or c in notdef)
+
+
+# --- checks: images and lines ------------------------------------------------------
+
+def _image_ppi(image) -> float | None:
+    """Effective resolution where the image is placed: the lower of the two axes."""
+    a, b, c, d, _, _ = image.matrix
+    width_in, height_in = (a * a + b * b) ** 0.5 / 72, (c * c + d * d) ** 0.5 / 72
+    if not (image.width and image.height and width_in and height_in):
+        return None
+    return min(image.width / width_in, image.height / height_in)
+
+
+def _low_resolution(facts: PressFacts, low: float, high: float):
+    for page in facts.pages:
+        for image in page.content.images:
+            ppi = _image_ppi(image)
+            if ppi is not None and low <= ppi < high:
+                a, b, c, d, _, _ = image.matrix
+                size = ((a * a + b * b) ** 0.5 / MM, (c * c + d * d) ** 0.5 / MM)
+                yield page.number, (f"an image {image.width}×{image.height} ({image.name}) at "
+                                    f"{ppi:.0f} ppi, placed {size[0]:.1f} × {size[1]:.1f} mm")
+
+
+@check("resolution-under-200", "error", "image under 200 ppi at its placed size",
+       "place the image smaller, or supply it at 300–350 ppi at its printed size "
+       "(1200 ppi for line art)")
+def _resolution_under_200(facts: PressFacts):
+    return _low_resolution(facts, 0, PPI_ERROR)
+
+
+@check("resolution-under-300", "warning", "image under 300 ppi at its placed size",
+       "photos print best at 300–350 ppi at their printed size: place the image smaller or "
+       "supply a larger one")
+def _resolution_under_300(facts: PressFacts):
+    return _low_resolution(facts, PPI_ERROR, PPI_WARNING)
+
+
+@check("hairline", "warning", "lines thinner than 0.25 pt",
+       "lines under 0.25 pt may vanish on press: make them at least 0.25 pt (0.09 mm)")
+def _hairline(facts: PressFacts):
+    for page in facts.pages:
+        thin = [w for w in page.content.strokes if w < HAIRLINE - 1e-6]
+        if thin:
+            yield page.number, (f"{_count(len(thin), 'line')} under 0.25 pt, the thinnest "
+                                f"{min(thin):.2f} pt")
+
+
+# --- checks: text ----------------------------------------------------------------
+
+@check("text-near-trim", "warning", "text within 3 mm of the trim",
+       "keep text at least 3 mm inside the trim (more near the spine): the cut may drift")
+def _text_near_trim(facts: PressFacts):
+    for page in facts.pages:
+        if page.trim is None:
+            continue
+        near, edges = [], set()
+        for char, box in page.chars:
+            if page.bleed is not None and not _overlaps(box, page.bleed):
+                continue   # the slug, beyond the bleed: cut away by design
+            crossed = _edges_crossed(box, page.trim)
+            if crossed:
+                near.append(char)
+                edges |= crossed
+        if near:
+            sample = "".join(near)[:20]
+            yield page.number, (f"{_count(len(near), 'character')} near the "
+                                f"{' and '.join(sorted(edges))} edge: '{sample}'")
+
+
+def _edges_crossed(box: tuple, trim: tuple) -> set[str]:
+    left, bottom, right, top = box
+    crossed = set()
+    if left < trim[0] + SAFE_MARGIN:
+        crossed.add("left")
+    if right > trim[2] - SAFE_MARGIN:
+        crossed.add("right")
+    if bottom < trim[1] + SAFE_MARGIN:
+        crossed.add("bottom")
+    if top > trim[3] - SAFE_MARGIN:
+        crossed.add("top")
+    return crossed
+
+
+@check("fpo", "warning", "FPO placeholder left on the page",
+       "“FPO” (for position only) marks artwork to be replaced before print: replace it")
+def _fpo(facts: PressFacts):
+    for page in facts.pages:
+        text = unicodedata.normalize("NFKC", page.text)
+        count = len(re.findall(r"(?<![A-Za-z])FPO(?![A-Za-z])", text))
+        if count:
+            yield page.number, f"“FPO” printed {_count(count, 'time')}"
+
+
+@check("unreadable-content", "error", "content the checks could not read",
+       "the page's content is damaged, so nothing on it is proven: re-export the PDF")
+def _unreadable_content(facts: PressFacts):
+    for page in facts.pages:
+        for problem in page.content.problems[:3]:
+            yield page.number, problem
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+# --- the command --------------------------------------------------------------------
+
+DETAILS_SHOWN = 5   # per check, in the text report; --json has them all
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("pdf", metavar="PDF", help="the PDF to check")
+    parser.add_argument("--fonts", default="fonts", metavar="DIR",
+                        help="the folder with manifest.yaml: the only fonts allowed "
+                             "(default: fonts)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def command(args) -> int:
+    """Print the report; exit 1 on any error, 0 otherwise, 2 when the PDF cannot be read."""
+    from ..cli import print_diagnostics
+
+    pdf = Path(args.pdf)
+    try:
+        report = preflight(pdf, Path(args.fonts))
+    except UnreadablePDF as error:
+        print_diagnostics([Diagnostic(str(error), pdf, hint="is it a PDF? was it written to "
+                                      "the end?")])
+        return 2
+    except PamphletError as error:
+        print_diagnostics(error.diagnostics)
+        return 2
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(report_text(report))
+    return 0 if report.ok else 1
+
+
+def report_text(report: PreflightReport) -> str:
+    """One line per failing check with its pages, its hint, a few details; a summary."""
+    lines = []
+    for id, found in report.by_check().items():
+        entry = REGISTRY[id]
+        pages = _page_list(_pages(found))
+        lines.append(f"{entry.severity:<7}  {id:<20}  {pages + ': ' if pages else ''}"
+                     f"{entry.message}")
+        lines.append(f"{'':<7}  {'':<20}  hint: {entry.hint}")
+        for finding in found[:DETAILS_SHOWN]:
+            where = f"page {finding.page:02d}: " if finding.page else ""
+            lines.append(f"{'':<7}  {'':<20}  - {where}{finding.message}")
+        if len(found) > DETAILS_SHOWN:
+            lines.append(f"{'':<7}  {'':<20}  - … and {len(found) - DETAILS_SHOWN} more "
+                         "(--json lists them all)")
+    lines.append(_summary(report))
+    return "\n".join(lines)
+
+
+def _page_list(pages: list[int]) -> str:
+    """'pages 3, 7' or 'pages 1-4, 9': runs of pages collapsed."""
+    if not pages:
+        return ""
+    runs, start = [], pages[0]
+    for previous, current in zip(pages, pages[1:] + [None]):
+        if current != previous + 1 if current is not None else True:
+            runs.append(f"{start}" if start == previous else f"{start}-{previous}")
+            start = current
+    return ("page " if len(pages) == 1 else "pages ") + ", ".join(runs)
+
+
+def _summary(report: PreflightReport) -> str:
+    checks = report.by_check()
+    failed = {severity: [id for id in checks if REGISTRY[id].severity == severity]
+              for severity in ("error", "warning")}
+    verdict = "press-ready" if report.ok else "NOT press-ready"
+    parts = [f"{_count(len(failed[s]), s)}" + (f" ({', '.join(failed[s])})" if failed[s] else "")
+             for s in ("error", "warning")]
+    return (f"preflight: {report.pdf}: {report.pages} pages, {len(REGISTRY)} checks: "
+            f"{'; '.join(parts)}: {verdict}")
+

@@ -1,0 +1,123 @@
+"""Decide which old page each new page is, the way a line diff pairs lines.
+
+Pages with equal digests anchor the two sequences (difflib's longest matching
+blocks, as for lines).  Between two anchors, the remaining old and new pages are
+paired in order where they look alike (text and picture), by the alignment that
+maximises the summed similarity; a page left unpaired was added or removed.
+"""
+
+import difflib
+from collections import Counter
+from dataclasses import dataclass
+
+PAIR_AT = 0.45      # least similarity for two pages to be one page changed
+
+
+@dataclass(frozen=True)
+class Step:
+    """One entry of the alignment: 1-based page numbers, None on the side that lacks it."""
+
+    old: int | None
+    new: int | None
+    same: bool = False              # equal digests: identical without looking
+    similarity: float | None = None
+
+
+def align_pages(old_digests: list, new_digests: list, similarity) -> list[Step]:
+    """Align two documents' pages; ``similarity(old_number, new_number)`` -> 0..1 is
+    asked only for pages that are not anchored by equal digests."""
+    matcher = difflib.SequenceMatcher(None, old_digests, new_digests, autojunk=False)
+    steps: list[Step] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            steps += [Step(i + 1, j + 1, same=True) for i, j in zip(range(i1, i2), range(j1, j2))]
+        else:
+            steps += pair_block(list(range(i1 + 1, i2 + 1)), list(range(j1 + 1, j2 + 1)),
+                                similarity)
+    return steps
+
+
+def pair_block(olds: list[int], news: list[int], similarity) -> list[Step]:
+    """Pair pages in order where alike, maximising the summed similarity above PAIR_AT."""
+    if not olds or not news:
+        return [Step(o, None) for o in olds] + [Step(None, n) for n in news]
+    scores = {(o, n): similarity(o, n) for o in olds for n in news}
+    best = _best_scores(olds, news, scores)
+    return _trace(olds, news, scores, best)
+
+
+def _best_scores(olds: list, news: list, scores: dict) -> list[list[float]]:
+    rows, cols = len(olds), len(news)
+    best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(1, rows + 1):
+        for j in range(1, cols + 1):
+            gain = scores[olds[i - 1], news[j - 1]] - PAIR_AT
+            pair = best[i - 1][j - 1] + gain if gain >= 0 else float("-inf")
+            best[i][j] = max(best[i - 1][j], best[i][j - 1], pair)
+    return best
+
+
+def _trace(olds: list, news: list, scores: dict, best: list) -> list[Step]:
+    steps, i, j = [], len(olds), len(news)
+    while i or j:
+        score = scores.get((olds[i - 1], news[j - 1])) if i and j else None
+        if score is not None and score >= PAIR_AT \
+                and abs(best[i][j] - (best[i - 1][j - 1] + score - PAIR_AT)) < 1e-9:
+            steps.append(Step(olds[i - 1], news[j - 1], similarity=score))
+            i, j = i - 1, j - 1
+        elif j and (not i or best[i][j] == best[i][j - 1]):
+            steps.append(Step(None, news[j - 1]))
+            j -= 1
+        else:
+            steps.append(Step(olds[i - 1], None))
+            i -= 1
+    return _removed_first(steps[::-1])
+
+
+def _removed_first(steps: list[Step]) -> list[Step]:
+    """Within a run of unpaired pages, list the removed ones before the added ones."""
+    ordered, run = [], []
+    for step in steps:
+        if step.old is not None and step.new is not None:
+            ordered += sorted(run, key=lambda s: s.old is None) + [step]
+            run = []
+        else:
+            run.append(step)
+    return ordered + sorted(run, key=lambda s: s.old is None)
+
+
+def page_similarity(old, new) -> float:
+    """How alike two looked-at pages are, 0..1: their text and their picture."""
+    picture = picture_similarity(old.signature, new.signature)
+    old_text, new_text = old.text, new.text
+    if len(old_text) < 4 and len(new_text) < 4:
+        return picture
+    return (picture + text_similarity(old_text, new_text)) / 2
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Dice coefficient of the character bigrams: order-tolerant, cheap, Japanese-safe."""
+    pairs_a, pairs_b = _bigrams(a), _bigrams(b)
+    total = sum(pairs_a.values()) + sum(pairs_b.values())
+    if not total:
+        return 1.0
+    return 2 * sum((pairs_a & pairs_b).values()) / total
+
+
+def picture_similarity(a, b) -> float:
+    """1 - (ink that differs) / (ink of both), on tiny grey pictures of the same size."""
+    from PIL import ImageChops
+
+    if a.size != b.size:
+        b = b.resize(a.size)
+    difference = _weighted(ImageChops.difference(a, b).histogram())
+    ink = _weighted(a.histogram()[::-1]) + _weighted(b.histogram()[::-1])
+    return 1.0 if not ink else max(0.0, 1 - difference / ink)
+
+
+def _weighted(histogram: list) -> int:
+    return sum(value * count for value, count in enumerate(histogram))
+
+
+def _bigrams(text: str) -> Counter:
+    return Counter(text[i:i + 2] for i in range(len(text) - 1))

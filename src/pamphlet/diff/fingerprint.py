@@ -1,0 +1,185 @@
+"""Tell identical pages apart without rasterising: a digest of what a page draws in its BleedBox.
+
+Two pages with the same digest draw the same thing inside the BleedBox: the same
+content streams (compared as stored bytes) with the same resources (compared by
+content, so object numbers may differ between the files).  A different digest
+only makes the page a candidate: the pixels decide.  Two things would make every
+page differ for no visible reason, and are left out:
+
+* the trim marks and slug line (file name, date, page number) that press.py draws
+  after the artwork's bleed clip, outside the BleedBox;
+* the parts of a subset font that depend on which glyphs the whole document uses
+  (font file, widths, ToUnicode): a subset tag names the font, and WeasyPrint
+  keeps glyph ids, so the same tag and the same content stream draw the same glyphs.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..checks.pdftext import UnreadablePDF
+
+REFERENCE = re.compile(rb"(\d+) (\d+) R")
+BLEED_CLIP = re.compile(rb"\s*q\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+re\s+W\s+n\s*")
+SUBSET_TAG = re.compile(r"^/[A-Z]{6}\+")
+SUBSET_KEYS = {"/FontFile", "/FontFile2", "/FontFile3", "/CIDSet", "/CharSet", "/W", "/W2",
+               "/Widths", "/FirstChar", "/LastChar", "/CIDToGIDMap", "/ToUnicode"}
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """A page as the alignment sees it before looking: its digest and its boxes (pt)."""
+
+    number: int         # 1-based
+    digest: bytes
+    bleed: tuple        # left, bottom, right, top
+    trim: tuple
+
+
+def fingerprint_pages(path: Path) -> list[PageKey]:
+    """Digest every page of the PDF at ``path``; raises `UnreadablePDF`."""
+    import pikepdf
+
+    try:
+        pdf = pikepdf.open(path)
+    except (pikepdf.PdfError, OSError, ValueError) as error:
+        raise UnreadablePDF(f"cannot read {path}: {_reason(error)}") from None
+    with pdf:
+        digests = _Digests(pdf)
+        try:
+            return [_page_key(number, page, digests)
+                    for number, page in enumerate(pdf.pages, start=1)]
+        except (pikepdf.PdfError, KeyError, TypeError, ValueError) as error:
+            raise UnreadablePDF(f"cannot read {path}: damaged page structure "
+                                f"({_reason(error)})") from None
+
+
+def _page_key(number: int, page, digests: "_Digests") -> PageKey:
+    bleed, trim = _box(page.bleedbox), _box(page.trimbox)
+    visible = _intersect(bleed, _box(page.cropbox))
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((visible, trim, int(page.obj.get("/Rotate", 0)))).encode())
+    for stream in _drawn_streams(_contents(page), bleed):
+        digest.update(digests.of_stream(stream))
+    resources = page.obj.get("/Resources")
+    if resources is not None:
+        digest.update(digests.of(resources))
+    return PageKey(number, digest.digest(), bleed, trim)
+
+
+def _contents(page) -> list:
+    import pikepdf
+
+    contents = page.obj.get("/Contents")
+    if contents is None:
+        return []
+    return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+
+
+def _drawn_streams(streams: list, bleed: tuple) -> list:
+    """The content streams that may paint inside the BleedBox.
+
+    press.py clips the artwork with ``q <bleed> re W n`` in a first stream and
+    draws the marks and the slug after closing that clip (``Q``) in a last one,
+    outside the bleed: that last stream is left out.
+    """
+    if len(streams) >= 3 and _clips_to(streams[0], bleed) \
+            and streams[-1].read_bytes().lstrip().startswith(b"Q"):
+        return streams[:-1]
+    return streams
+
+
+def _clips_to(stream, bleed: tuple) -> bool:
+    match = BLEED_CLIP.fullmatch(stream.read_bytes())
+    if not match:
+        return False
+    try:
+        x, y, width, height = (float(v) for v in match.groups())
+    except ValueError:
+        return False
+    return all(abs(a - b) < 0.01 for a, b in zip((x, y, x + width, y + height), bleed))
+
+
+class _Digests:
+    """Content digests of a PDF's objects, each indirect object hashed once."""
+
+    def __init__(self, pdf):
+        self.pdf = pdf
+        self.memo: dict[tuple, bytes] = {}
+
+    def of(self, obj) -> bytes:
+        """The digest of any object: indirect references replaced by their content's digest."""
+        if obj.is_indirect:
+            return self._indirect(obj)
+        return self._resolve(obj.unparse())
+
+    def of_stream(self, stream) -> bytes:
+        if stream.is_indirect:
+            return self._indirect(stream)
+        return self._stream(stream)
+
+    def _indirect(self, obj) -> bytes:
+        key = obj.objgen
+        if key not in self.memo:
+            self.memo[key] = b"(cycle)"
+            self.memo[key] = self._content(obj)
+        return self.memo[key]
+
+    def _content(self, obj) -> bytes:
+        import pikepdf
+
+        if isinstance(obj, pikepdf.Stream):
+            return self._stream(obj)
+        if isinstance(obj, pikepdf.Dictionary) and _is_subset_font(obj):
+            kept = pikepdf.Dictionary({k: v for k, v in obj.items() if k not in SUBSET_KEYS})
+            return self._hash(self._resolve(kept.unparse()))
+        return self._hash(self._resolve(obj.unparse(resolved=True)))
+
+    def _stream(self, stream) -> bytes:
+        head = {k: v for k, v in stream.stream_dict.items() if k != "/Length"}
+        if _is_subset_font(stream.stream_dict):
+            head = {k: v for k, v in head.items() if k not in SUBSET_KEYS}
+        import pikepdf
+
+        return self._hash(self._resolve(pikepdf.Dictionary(head).unparse()),
+                          stream.read_raw_bytes())
+
+    def _resolve(self, text: bytes) -> bytes:
+        return REFERENCE.sub(lambda m: self._indirect(
+            self.pdf.get_object(int(m[1]), int(m[2]))).hex().encode(), text)
+
+    @staticmethod
+    def _hash(*parts: bytes) -> bytes:
+        digest = hashlib.blake2b(digest_size=16)
+        for part in parts:
+            digest.update(len(part).to_bytes(8, "little"))
+            digest.update(part)
+        return digest.digest()
+
+
+def _is_subset_font(obj) -> bool:
+    kind = str(obj.get("/Type", ""))
+    if kind == "/Font":
+        return bool(SUBSET_TAG.match(str(obj.get("/BaseFont", ""))))
+    if kind == "/FontDescriptor":
+        return bool(SUBSET_TAG.match(str(obj.get("/FontName", ""))))
+    return False
+
+
+def _box(array) -> tuple:
+    left, bottom, right, top = (float(v) for v in array)
+    return (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
+
+
+def _intersect(a: tuple, b: tuple) -> tuple:
+    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "no such file"
+    if isinstance(error, IsADirectoryError):
+        return "it is a folder"
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text

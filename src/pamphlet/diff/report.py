@@ -1,0 +1,140 @@
+"""Write the report: DIR/index.html (one offline page), DIR/report.json, DIR/img/.
+
+Only pages that are not the same get pictures: a JPEG of each side (fast to
+encode; identical 8 x 8 blocks decode identically, so the overlay shows no
+false change), a transparent PNG of the changed pixels, and a small thumbnail.
+"""
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+from .model import DiffResult, PageResult
+
+LOG = logging.getLogger("pamphlet")
+IMAGES = "img"
+THUMB_WIDTH = 90        # px
+HIGHLIGHT = (230, 0, 60)
+
+
+def write_report(result: DiffResult, folder: Path) -> Path:
+    """Write the report into ``folder`` (replacing a previous report there); return index.html."""
+    folder.mkdir(parents=True, exist_ok=True)
+    images = folder / IMAGES
+    if images.is_dir():
+        shutil.rmtree(images)
+    images.mkdir()
+    for page in result.pages:
+        page.images = _write_pictures(page, images)
+    (folder / "report.json").write_text(
+        json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    index = folder / "index.html"
+    index.write_text(render_report(result), encoding="utf-8")
+    LOG.info("report: %s", index)
+    return index
+
+
+def render_report(result: DiffResult) -> str:
+    """The report page as HTML: pictures are referenced under img/."""
+    from jinja2 import Environment
+
+    from .template import TEMPLATE
+
+    environment = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    environment.filters["percent"] = _percent
+    return environment.from_string(TEMPLATE).render(
+        result=result, counts=result.counts, pages=[_view(p) for p in result.pages],
+        ignore=result.options.ignore)
+
+
+def _write_pictures(page: PageResult, folder: Path) -> dict:
+    if not page.pictures:
+        return {}
+    name = f"n{page.new_page:03d}" if page.new_page else f"o{page.old_page:03d}"
+    written = {}
+    for side in ("old", "new"):
+        if side in page.pictures:
+            written[side] = _save_jpeg(page.pictures[side], folder / f"{name}-{side}.jpg")
+    if "mask" in page.pictures:
+        written["diff"] = _save_mask(page.pictures["mask"], folder / f"{name}-diff.png")
+    shown = page.pictures.get("new") or page.pictures.get("old")
+    written["thumb"] = _save_thumbnail(shown, folder / f"{name}-thumb.jpg")
+    return {key: f"{IMAGES}/{value}" for key, value in written.items()}
+
+
+def _save_jpeg(image, path: Path) -> str:
+    image.save(path, "JPEG", quality=90, subsampling=0)
+    return path.name
+
+
+def _save_mask(mask, path: Path) -> str:
+    """The changed pixels, widened by one pixel to be seen, red on transparent."""
+    from PIL import ImageFilter
+
+    shown = mask.filter(ImageFilter.MaxFilter(3)).point(lambda v: 1 if v else 0).convert("P")
+    shown.putpalette([255, 255, 255, *HIGHLIGHT])
+    shown.save(path, "PNG", transparency=0)
+    return path.name
+
+
+def _save_thumbnail(image, path: Path) -> str:
+    height = max(1, round(image.height * THUMB_WIDTH / image.width))
+    image.resize((THUMB_WIDTH, height), reducing_gap=2.0).save(path, "JPEG", quality=80)
+    return path.name
+
+
+def _view(page: PageResult) -> dict:
+    """What the template needs of one page, boxes as percentages of the picture."""
+    size = _picture_size(page)
+    return {"page": page, "anchor": _anchor(page), "title": _title(page),
+            "regions": [_percent_box(r.box_px, size) for r in page.regions] if size else [],
+            "ignored": [_ignored_box(page, i, size) for i in page.ignored] if size else [],
+            "texts": page.text.get("changes", []),
+            "text_boxes": [_mm_box(c, page, size) for c in page.text.get("changes", [])
+                           if c.get("on") == "new" and size] if size else []}
+
+
+def _picture_size(page: PageResult) -> tuple | None:
+    picture = page.pictures.get("new") or page.pictures.get("old")
+    return picture.size if picture is not None else None
+
+
+def _percent_box(box: tuple, size: tuple) -> dict:
+    x, y, width, height = box
+    return {"left": 100 * x / size[0], "top": 100 * y / size[1],
+            "width": 100 * max(width, 1) / size[0], "height": 100 * max(height, 1) / size[1]}
+
+
+def _ignored_box(page: PageResult, ignore, size: tuple) -> dict:
+    return _mm_to_percent(ignore.box, page, size)
+
+
+def _mm_box(change: dict, page: PageResult, size: tuple) -> dict:
+    return _mm_to_percent(change["box_mm"], page, size)
+
+
+def _mm_to_percent(box_mm, page: PageResult, size: tuple) -> dict:
+    """An mm box on the trim as percentages of the BleedBox picture, by the first region's
+    calibration: the picture spans the BleedBox, which the regions know in both units."""
+    per_mm, offset = page.scale
+    x, y, width, height = box_mm
+    return _percent_box(((x + offset[0]) * per_mm, (y + offset[1]) * per_mm,
+                         width * per_mm, height * per_mm), size)
+
+
+def _anchor(page: PageResult) -> str:
+    return f"page-{page.new_page}" if page.new_page else f"old-page-{page.old_page}"
+
+
+def _title(page: PageResult) -> str:
+    if page.status == "removed":
+        return f"Old page {page.old_page}"
+    if page.old_page == page.new_page or page.old_page is None:
+        return f"Page {page.new_page}"
+    return f"Page {page.new_page} (old {page.old_page})"
+
+
+def _percent(value: float) -> str:
+    share = value * 100
+    return f"{share:.1f} %" if share >= 0.05 or not share else "<0.1 %"

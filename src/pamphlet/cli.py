@@ -10,6 +10,7 @@ from .diagnostics import Diagnostic, PamphletError
 EXAMPLES = {
     "build": "pamphlet build --brochure brochure --out build/pamphlet.pdf",
     "check-toc": "pamphlet check-toc build/pamphlet.pdf --brochure brochure",
+    "watch": "pamphlet watch --brochure brochure --out build/pamphlet.pdf",
     "preflight": "pamphlet preflight build/pamphlet.pdf --fonts fonts",
     "diff": "pamphlet diff old.pdf build/pamphlet.pdf --report build/diff",
     "check-typography": "pamphlet check-typography build/pamphlet.pdf",
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_build(commands, common)
     _add_check_toc(commands, common)
+    _add_watch(commands, common)
     for name, (module, help_text) in PLUGGED.items():
         _add_plugged(commands, common, name, module, help_text)
     return parser
@@ -162,6 +164,36 @@ def _run_check_toc(args) -> int:
         print(toc_table(report))
         print_diagnostics(report.diagnostics())
     return 0 if report.ok else 1
+
+
+def _add_watch(commands, common) -> None:
+    sub = _subcommand(commands, common, "watch",
+                      "Rebuild the PDF on every save in brochure/, layouts/ or fonts/; print the "
+                      "time and the checks' verdict; keep the last good PDF when a save breaks "
+                      "the build. Stop with Ctrl-C.", _run_watch)
+    sub.add_argument("--brochure", default="brochure", metavar="DIR")
+    sub.add_argument("--out", default="build/pamphlet.pdf", metavar="FILE")
+
+
+def _run_watch(args) -> int:
+    from .options import command_line_options
+    from .watch import watch
+
+    def show(rebuilt) -> None:
+        if rebuilt.problems and rebuilt.pages is None:
+            print_diagnostics(rebuilt.problems)
+            print(f"pamphlet: build failed after {rebuilt.seconds:.1f} s; "
+                  f"{args.out} is the last good PDF", file=sys.stderr, flush=True)
+            return
+        if rebuilt.problems:
+            print_diagnostics(rebuilt.problems)
+        print(f"pamphlet: rebuilt {args.out} in {rebuilt.seconds:.1f} s: {rebuilt.pages} pages; "
+              f"{rebuilt.verdict}", file=sys.stderr, flush=True)
+
+    logging.getLogger("pamphlet").setLevel(logging.WARNING if args.quiet else logging.INFO)
+    print(f"pamphlet: watching {args.brochure} (Ctrl-C stops)", file=sys.stderr, flush=True)
+    watch(command_line_options(args.brochure, args.out, args.debug), show)
+    return 0
 
 
 def _configure_logging(quiet: bool) -> None:

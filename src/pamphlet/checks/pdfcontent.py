@@ -9,7 +9,6 @@ what is painted (colours, strokes, images, shadings, text codes, fonts) in a
 
 import math
 import re
-import zlib
 from dataclasses import dataclass, field
 
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -26,10 +25,6 @@ ABBREVIATIONS = {"G": "DeviceGray", "RGB": "DeviceRGB", "CMYK": "DeviceCMYK", "I
 
 class Name(str):
     """A PDF name, without its slash."""
-
-
-class Operator(str):
-    """A content-stream operator."""
 
 
 # --- tokens ------------------------------------------------------------------
@@ -98,10 +93,10 @@ class _Scan:
             elif operator == "BI":
                 image, position = _inline_image(data, token.end())
                 self.operands = []
-                yield image, Operator("BI")
+                yield image, "BI"
                 return position
             else:
-                yield self.operands, Operator(operator)
+                yield self.operands, operator
                 self.operands = []
         return None
 
@@ -305,7 +300,7 @@ class Cache:
     """What is read once per document: colour spaces, and the operations of each form."""
 
     def __init__(self):
-        self._cache: dict = {}
+        self._spaces: dict = {}
         self._forms: dict = {}
 
     def operations(self, form) -> list:
@@ -327,12 +322,10 @@ class Cache:
                 return Space(f"unknown /{name}", 1)
             return self.resolve(named, {})
         if isinstance(value, (list, tuple)) and value:
-            key = id(value) if not hasattr(value, "indirect_reference") else \
-                getattr(value.indirect_reference, "idnum", id(value))
-            key = (key, id(value))
-            if key not in self._cache:
-                self._cache[key] = self._array(value, resources)
-            return self._cache[key]
+            # keyed by identity, the array kept alive so that no other takes its id
+            if id(value) not in self._spaces:
+                self._spaces[id(value)] = (value, self._array(value, resources))
+            return self._spaces[id(value)][1]
         return Space("unknown", 1)
 
     def _array(self, array, resources) -> Space:
@@ -380,13 +373,10 @@ def _icc_space(stream) -> Space:
 
 
 def icc_header(stream) -> bytes:
-    """The first 128 bytes of an ICC profile stream (decoded only as far as needed)."""
+    """The first 128 bytes of an ICC profile stream: colour space at 16, class at 12."""
     try:
-        raw = stream._data if _get(stream, "Filter") in ("/FlateDecode", "FlateDecode") else None
-        if raw is not None:
-            return zlib.decompressobj().decompress(raw, 128)
         return stream.get_data()[:128]
-    except Exception:  # a damaged profile: fall back on /N
+    except Exception:  # a damaged profile: callers fall back on /N
         return b""
 
 
@@ -416,7 +406,7 @@ def _get(dictionary, key: str):
     return _deref(value)
 
 
-def object_key(value) -> int:
+def object_key(value):
     reference = getattr(value, "indirect_reference", None)
     return (reference.idnum, reference.generation) if reference is not None else id(value)
 
@@ -478,7 +468,7 @@ class _Walker:
     """Interpret content streams into one `PageContent`."""
 
     def __init__(self, cache: Cache):
-        self.spaces = cache
+        self.cache = cache
         self.content = PageContent()
         self.visiting: list = []
         self.base_ctm = IDENTITY   # where patterns are placed: the page's or the form's space
@@ -535,7 +525,7 @@ class _Walker:
     def shading(self, name: str, shading, resources) -> None:
         shading = _deref(shading)
         if shading is not None:
-            space = self.spaces.resolve(_get(shading, "ColorSpace"), resources)
+            space = self.cache.resolve(_get(shading, "ColorSpace"), resources)
             self.content.shadings.append(ShadingUse(name, shading, space))
 
     def form(self, form, resources, ctm, state: _State) -> None:
@@ -548,7 +538,7 @@ class _Walker:
             inner = _get(form, "Resources") or resources
             self.note_resources(inner)
             self.note_group(form, inner)
-            self.run(self.spaces.operations(form), inner, state)
+            self.run(self.cache.operations(form), inner, state)
         except Exception as error:  # one unreadable form must not hide the rest of the page
             self.content.problems.append(f"cannot read a form XObject: {error}")
         finally:
@@ -559,7 +549,7 @@ class _Walker:
         """A transparency group blends in its /CS: an RGB one turns colours into RGB."""
         group = _get(owner, "Group")
         if group is not None and _get(group, "CS") is not None:
-            self.content.groups.append(self.spaces.resolve(_get(group, "CS"), resources))
+            self.content.groups.append(self.cache.resolve(_get(group, "CS"), resources))
 
     def note_resources(self, resources) -> None:
         """Remember every font a resource dictionary offers, drawn or not."""
@@ -616,7 +606,7 @@ def _cmyk(walker, operands, state, resources, stroke=False):
 
 def _space(walker, operands, state, resources, stroke=False):
     name = f"/{operands[-1]}"
-    space = walker.spaces.resolve(operands[-1], resources)
+    space = walker.cache.resolve(operands[-1], resources)
     _set(state, stroke, Colour(space, space.initial(), f"{name} {'CS' if stroke else 'cs'}",
                                name))
 
@@ -667,13 +657,13 @@ def _inline(walker, operands, state, resources):
 def _image(walker, name: str, image, state, resources, inline=False) -> None:
     mask = _get(image, "ImageMask") or _get(image, "IM")
     space = _get(image, "ColorSpace") or _get(image, "CS")
-    space = walker.spaces.resolve(space, resources) if space is not None and not mask else None
+    space = walker.cache.resolve(space, resources) if space is not None and not mask else None
     width = int(_get(image, "Width") or _get(image, "W") or 0)
     height = int(_get(image, "Height") or _get(image, "H") or 0)
     walker.content.images.append(ImageUse(name, image, state.ctm, space, width, height, inline))
     if mask:   # a stencil mask paints the fill colour through its pixels
-        walker.use_colour(state.fill, "fill", state, [("re", [0.0, 0.0, 1.0, 1.0], state.ctm)],
-                    resources)
+        unit_square = [("re", [0.0, 0.0, 1.0, 1.0], state.ctm)]
+        walker.use_colour(state.fill, "fill", state, unit_square, resources)
 
 
 def _sh(walker, operands, state, resources):

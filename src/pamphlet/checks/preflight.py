@@ -161,13 +161,14 @@ class PressFacts:
     image_ink: dict = field(default_factory=dict)   # image object key -> max ink
 
     def fonts(self):
-        """Every font dictionary offered to a page, once, with the first page that has it."""
-        seen = set()
+        """Every font offered to a page, once: with the first page it draws text on, or
+        (never drawn) the first page that offers it."""
+        first: dict = {}
         for page in self.pages:
             for key, use in page.content.fonts.items():
-                if key not in seen:
-                    seen.add(key)
-                    yield page.number, use
+                if key not in first or use.shown and not first[key][1].shown:
+                    first[key] = (page.number, use)
+        return sorted(first.values(), key=lambda pair: pair[0])
 
 
 def read_facts(pdf: Path, shipped: dict | None) -> PressFacts:

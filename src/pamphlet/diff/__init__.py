@@ -79,7 +79,8 @@ def command(args) -> int:
     except UnreadablePDF as error:
         if args.debug:
             raise
-        print_diagnostics([Diagnostic(str(error), hint="is it a PDF? was the build finished?")])
+        hint = getattr(error, "hint", "is it a PDF? was the build finished?")
+        print_diagnostics([Diagnostic(str(error), hint=hint)])
         return EXIT_ERROR
     if args.report:
         write_report(result, Path(args.report))

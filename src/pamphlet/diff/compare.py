@@ -35,7 +35,7 @@ def diff_pdfs(old: Path, new: Path, options: DiffOptions) -> DiffResult:
 
 def _page_result(step, old_pages, new_pages, options: DiffOptions) -> PageResult:
     if step.same:
-        return PageResult("same", step.old, step.new)
+        return PageResult("same", step.old, step.new, text={"changes": []})
     if step.old is None:
         return _alone("added", new_pages[step.new])
     if step.new is None:

@@ -41,18 +41,40 @@ def fingerprint_pages(path: Path) -> list[PageKey]:
     """Digest every page of the PDF at ``path``; raises `UnreadablePDF`."""
     import pikepdf
 
-    try:
-        pdf = pikepdf.open(path)
-    except (pikepdf.PdfError, OSError, ValueError) as error:
-        raise UnreadablePDF(f"cannot read {path}: {_reason(error)}") from None
-    with pdf:
+    with _open(path) as pdf:
         digests = _Digests(pdf)
         try:
             return [_page_key(number, page, digests)
                     for number, page in enumerate(pdf.pages, start=1)]
         except (pikepdf.PdfError, KeyError, TypeError, ValueError) as error:
             raise UnreadablePDF(f"cannot read {path}: damaged page structure "
-                                f"({_reason(error)})") from None
+                                f"({_qpdf_message(error, path)})") from None
+
+
+def _open(path: Path):
+    """Open with pikepdf, or say plainly why not."""
+    import pikepdf
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1024)
+    except FileNotFoundError:
+        raise _unreadable(path, "no such file", "check the path") from None
+    except IsADirectoryError:
+        raise _unreadable(path, "it is a folder", "name the PDF file inside it") from None
+    except OSError as error:
+        raise UnreadablePDF(f"cannot read {path}: {error.strerror}") from None
+    if not head:
+        raise _unreadable(path, "the file is empty", "was the build finished?")
+    if b"%PDF-" not in head:
+        raise UnreadablePDF(f"cannot read {path}: not a PDF (it does not start with %PDF-)")
+    try:
+        return pikepdf.open(path)
+    except pikepdf.PasswordError:
+        raise _unreadable(path, "it is encrypted", "compare unencrypted PDFs") from None
+    except pikepdf.PdfError as error:
+        raise UnreadablePDF(f"cannot read {path}: damaged PDF "
+                            f"({_qpdf_message(error, path)})") from None
 
 
 def _page_key(number: int, page, digests: "_Digests") -> PageKey:
@@ -176,10 +198,13 @@ def _intersect(a: tuple, b: tuple) -> tuple:
     return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
 
 
-def _reason(error: Exception) -> str:
-    if isinstance(error, FileNotFoundError):
-        return "no such file"
-    if isinstance(error, IsADirectoryError):
-        return "it is a folder"
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text
+def _unreadable(path: Path, reason: str, hint: str) -> UnreadablePDF:
+    error = UnreadablePDF(f"cannot read {path}: {reason}")
+    error.hint = hint
+    return error
+
+
+def _qpdf_message(error: Exception, path: Path) -> str:
+    """qpdf's first line, without the file name it starts with."""
+    text = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return text.removeprefix(f"{path}: ").removeprefix(f"{path.name}: ")

@@ -1,17 +1,19 @@
 """Decide which pixels changed, forgiving the noise of rendering the same thing twice.
 
-A pixel of one picture has changed when it differs from the same pixel of the
-other by more than ``tolerance`` in a channel AND lies outside the range of the
-3 x 3 pixels around it in the other picture (per channel, with the same
-tolerance), in either direction.  Anti-aliased edges of the same shape drawn a
-fraction of a pixel apart stay inside that range; ink where there was none, or a
-new colour over a surface, does not.  Changed pixels are then grouped into
-regions, and regions smaller than ``min_area`` pixels are dropped as noise.
+A pixel has changed when it differs from the same pixel of the other picture by
+more than ``tolerance`` in a channel AND, both pictures softened by a half-pixel
+blur, lies outside the range of the 3 x 3 pixels around it in the other picture
+(per channel, with the same tolerance), either way.  Anti-aliased edges of the
+same shape drawn a fraction of a pixel apart stay inside that range, thin
+strokes too once softened; ink where there was none, or a new colour over a
+surface, does not.  Changed pixels are then grouped into regions, and regions
+of fewer than ``min_area`` pixels are dropped as noise.
 """
 
 from dataclasses import dataclass
 
 REGION_GAP = 2      # blocks: changes this close belong to one region
+SOFTEN = 0.5        # px: the blur under which a sub-pixel shift leaves no trace
 
 
 @dataclass
@@ -70,9 +72,12 @@ def _beyond(image, tolerance: int):
 
 
 def _outside_neighbours(old, new, tolerance: int):
-    """255 where a pixel is outside the 3 x 3 range of the other picture, either way."""
-    from PIL import ImageChops
+    """255 where a softened pixel is outside the 3 x 3 range of the other softened
+    picture, either way."""
+    from PIL import ImageChops, ImageFilter
 
+    old, new = old.filter(ImageFilter.GaussianBlur(SOFTEN)), new.filter(
+        ImageFilter.GaussianBlur(SOFTEN))
     return ImageChops.lighter(_outside_range(old, new, tolerance),
                               _outside_range(new, old, tolerance))
 

@@ -15,6 +15,9 @@ from .model import DiffResult, PageResult
 LOG = logging.getLogger("pamphlet")
 IMAGES = "img"
 THUMB_WIDTH = 90        # px
+ZOOMS = 6               # changed regions shown enlarged, per page
+ZOOM_BOX = 260          # px: the most an enlarged region takes either way
+ZOOM_MARGIN = 10        # px of the page picture around a region
 HIGHLIGHT = (230, 0, 60)
 
 
@@ -90,9 +93,21 @@ def _view(page: PageResult) -> dict:
     return {"page": page, "anchor": _anchor(page), "title": _title(page),
             "regions": [_percent_box(r.box_px, size) for r in page.regions] if size else [],
             "ignored": [_ignored_box(page, i, size) for i in page.ignored] if size else [],
+            "zooms": [_zoom(r.box_px, size) for r in page.regions[:ZOOMS]] if size else [],
             "texts": page.text.get("changes", []),
             "text_boxes": [_mm_box(c, page, size) for c in page.text.get("changes", [])
                            if c.get("on") == "new" and size] if size else []}
+
+
+def _zoom(box: tuple, size: tuple) -> dict:
+    """A region with a margin, enlarged up to 3 times to fit ZOOM_BOX: CSS background numbers."""
+    x, y, width, height = box
+    left, top = max(0, x - ZOOM_MARGIN), max(0, y - ZOOM_MARGIN)
+    right, bottom = min(size[0], x + width + ZOOM_MARGIN), min(size[1], y + height + ZOOM_MARGIN)
+    scale = min(3.0, ZOOM_BOX / (right - left), ZOOM_BOX / (bottom - top))
+    return {"x": round(left * scale), "y": round(top * scale),
+            "width": round((right - left) * scale), "height": round((bottom - top) * scale),
+            "size": (round(size[0] * scale), round(size[1] * scale))}
 
 
 def _picture_size(page: PageResult) -> tuple | None:

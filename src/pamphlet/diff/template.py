@@ -16,10 +16,12 @@ header { padding: 20px 28px 8px; background: #fff; border-bottom: 1px solid var(
 h1 { font-size: 22px; margin: 0 0 4px; }
 .files { margin: 0; color: #555; } .files code { background: var(--paper); padding: 1px 5px; }
 .summary { display: flex; gap: 10px; list-style: none; padding: 0; margin: 12px 0 6px; }
-.summary li { padding: 3px 12px; border-radius: 14px; background: var(--paper);
-              border-left: 6px solid var(--same); }
-.summary li.changed { border-color: var(--changed); } .summary li.added { border-color: var(--added); }
-.summary li.removed { border-color: var(--removed); } .summary b { font-size: 18px; }
+.summary li { padding: 3px 12px 3px 10px; border-radius: 14px; background: var(--paper); }
+.summary li::before { content: ""; display: inline-block; width: 10px; height: 10px;
+                      border-radius: 50%; margin-right: 7px; background: var(--same); }
+.summary li.changed::before { background: var(--changed); }
+.summary li.added::before { background: var(--added); }
+.summary li.removed::before { background: var(--removed); } .summary b { font-size: 18px; }
 .settings { color: #666; font-size: 13px; margin: 4px 0 8px; }
 nav.strip { position: sticky; top: 0; z-index: 5; display: flex; gap: 6px; overflow-x: auto;
             padding: 10px 28px; background: #fff; border-bottom: 1px solid var(--line); }
@@ -51,14 +53,19 @@ figure { margin: 0; } figcaption { font-size: 13px; color: #555; margin-bottom: 
 .box.textbox { border: 1.5px dashed #1864ab; outline: none; }
 .box.ignored { border: 1px dashed #666; background: repeating-linear-gradient(45deg,
        rgba(120, 120, 120, .18) 0 4px, transparent 4px 8px); }
-.lower { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 18px;
+.lower { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 2fr); gap: 14px;
          margin-top: 16px; }
+.zooms { display: flex; flex-wrap: wrap; gap: 12px 22px; margin-bottom: 14px; }
+.zoom { display: flex; gap: 6px; align-items: flex-start; }
+.zoom .crop { border: 1px solid var(--line); background-repeat: no-repeat; position: relative; }
+.zoom .crop span { position: absolute; left: 0; top: 0; font-size: 10px; line-height: 1.2;
+                   background: rgba(255, 255, 255, .85); padding: 0 3px; color: #555; }
 .onion .stack { position: relative; }
 .onion .stack .top { position: absolute; inset: 0; }
 .onion label { display: flex; align-items: center; gap: 10px; font-size: 13px; color: #555;
                margin-bottom: 6px; }
 .onion input[type=range] { flex: 1; }
-.textdiff h3, .onion h3 { font-size: 15px; margin: 0 0 6px; }
+.textdiff h3, .onion h3, .details h3 { font-size: 15px; margin: 0 0 6px; }
 .textdiff ol { margin: 0; padding-left: 22px; }
 .textdiff li { margin-bottom: 6px; word-break: break-all; }
 .textdiff .where { color: #888; font-size: 12px; }
@@ -143,7 +150,20 @@ ins { background: #d3f9d8; color: #176b2c; text-decoration: none; padding: 0 2px
           {% for box in view.regions %}<div class="box region" style="left:{{ box.left }}%;top:{{ box.top }}%;width:{{ box.width }}%;height:{{ box.height }}%"></div>{% endfor %}
         </div>
       </div>
-      <div class="textdiff">
+      <div class="details">
+        {% if view.zooms %}
+        <h3>Changed regions, enlarged</h3>
+        <div class="zooms">
+        {% for zoom in view.zooms %}
+          <div class="zoom">
+          {% for side in ["old", "new"] %}
+            <div class="crop" style="width:{{ zoom.width }}px;height:{{ zoom.height }}px;background-image:url('{{ page.images[side] }}');background-size:{{ zoom.size[0] }}px {{ zoom.size[1] }}px;background-position:-{{ zoom.x }}px -{{ zoom.y }}px"><span>{{ side }}</span></div>
+          {% endfor %}
+          </div>
+        {% endfor %}
+        </div>
+        {% endif %}
+        <div class="textdiff">
         <h3>Text</h3>
         {% if view.texts %}
         <ol>
@@ -155,6 +175,7 @@ ins { background: #d3f9d8; color: #176b2c; text-decoration: none; padding: 0 2px
         {% else %}
         <p class="none">No text changed: the difference is in the picture only.</p>
         {% endif %}
+        </div>
       </div>
     </div>
     {% else %}

@@ -1,0 +1,80 @@
+"""Rebuild on every save: watch brochure/, layouts/ and fonts/, keep the last good PDF."""
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import PamphletError
+from .options import Options
+
+LOG = logging.getLogger("pamphlet")
+
+
+@dataclass
+class Rebuild:
+    """What one rebuild did: the build's result, or the problems that stopped it."""
+
+    seconds: float
+    pages: int | None = None
+    verdict: str = ""
+    problems: list | None = None
+
+
+def snapshot(folders) -> dict:
+    """Modification time and size of every file under the folders."""
+    state = {}
+    for folder in folders:
+        for path in Path(folder).rglob("*") if Path(folder).is_dir() else ():
+            if path.is_file() and not path.name.startswith((".", "#")):
+                stat = path.stat()
+                state[path] = (stat.st_mtime_ns, stat.st_size)
+    return state
+
+
+def watched_folders(options: Options) -> list[Path]:
+    from .options import resolve
+    from .source import read_yaml
+    try:
+        meta = read_yaml(options.brochure / "brochure.yaml").data
+        resolved = resolve(options, meta if isinstance(meta, dict) else {})
+    except PamphletError:
+        resolved = resolve(options, {})
+    return [options.brochure, *resolved.layouts, resolved.fonts]
+
+
+def rebuild(options: Options) -> Rebuild:
+    """Build, then check the contents; never raises for bad input."""
+    from .build import build
+    from .checks.toc import check_toc
+    from .load import load_brochure
+
+    start = time.perf_counter()
+    try:
+        result = build(options)
+        report = check_toc(result.pdf, load_brochure(options))
+    except PamphletError as error:
+        return Rebuild(time.perf_counter() - start, problems=error.diagnostics)
+    verdict = "contents and references agree" if report.ok else \
+        f"check-toc: {len(report.diagnostics())} problem(s)"
+    return Rebuild(time.perf_counter() - start, result.pages, verdict,
+                   None if report.ok else report.diagnostics())
+
+
+def watch(options: Options, report, poll: float = 0.25, rounds: int | None = None) -> None:
+    """Build now, then again after every change; ``report(Rebuild)`` shows each one.
+
+    ``rounds`` limits the number of rebuilds (for tests); None watches forever.
+    """
+    state = snapshot(watched_folders(options))
+    report(rebuild(options))
+    done = 0
+    while rounds is None or done < rounds:
+        time.sleep(poll)
+        current = snapshot(watched_folders(options))
+        if current == state:
+            continue
+        time.sleep(poll)                       # let an editor finish writing
+        state = snapshot(watched_folders(options))
+        report(rebuild(options))
+        done += 1

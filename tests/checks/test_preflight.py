@@ -1,0 +1,429 @@
+"""preflight reads only the PDF: the pipeline's PDF passes, altered copies name check and page."""
+
+import json
+import re
+import shutil
+import subprocess
+import zlib
+from pathlib import Path
+
+import pypdf
+import pytest
+from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject,
+                           NameObject, NumberObject, RectangleObject, StreamObject)
+
+from pamphlet.checks.preflight import REGISTRY, preflight
+from utils import ROOT, edit, run
+
+FONTS = ROOT / "fonts"
+PATCH = b"q 1 0 0 rg 100 100 50 50 re f Q"
+
+
+def check(pdf, *extra):
+    return run("preflight", pdf, "--fonts", FONTS, "--quiet", *extra)
+
+
+def found(pdf) -> list[tuple]:
+    """(check id, page) of every finding, in report order."""
+    return [(f.check, f.page) for f in preflight(Path(pdf), FONTS).findings]
+
+
+def messages(pdf) -> list[str]:
+    return [d.message for d in preflight(Path(pdf), FONTS).diagnostics()]
+
+
+def altered(source, target, *changes):
+    """A copy of ``source`` with each ``change(writer)`` applied, written by pypdf."""
+    writer = pypdf.PdfWriter(clone_from=str(source))
+    for change in changes:
+        change(writer)
+    with open(target, "wb") as handle:
+        writer.write(handle)
+    return target
+
+
+def drawing(page: int, content: bytes):
+    """A change that draws ``content`` on ``page`` (1-based), after everything else."""
+    def change(writer):
+        stream = DecodedStreamObject()
+        stream.set_data(content)
+        target = writer.pages[page - 1]
+        contents = target.raw_get("/Contents")
+        contents = list(contents.get_object()) if isinstance(contents.get_object(), list) \
+            else [contents]
+        target[NameObject("/Contents")] = ArrayObject(contents + [writer._add_object(stream)])
+    return change
+
+
+def resource(page: int, kind: str, name: str, value):
+    """A change that offers ``value`` as /kind /name in the resources of ``page``."""
+    def change(writer):
+        resources = writer.pages[page - 1]["/Resources"]
+        group = resources.get(kind)
+        if group is None:
+            resources[NameObject(kind)] = group = DictionaryObject()
+        group.get_object()[NameObject(name)] = value(writer)
+    return change
+
+
+def image(mode: str, size: tuple, colour) -> callable:
+    """An image XObject of one colour, Flate-compressed, made with Pillow."""
+    from PIL import Image
+
+    space = {"L": "/DeviceGray", "RGB": "/DeviceRGB", "CMYK": "/DeviceCMYK"}[mode]
+
+    def make(writer):
+        stream = StreamObject()
+        stream._data = zlib.compress(Image.new(mode, size, colour).tobytes())
+        stream.update({NameObject("/Type"): NameObject("/XObject"),
+                       NameObject("/Subtype"): NameObject("/Image"),
+                       NameObject("/Width"): NumberObject(size[0]),
+                       NameObject("/Height"): NumberObject(size[1]),
+                       NameObject("/ColorSpace"): NameObject(space),
+                       NameObject("/BitsPerComponent"): NumberObject(8),
+                       NameObject("/Filter"): NameObject("/FlateDecode")})
+        return writer._add_object(stream)
+    return make
+
+
+def form(content: bytes):
+    def make(writer):
+        stream = DecodedStreamObject()
+        stream.set_data(content)
+        stream.update({NameObject("/Type"): NameObject("/XObject"),
+                       NameObject("/Subtype"): NameObject("/Form"),
+                       NameObject("/BBox"): RectangleObject([0, 0, 100, 100])})
+        return writer._add_object(stream)
+    return make
+
+
+def font_named(pdf, name: str):
+    """The resource name and dictionary of the font whose BaseFont ends with ``name``."""
+    for page in pdf.pages:
+        for key, font in page["/Resources"]["/Font"].items():
+            if str(font.get_object()["/BaseFont"]).endswith("+" + name):
+                return key, font.get_object()
+    raise AssertionError(f"no font {name}")
+
+
+def pdffonts_embedded(output: str) -> list[str]:
+    """The emb column of pdffonts, cut where its header's dashes say."""
+    header, dashes, *rows = output.splitlines()
+    spans = [m.span() for m in re.finditer(r"-+", dashes)]
+    emb = next(i for i, span in enumerate(spans) if header[span[0]:span[1]].strip() == "emb")
+    return [row[spans[emb][0]:spans[emb][1]].strip() for row in rows]
+
+
+# --- the pipeline's PDF -----------------------------------------------------------
+
+def test_the_pipelines_pdf_passes(mini_pdf):
+    result = check(mini_pdf)
+    assert result.code == 0, result.out + result.err
+    assert found(mini_pdf) == []
+    assert result.out.strip() == (
+        f"preflight: {mini_pdf}: 8 pages, {len(REGISTRY)} checks: 0 errors; 0 warnings: "
+        "press-ready")
+
+
+def test_a_copy_rewritten_by_pypdf_still_passes(mini_pdf, tmp_path):
+    # the control for every test below: the alterations alone make the findings
+    assert found(altered(mini_pdf, tmp_path / "copy.pdf")) == []
+
+
+def test_independent_readers_accept_the_pipelines_pdf(mini_pdf):
+    for tool in ("qpdf", "pdffonts", "gs"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (make test-packages installs poppler-utils, "
+                        "qpdf and ghostscript)")
+    qpdf = subprocess.run(["qpdf", "--check", mini_pdf], capture_output=True, text=True)
+    assert qpdf.returncode == 0, qpdf.stdout + qpdf.stderr
+    fonts = subprocess.run(["pdffonts", mini_pdf], capture_output=True, text=True)
+    assert fonts.returncode == 0, fonts.stderr
+    embedded = pdffonts_embedded(fonts.stdout)
+    assert embedded and set(embedded) == {"yes"}, fonts.stdout
+    ghostscript = subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=nullpage",
+                                  mini_pdf], capture_output=True, text=True)
+    assert ghostscript.returncode == 0, ghostscript.stdout + ghostscript.stderr
+    assert "error" not in (ghostscript.stdout + ghostscript.stderr).lower()
+
+
+# --- altered copies: one finding each ------------------------------------------------
+
+def test_an_rgb_patch_is_an_error_naming_the_page(mini_pdf, tmp_path):
+    pdf = altered(mini_pdf, tmp_path / "rgb.pdf", drawing(3, PATCH))
+    assert found(pdf) == [("rgb-colour", 3)]
+    assert messages(pdf) == ["page 03: an RGB fill colour (1 0 0 rg)"]
+    result = check(pdf)
+    assert result.code == 1
+    assert result.out.splitlines()[0] == (
+        "error    rgb-colour            page 3: RGB colour in a press PDF")
+    assert result.out.splitlines()[-1].endswith(": 1 error (rgb-colour); 0 warnings: "
+                                                "NOT press-ready")
+
+
+def test_a_removed_page_breaks_the_saddle_stitch(mini_pdf, tmp_path):
+    pdf = altered(mini_pdf, tmp_path / "seven.pdf", lambda w: w.remove_page(7))
+    assert found(pdf) == [("page-count", None)]
+    assert messages(pdf) == ["7 pages: add 1 or remove 3"]
+
+
+def test_an_unembedded_font_is_named(mini_pdf, tmp_path):
+    def unembed(writer):
+        _, font = font_named(writer, "BIZ-UDMincho")
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        del descriptor["/FontFile2"]
+
+    pdf = altered(mini_pdf, tmp_path / "unembedded.pdf", unembed)
+    assert found(pdf) == [("font-not-embedded", 1)]
+    assert messages(pdf)[0].startswith("page 01: ")
+    assert messages(pdf)[0].endswith("BIZ-UDMincho (RMKGCP) has no FontFile in its descriptor")
+
+
+def test_low_resolution_images_are_an_error_under_200_and_a_warning_under_300(
+        mini_pdf, tmp_path):
+    # 100 px and 250 px across one inch (72 pt): 100 ppi and 250 ppi
+    pdf = altered(mini_pdf, tmp_path / "lowres.pdf",
+                  resource(5, "/XObject", "/PfLow", image("L", (100, 100), 128)),
+                  resource(5, "/XObject", "/PfMid", image("CMYK", (250, 250), (40, 40, 40, 255))),
+                  drawing(5, b"q 72 0 0 72 100 100 cm /PfLow Do Q "
+                             b"q 72 0 0 72 300 100 cm /PfMid Do Q"))
+    assert found(pdf) == [("resolution-under-200", 5), ("resolution-under-300", 5)]
+    assert messages(pdf) == [
+        "page 05: an image 100×100 (PfLow) at 100 ppi, placed 25.4 × 25.4 mm",
+        "page 05: an image 250×250 (PfMid) at 250 ppi, placed 25.4 × 25.4 mm"]
+    result = check(pdf)
+    assert result.code == 1
+
+
+def test_a_missing_bleed_box_is_named(mini_pdf, tmp_path):
+    pdf = altered(mini_pdf, tmp_path / "nobleed.pdf",
+                  lambda w: w.pages[1].pop(NameObject("/BleedBox")))
+    assert found(pdf) == [("bleed-box", 2)]
+    assert messages(pdf) == ["page 02: no BleedBox"]
+
+
+def test_over_inked_colour_is_an_error(mini_pdf, tmp_path):
+    pdf = altered(mini_pdf, tmp_path / "ink.pdf", drawing(4, b"q 1 1 1 1 k 100 100 50 50 re f Q"))
+    assert found(pdf) == [("total-ink", 4)]
+    assert messages(pdf) == ["page 04: a fill colour at 400% (1 1 1 1 k)"]
+
+
+def test_a_hairline_is_a_warning_that_does_not_fail(mini_pdf, tmp_path):
+    pdf = altered(mini_pdf, tmp_path / "hairline.pdf",
+                  drawing(6, b"q 0 0 0 1 K 0.1 w 100 100 m 200 100 l S "
+                             b"3 0 0 3 0 0 cm 0.1 w 100 200 m 200 200 l S Q"))
+    assert found(pdf) == [("hairline", 6)]
+    assert messages(pdf) == ["page 06: 1 line under 0.25 pt, the thinnest 0.10 pt"]
+    result = check(pdf)
+    assert result.code == 0, result.out
+    assert result.out.splitlines()[0] == (
+        "warning  hairline              page 6: lines thinner than 0.25 pt")
+
+
+# --- altered copies: more of the registry ------------------------------------------
+
+def test_rgb_is_found_in_forms_named_spaces_images_and_annotations(mini_pdf, tmp_path):
+    def icc_rgb(writer):
+        profile = StreamObject()   # only the header matters: a display RGB profile
+        profile._data = zlib.compress(bytes(12) + b"mntrRGB " + bytes(108))
+        profile.update({NameObject("/N"): NumberObject(3),
+                        NameObject("/Filter"): NameObject("/FlateDecode")})
+        return ArrayObject([NameObject("/ICCBased"), writer._add_object(profile)])
+
+    def annotation(writer):
+        appearance = form(b"0 0 1 rg 0 0 10 10 re f")(writer)
+        writer.pages[7][NameObject("/Annots")] = ArrayObject([writer._add_object(
+            DictionaryObject({NameObject("/Type"): NameObject("/Annot"),
+                              NameObject("/Subtype"): NameObject("/Square"),
+                              NameObject("/Rect"): RectangleObject([100, 100, 110, 110]),
+                              NameObject("/F"): NumberObject(4),
+                              NameObject("/AP"): DictionaryObject({
+                                  NameObject("/N"): appearance})}))])
+
+    pdf = altered(mini_pdf, tmp_path / "rgb-everywhere.pdf",
+                  resource(2, "/XObject", "/PfForm", form(b"1 0 0 RG 2 w 0 0 m 10 10 l S")),
+                  drawing(2, b"q 1 0 0 1 100 100 cm /PfForm Do Q"),
+                  resource(4, "/ColorSpace", "/PfRGB", icc_rgb),
+                  drawing(4, b"q /PfRGB cs 0.2 0.4 0.6 scn 100 100 50 50 re f Q"),
+                  resource(6, "/XObject", "/PfPhoto", image("RGB", (600, 600), (200, 30, 30))),
+                  drawing(6, b"q 72 0 0 72 100 100 cm /PfPhoto Do Q"),
+                  drawing(7, b"q 36 0 0 36 100 100 cm BI /W 2 /H 2 /CS /RGB /BPC 8 ID "
+                             + bytes(12) + b" EI Q"),
+                  annotation)
+    assert found(pdf) == [("rgb-colour", 2), ("rgb-colour", 4), ("rgb-colour", 8),
+                          ("rgb-image", 6), ("rgb-image", 7), ("resolution-under-200", 7)]
+    assert messages(pdf) == [
+        "page 02: an RGB stroke colour (1 0 0 RG)",
+        "page 04: an RGB fill colour (0.2 0.4 0.6 scn in /PfRGB)",
+        "page 08: an RGB fill colour (0 0 1 rg)",
+        "page 06: an RGB image 600×600 (PfPhoto, DeviceRGB)",
+        "page 07: an RGB image 2×2 (inline image, DeviceRGB)",
+        "page 07: an image 2×2 (inline image) at 4 ppi, placed 12.7 × 12.7 mm"]
+
+
+def test_an_over_inked_cmyk_image_is_an_error(mini_pdf, tmp_path):
+    pdf = altered(mini_pdf, tmp_path / "ink-image.pdf",
+                  resource(3, "/XObject", "/PfDark", image("CMYK", (400, 400), (255, 255, 230, 255))),
+                  drawing(3, b"q 72 0 0 72 100 100 cm /PfDark Do Q"))
+    assert found(pdf) == [("total-ink", 3)]
+    assert messages(pdf) == ["page 03: a CMYK image 400×400 (PfDark) reaching 390%"]
+
+
+def test_registration_colour_is_allowed_outside_the_bleed_only(mini_pdf, tmp_path):
+    # the marks already draw in /PamphletAll outside the bleed; the same colour on the page:
+    pdf = altered(mini_pdf, tmp_path / "registration.pdf",
+                  drawing(5, b"q /PamphletAll cs 1 scn 100 100 50 50 re f Q"))
+    assert found(pdf) == [("registration-colour", 5)]
+
+
+def test_a_missing_glyph_is_found_in_the_codes_shown(mini_pdf, tmp_path):
+    name = font_named(pypdf.PdfReader(str(mini_pdf)), "BIZ-UDMincho")[0]
+    pdf = altered(mini_pdf, tmp_path / "notdef.pdf",
+                  drawing(7, b"BT " + name.encode() + b" 12 Tf 100 100 Td <00000000> Tj ET"))
+    assert found(pdf) == [("missing-glyph", 7)]
+    assert messages(pdf) == ["page 07: 2 characters drawn as .notdef in RMKGCP+BIZ-UDMincho"]
+
+
+def test_a_font_that_is_not_shipped_is_named(mini_pdf, tmp_path):
+    def rename(writer):
+        _, font = font_named(writer, "BIZ-UDGothic-Bold")
+        font[NameObject("/BaseFont")] = NameObject("/ABCDEF+NotoSansCJKjp-Regular")
+        descendant = font["/DescendantFonts"][0].get_object()
+        descendant[NameObject("/BaseFont")] = NameObject("/ABCDEF+NotoSansCJKjp-Regular")
+
+    pdf = altered(mini_pdf, tmp_path / "foreign.pdf", rename)
+    assert found(pdf) == [("foreign-font", 1)]
+    assert messages(pdf) == [
+        "page 01: ABCDEF+NotoSansCJKjp-Regular is none of fonts/ (BIZUDGothic-Bold, "
+        "BIZUDGothic-Regular, BIZUDMincho-Regular, BIZUDPGothic-Bold)"]
+
+
+def test_boxes_of_the_wrong_size_are_named(mini_pdf, tmp_path):
+    def letter(writer):
+        writer.pages[0][NameObject("/TrimBox")] = RectangleObject([0, 0, 612, 792])
+        writer.pages[1][NameObject("/MediaBox")] = RectangleObject([0, 0, 595.2756, 841.8898])
+
+    pdf = altered(mini_pdf, tmp_path / "boxes.pdf", letter)
+    # the title now stands within 3 mm of the (lower) trim: the safe zone follows the TrimBox
+    assert found(pdf) == [("trim-box", 1), ("bleed-box", 1), ("media-box", 2),
+                          ("text-near-trim", 1)]
+    assert messages(pdf) == [
+        "page 01: TrimBox is 612.00 × 792.00 pt (215.9 × 279.4 mm), not A4",
+        "page 01: the bleed is -2.9 mm on the right, 20.6 mm on the top (needs 3.0 mm)",
+        "page 02: the BleedBox reaches outside the MediaBox",
+        "page 01: 5 characters near the top edge: 'テスト冊子'"]
+
+
+def test_text_near_the_trim_is_a_warning(mini_pdf, tmp_path):
+    def shift(writer):   # move page 3's artwork 60 pt left, inside the bleed clip
+        page = writer.pages[2]
+        first, *rest = page.raw_get("/Contents")   # the bleed clip, the page, the marks
+        stream = DecodedStreamObject()
+        stream.set_data(b"1 0 0 1 -60 0 cm\n")
+        page[NameObject("/Contents")] = ArrayObject([first, writer._add_object(stream), *rest])
+
+    pdf = altered(mini_pdf, tmp_path / "near-trim.pdf", shift)
+    assert found(pdf) == [("text-near-trim", 3)]
+    assert re.fullmatch(r"page 03: \d+ characters near the left edge: '.+'", messages(pdf)[0])
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda w: w.root_object.pop(NameObject("/OutputIntents")),
+     ("output-intent", "no /OutputIntents in the catalog")),
+    (lambda w: w.root_object.pop(NameObject("/Metadata")),
+     ("pdfx-version", "no XMP metadata stream in the catalog")),
+    (lambda w: w._info.get_object().pop(NameObject("/Trapped")),
+     ("trapped", "the document information has no /Trapped")),
+], ids=["output-intent", "xmp", "trapped"])
+def test_missing_pdfx_keys_are_named(mini_pdf, tmp_path, change, expected):
+    pdf = altered(mini_pdf, tmp_path / "pdfx.pdf", change)
+    report = preflight(pdf, FONTS)
+    assert [(f.check, f.page, f.message) for f in report.findings] == [
+        (expected[0], None, expected[1])]
+
+
+def test_an_rgb_output_profile_is_named(mini_pdf, tmp_path):
+    def rgb_profile(writer):
+        intent = writer.root_object["/OutputIntents"][0].get_object()
+        profile = intent["/DestOutputProfile"].get_object()
+        header = bytearray(profile.get_data())
+        header[12:20] = b"mntrRGB "
+        profile.set_data(bytes(header))
+
+    pdf = altered(mini_pdf, tmp_path / "rgb-intent.pdf", rgb_profile)
+    assert [(f.check, f.message) for f in preflight(pdf, FONTS).findings] == [
+        ("output-intent", "the output profile's colour space is 'RGB', not 'CMYK'"),
+        ("output-intent", "the output profile's device class is 'mntr', not 'prtr'")]
+
+
+def test_a_missing_document_id_is_named(mini_pdf, tmp_path):
+    data = bytearray(altered(mini_pdf, tmp_path / "copy.pdf").read_bytes())
+    start = data.rindex(b"/ID")
+    end = data.index(b"]", start) + 1
+    data[start:end] = b" " * (end - start)   # same length: the xref stays right
+    pdf = tmp_path / "noid.pdf"
+    pdf.write_bytes(bytes(data))
+    assert found(pdf) == [("document-id", None)]
+
+
+def test_fpo_left_on_a_page_is_a_warning(mini, tmp_path):
+    edit(mini / "pages/delta.yaml", "付録のページです。", "付録のページです。FPO")
+    pdf = tmp_path / "fpo.pdf"
+    result = run("build", "--brochure", mini, "--out", pdf, "--quiet")
+    assert result.code == 0, result.err
+    assert found(pdf) == [("fpo", 7)]
+    assert messages(pdf) == ["page 07: “FPO” printed 1 time"]
+
+
+# --- the command ----------------------------------------------------------------
+
+def test_json_lists_every_finding_with_its_hint(mini_pdf, tmp_path):
+    pdf = altered(mini_pdf, tmp_path / "two.pdf", drawing(3, PATCH), drawing(7, PATCH))
+    result = check(pdf, "--json")
+    assert result.code == 1
+    data = json.loads(result.out)
+    assert (data["ok"], data["pages"], data["errors"], data["warnings"]) == (False, 8, 2, 0)
+    assert data["checks"] == {"rgb-colour": {
+        "severity": "error", "message": "RGB colour in a press PDF",
+        "hint": REGISTRY["rgb-colour"].hint, "pages": [3, 7]}}
+    assert [(f["check"], f["page"], f["message"]) for f in data["findings"]] == [
+        ("rgb-colour", 3, "an RGB fill colour (1 0 0 rg)"),
+        ("rgb-colour", 7, "an RGB fill colour (1 0 0 rg)")]
+    text = check(pdf).out.splitlines()
+    assert text[:4] == [
+        "error    rgb-colour            pages 3, 7: RGB colour in a press PDF",
+        "                               hint: " + REGISTRY["rgb-colour"].hint,
+        "                               - page 03: an RGB fill colour (1 0 0 rg)",
+        "                               - page 07: an RGB fill colour (1 0 0 rg)"]
+
+
+@pytest.mark.parametrize("content", [b"", b"%PDF-1.7\nnot really\n", b"hello"],
+                         ids=["empty", "truncated", "text"])
+def test_a_file_that_is_not_a_pdf_exits_2_with_a_clear_message(tmp_path, content):
+    pdf = tmp_path / "broken.pdf"
+    pdf.write_bytes(content)
+    result = check(pdf)
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err.startswith(f"error: {pdf}: cannot read {pdf}: ")
+    assert "Traceback" not in result.err
+    assert result.err.rstrip().endswith("hint: is it a PDF? was it written to the end?")
+
+
+def test_a_missing_file_exits_2(tmp_path):
+    result = check(tmp_path / "absent.pdf")
+    assert result.code == 2
+    assert "cannot read" in result.err and "Traceback" not in result.err
+
+
+def test_a_fonts_folder_without_manifest_exits_2(mini_pdf, tmp_path):
+    result = run("preflight", mini_pdf, "--fonts", tmp_path, "--quiet")
+    assert result.code == 2
+    assert "no fonts/manifest.yaml" in result.err
+
+
+def test_every_check_has_an_id_severity_message_and_hint():
+    for id, entry in REGISTRY.items():
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", id)
+        assert entry.id == id and entry.severity in ("error", "warning")
+        assert entry.message and entry.hint and not entry.hint.endswith(".")

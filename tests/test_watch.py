@@ -1,0 +1,44 @@
+"""`pamphlet watch`: a save rebuilds the PDF; a broken save keeps the last good one."""
+
+import subprocess
+import sys
+import time
+
+from utils import edit, pdf_text, squeeze
+
+
+def wait_for(condition, seconds=180):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(mini, tmp_path):
+    out = tmp_path / "watched.pdf"
+    log = open(tmp_path / "watch.log", "w+")
+    process = subprocess.Popen([sys.executable, "-m", "pamphlet", "watch", "--brochure",
+                                str(mini), "--out", str(out)], stderr=log, stdout=log)
+    try:
+        assert wait_for(out.exists), (tmp_path / "watch.log").read_text()
+        first = out.stat().st_mtime_ns
+        assert "おわりの章" in squeeze("".join(pdf_text(out)))
+
+        edit(mini / "pages/gamma.yaml", "最後の章です。", "書き直した最後の章です。")
+        assert wait_for(lambda: out.stat().st_mtime_ns != first), \
+            (tmp_path / "watch.log").read_text()
+        assert wait_for(lambda: "書き直した最後の章です。" in squeeze("".join(pdf_text(out))))
+        good = out.read_bytes()
+
+        edit(mini / "pages/gamma.yaml", "layout: plain", "layout: plian")
+        assert wait_for(lambda: "build failed" in (tmp_path / "watch.log").read_text())
+        text = (tmp_path / "watch.log").read_text()
+        assert "unknown layout 'plian'" in text and "hint: did you mean 'plain'?" in text
+        assert out.read_bytes() == good
+        assert "rebuilt" in text and "contents and references agree" in text
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()

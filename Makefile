@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 TEST_PACKAGES := poppler-utils qpdf ghostscript chromium
 
-.PHONY: pdf test clean setup system-packages test-packages diff watch
+.PHONY: pdf test clean setup system-packages test-packages diff watch bench
 
 BASE ?= HEAD
 
@@ -35,6 +35,10 @@ system-packages:
 
 test-packages:
 	@scripts/need-debian-packages $(TEST_PACKAGES)
+
+# make bench - time the builds against plain WeasyPrint (prints; asserts nothing)
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 # make watch - rebuild on every save
 watch: $(STAMP)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject,
+from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject,
                            NameObject, NumberObject, RectangleObject, StreamObject)
 
 from pamphlet.checks.preflight import REGISTRY, preflight
@@ -66,7 +66,7 @@ def resource(page: int, kind: str, name: str, value):
     return change
 
 
-def image(mode: str, size: tuple, colour) -> callable:
+def image(mode: str, size: tuple, colour):
     """An image XObject of one colour, Flate-compressed, made with Pillow."""
     from PIL import Image
 
@@ -262,8 +262,8 @@ def test_rgb_is_found_in_forms_named_spaces_images_and_annotations(mini_pdf, tmp
 
 
 def test_an_over_inked_cmyk_image_is_an_error(mini_pdf, tmp_path):
-    pdf = altered(mini_pdf, tmp_path / "ink-image.pdf",
-                  resource(3, "/XObject", "/PfDark", image("CMYK", (400, 400), (255, 255, 230, 255))),
+    dark = image("CMYK", (400, 400), (255, 255, 230, 255))   # C100 M100 Y90 K100: 390 %
+    pdf = altered(mini_pdf, tmp_path / "ink-image.pdf", resource(3, "/XObject", "/PfDark", dark),
                   drawing(3, b"q 72 0 0 72 100 100 cm /PfDark Do Q"))
     assert found(pdf) == [("total-ink", 3)]
     assert messages(pdf) == ["page 03: a CMYK image 400×400 (PfDark) reaching 390%"]
@@ -298,6 +298,15 @@ def test_a_font_that_is_not_shipped_is_named(mini_pdf, tmp_path):
         "BIZUDGothic-Regular, BIZUDMincho-Regular, BIZUDPGothic-Bold)"]
 
 
+def test_a_type3_font_is_named(mini_pdf, tmp_path):
+    def type3(writer):
+        font_named(writer, "BIZ-UDMincho")[1][NameObject("/Subtype")] = NameObject("/Type3")
+
+    pdf = altered(mini_pdf, tmp_path / "type3.pdf", type3)
+    assert found(pdf) == [("type3-font", 1)]
+    assert messages(pdf) == ["page 01: RMKGCP+BIZ-UDMincho (RMKGCP) is a Type 3 font"]
+
+
 def test_boxes_of_the_wrong_size_are_named(mini_pdf, tmp_path):
     def letter(writer):
         writer.pages[0][NameObject("/TrimBox")] = RectangleObject([0, 0, 612, 792])
@@ -326,6 +335,12 @@ def test_text_near_the_trim_is_a_warning(mini_pdf, tmp_path):
     assert found(pdf) == [("text-near-trim", 3)]
     assert re.fullmatch(r"page 03: \d+ characters near the left edge: '.+'", messages(pdf)[0])
 
+
+
+def test_content_the_interpreter_cannot_read_is_an_error(mini_pdf, tmp_path):
+    pdf = altered(mini_pdf, tmp_path / "garbled.pdf", drawing(2, b"q (abc) cm Q"))
+    assert found(pdf) == [("unreadable-content", 2)]
+    assert messages(pdf) == ["page 02: cannot read 'cm' with [b'abc']"]
 
 @pytest.mark.parametrize("change, expected", [
     (lambda w: w.root_object.pop(NameObject("/OutputIntents")),
@@ -427,3 +442,4 @@ def test_every_check_has_an_id_severity_message_and_hint():
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", id)
         assert entry.id == id and entry.severity in ("error", "warning")
         assert entry.message and entry.hint and not entry.hint.endswith(".")
+

@@ -310,14 +310,14 @@ class Cache:
         return self._forms[key]
 
     def resolve(self, value, resources) -> Space:
-        value = _deref(value)
+        value = deref(value)
         if isinstance(value, str):
             name = str(value).lstrip("/")
             name = ABBREVIATIONS.get(name, name)
             if name in DEVICE:
                 return DEVICE[name]
-            spaces = _deref(_get(resources, "ColorSpace")) or {}
-            named = _get(spaces, name)
+            spaces = deref(get(resources, "ColorSpace")) or {}
+            named = get(spaces, name)
             if named is None:
                 return Space(f"unknown /{name}", 1)
             return self.resolve(named, {})
@@ -329,12 +329,12 @@ class Cache:
         return Space("unknown", 1)
 
     def _array(self, array, resources) -> Space:
-        family = str(_deref(array[0])).lstrip("/")
+        family = str(deref(array[0])).lstrip("/")
         family = ABBREVIATIONS.get(family, family)
         if family in DEVICE:
             return DEVICE[family]
         if family == "ICCBased":
-            return _icc_space(_deref(array[1]))
+            return _icc_space(deref(array[1]))
         if family == "CalRGB":
             return Space("CalRGB", 3, rgb=True)
         if family == "CalGray":
@@ -344,13 +344,13 @@ class Cache:
         if family == "Indexed":
             base = self.resolve(array[1], resources)
             return Space(f"Indexed over {base.label}", 1, rgb=base.rgb, base=base,
-                         lookup=_bytes(_deref(array[3])))
+                         lookup=_bytes(deref(array[3])))
         if family == "Separation":
-            colourant = str(_deref(array[1])).lstrip("/")
+            colourant = str(deref(array[1])).lstrip("/")
             return Space(f"Separation /{colourant}", 1, registration=colourant == "All",
                          spot=colourant not in ("All", "None"))
         if family == "DeviceN":
-            names = [str(_deref(n)).lstrip("/") for n in _deref(array[1])]
+            names = [str(deref(n)).lstrip("/") for n in deref(array[1])]
             return Space(f"DeviceN {' '.join(names)}", len(names), spot=True)
         if family == "Pattern":
             base = self.resolve(array[1], resources) if len(array) > 1 else None
@@ -361,7 +361,7 @@ class Cache:
 
 def _icc_space(stream) -> Space:
     """ICCBased: what the profile's header says (bytes 16-20), else what /N implies."""
-    n = int(_get(stream, "N") or 0)
+    n = int(get(stream, "N") or 0)
     header = icc_header(stream)
     colour = header[16:20] if len(header) >= 20 else b""
     if colour == b"RGB " or not colour and n == 3:
@@ -392,18 +392,18 @@ def _bytes(value) -> bytes:
 
 # --- pypdf objects without importing pypdf --------------------------------------
 
-def _deref(value):
+def deref(value):
     return value.get_object() if hasattr(value, "get_object") else value
 
 
-def _get(dictionary, key: str):
+def get(dictionary, key: str):
     """``dictionary[/key]`` for pypdf dictionaries and inline-image dicts alike."""
     if dictionary is None:
         return None
     value = dictionary.get("/" + key)
     if value is None:
         value = dictionary.get(key)
-    return _deref(value)
+    return deref(value)
 
 
 def object_key(value):
@@ -514,18 +514,18 @@ class _Walker:
             self.walk_pattern(colour.pattern, state, resources)
 
     def walk_pattern(self, pattern, state: _State, resources) -> None:
-        pattern = _deref(pattern)
-        matrix = multiply(tuple(float(v) for v in (_get(pattern, "Matrix") or IDENTITY)),
+        pattern = deref(pattern)
+        matrix = multiply(tuple(float(v) for v in (get(pattern, "Matrix") or IDENTITY)),
                           self.base_ctm)
-        if int(_get(pattern, "PatternType") or 0) == 2:
-            self.shading("pattern", _get(pattern, "Shading"), resources)
+        if int(get(pattern, "PatternType") or 0) == 2:
+            self.shading("pattern", get(pattern, "Shading"), resources)
         elif hasattr(pattern, "get_data"):
             self.form(pattern, resources, matrix, _State(ctm=matrix))
 
     def shading(self, name: str, shading, resources) -> None:
-        shading = _deref(shading)
+        shading = deref(shading)
         if shading is not None:
-            space = self.cache.resolve(_get(shading, "ColorSpace"), resources)
+            space = self.cache.resolve(get(shading, "ColorSpace"), resources)
             self.content.shadings.append(ShadingUse(name, shading, space))
 
     def form(self, form, resources, ctm, state: _State) -> None:
@@ -535,7 +535,7 @@ class _Walker:
         self.visiting.append(key)
         saved, self.base_ctm = self.base_ctm, ctm
         try:
-            inner = _get(form, "Resources") or resources
+            inner = get(form, "Resources") or resources
             self.note_resources(inner)
             self.note_group(form, inner)
             self.run(self.cache.operations(form), inner, state)
@@ -547,14 +547,14 @@ class _Walker:
 
     def note_group(self, owner, resources) -> None:
         """A transparency group blends in its /CS: an RGB one turns colours into RGB."""
-        group = _get(owner, "Group")
-        if group is not None and _get(group, "CS") is not None:
-            self.content.groups.append(self.cache.resolve(_get(group, "CS"), resources))
+        group = get(owner, "Group")
+        if group is not None and get(group, "CS") is not None:
+            self.content.groups.append(self.cache.resolve(get(group, "CS"), resources))
 
     def note_resources(self, resources) -> None:
         """Remember every font a resource dictionary offers, drawn or not."""
-        for name, font in (_get(resources, "Font") or {}).items():
-            font = _deref(font)
+        for name, font in (get(resources, "Font") or {}).items():
+            font = deref(font)
             key = object_key(font)
             if key not in self.content.fonts:
                 self.content.fonts[key] = FontUse(str(name).lstrip("/"), font)
@@ -616,7 +616,7 @@ def _colour(walker, operands, state, resources, stroke=False, op="scn"):
     values = tuple(v for v in operands if isinstance(v, float))
     pattern = None
     if operands and isinstance(operands[-1], Name):
-        pattern = _get(_get(resources, "Pattern") or {}, operands[-1])
+        pattern = get(get(resources, "Pattern") or {}, operands[-1])
     words = [_values(values)] if values else []
     words += [f"/{operands[-1]}"] if pattern is not None else []
     words += [op.upper() if stroke else op]
@@ -639,12 +639,12 @@ def _values(operands) -> str:
 
 def _do(walker, operands, state, resources):
     name = operands[-1]
-    xobject = _get(_get(resources, "XObject") or {}, name)
-    subtype = str(_get(xobject, "Subtype") or "").lstrip("/") if xobject is not None else ""
+    xobject = get(get(resources, "XObject") or {}, name)
+    subtype = str(get(xobject, "Subtype") or "").lstrip("/") if xobject is not None else ""
     if subtype == "Image":
         _image(walker, str(name), xobject, state, resources)
     elif subtype == "Form":
-        matrix = tuple(float(v) for v in (_get(xobject, "Matrix") or IDENTITY))
+        matrix = tuple(float(v) for v in (get(xobject, "Matrix") or IDENTITY))
         inner = _copy(state)
         inner.ctm = multiply(matrix, state.ctm)
         walker.form(xobject, resources, inner.ctm, inner)
@@ -655,11 +655,11 @@ def _inline(walker, operands, state, resources):
 
 
 def _image(walker, name: str, image, state, resources, inline=False) -> None:
-    mask = _get(image, "ImageMask") or _get(image, "IM")
-    space = _get(image, "ColorSpace") or _get(image, "CS")
+    mask = get(image, "ImageMask") or get(image, "IM")
+    space = get(image, "ColorSpace") or get(image, "CS")
     space = walker.cache.resolve(space, resources) if space is not None and not mask else None
-    width = int(_get(image, "Width") or _get(image, "W") or 0)
-    height = int(_get(image, "Height") or _get(image, "H") or 0)
+    width = int(get(image, "Width") or get(image, "W") or 0)
+    height = int(get(image, "Height") or get(image, "H") or 0)
     walker.content.images.append(ImageUse(name, image, state.ctm, space, width, height, inline))
     if mask:   # a stencil mask paints the fill colour through its pixels
         unit_square = [("re", [0.0, 0.0, 1.0, 1.0], state.ctm)]
@@ -668,11 +668,11 @@ def _image(walker, name: str, image, state, resources, inline=False) -> None:
 
 def _sh(walker, operands, state, resources):
     name = operands[-1]
-    walker.shading(str(name), _get(_get(resources, "Shading") or {}, name), resources)
+    walker.shading(str(name), get(get(resources, "Shading") or {}, name), resources)
 
 
 def _tf(walker, operands, state, resources):
-    font = _get(_get(resources, "Font") or {}, operands[0])
+    font = get(get(resources, "Font") or {}, operands[0])
     if font is not None:
         key = object_key(font)
         if key not in walker.content.fonts:
@@ -707,8 +707,8 @@ def _show(walker, operands, state, resources):
 
 
 def _gs(walker, operands, state, resources):
-    graphics = _get(_get(resources, "ExtGState") or {}, operands[-1])
-    width = _get(graphics, "LW") if graphics is not None else None
+    graphics = get(get(resources, "ExtGState") or {}, operands[-1])
+    width = get(graphics, "LW") if graphics is not None else None
     if width is not None:
         state.line_width = abs(float(width))
 
@@ -735,7 +735,7 @@ _HANDLERS = {
 def read_page_content(page, cache: Cache | None = None) -> PageContent:
     """Interpret a pypdf page's contents and its annotations' appearance streams."""
     walker = _Walker(cache or Cache())
-    resources = _get(page, "Resources") or {}
+    resources = get(page, "Resources") or {}
     walker.note_resources(resources)
     walker.note_group(page, resources)
     try:
@@ -752,22 +752,22 @@ def read_page_content(page, cache: Cache | None = None) -> PageContent:
 
 def _appearances(page):
     """Each annotation's normal appearance, with the matrix that puts it on its Rect."""
-    for annotation in _deref(_get(page, "Annots")) or []:
-        annotation = _deref(annotation)
-        normal = _get(_get(annotation, "AP"), "N") if annotation is not None else None
+    for annotation in deref(get(page, "Annots")) or []:
+        annotation = deref(annotation)
+        normal = get(get(annotation, "AP"), "N") if annotation is not None else None
         if normal is None:
             continue
         streams = [normal] if hasattr(normal, "get_data") else \
-            [_deref(v) for v in normal.values() if hasattr(_deref(v), "get_data")]
-        rect = [float(v) for v in _get(annotation, "Rect") or (0, 0, 0, 0)]
+            [deref(v) for v in normal.values() if hasattr(deref(v), "get_data")]
+        rect = [float(v) for v in get(annotation, "Rect") or (0, 0, 0, 0)]
         for stream in streams:
             yield stream, _appearance_matrix(stream, rect)
 
 
 def _appearance_matrix(stream, rect) -> tuple:
     """PDF 32000 12.5.5: the form's BBox, transformed by its Matrix, fitted to Rect."""
-    matrix = tuple(float(v) for v in (_get(stream, "Matrix") or IDENTITY))
-    box = [float(v) for v in (_get(stream, "BBox") or (0, 0, 1, 1))]
+    matrix = tuple(float(v) for v in (get(stream, "Matrix") or IDENTITY))
+    box = [float(v) for v in (get(stream, "BBox") or (0, 0, 1, 1))]
     corners = [apply(matrix, x, y) for x in (box[0], box[2]) for y in (box[1], box[3])]
     left, bottom, right, top = bounds(corners)
     width, height = (right - left) or 1.0, (top - bottom) or 1.0

@@ -4,7 +4,7 @@ Each check has an id, a severity, a fixed message and a hint, and finds
 (page, detail) pairs in the facts read once from the file (`PressFacts`):
 page boxes, the document catalog, and what each page paints, as
 `pdfcontent.py` interprets it. The numbers are the print vendor's
-(/work/shared/PRINT.md): A4 trim, 3 mm bleed, saddle stitch, PDF/X-4, CMYK,
+(PRINT.md): A4 trim, 3 mm bleed, saddle stitch, PDF/X-4, CMYK,
 300 % total ink, 200/300 ppi, 0.25 pt lines, fonts from fonts/ only.
 """
 
@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, PamphletError
-from .pdftext import UnreadablePDF
+from .pdfcontent import Cache, deref, get, icc_header, object_key, read_page_content
 
 MM = 72 / 25.4
 A4 = (595.276, 841.89)      # pt
@@ -63,10 +63,10 @@ class PreflightReport:
     def by_check(self) -> dict[str, list[Finding]]:
         """Findings grouped by check, errors first, in registry order."""
         groups: dict[str, list[Finding]] = {}
-        for check in sorted(REGISTRY.values(), key=lambda c: c.severity != "error"):
-            found = [f for f in self.findings if f.check == check.id]
+        for entry in sorted(REGISTRY.values(), key=lambda c: c.severity != "error"):
+            found = [f for f in self.findings if f.check == entry.id]
             if found:
-                groups[check.id] = found
+                groups[entry.id] = found
         return groups
 
     def as_dict(self) -> dict:
@@ -118,17 +118,23 @@ def preflight(pdf: Path, fonts: Path | None) -> PreflightReport:
     shipped" check. Raises `UnreadablePDF` when the file is not a PDF we can
     open, `PamphletError` when the fonts folder is unusable.
     """
-    shipped = shipped_font_names(fonts) if fonts is not None else None
+    pdf = Path(pdf)
+    shipped = shipped_font_names(Path(fonts)) if fonts is not None else None
     facts = read_facts(pdf, shipped)
     report = PreflightReport(pdf, len(facts.pages))
     for entry in REGISTRY.values():
-        seen = set()
-        for page, detail in entry.find(facts):
-            if (page, detail) not in seen:
-                seen.add((page, detail))
-                report.findings.append(Finding(entry.id, entry.severity, page, detail,
-                                               entry.hint))
+        found = dict.fromkeys(_run(entry, facts))   # in order, each once
+        report.findings += [Finding(entry.id, entry.severity, page, detail, entry.hint)
+                            for page, detail in found]
     return report
+
+
+def _run(entry: "Check", facts) -> list[tuple]:
+    """The check's (page, detail) pairs; a check that fails on a damaged file says so."""
+    try:
+        return list(entry.find(facts))
+    except Exception as error:  # a damaged PDF must not stop the other checks
+        return [(None, f"could not check: {type(error).__name__}: {error}")]
 
 
 # --- the facts, read once -------------------------------------------------------
@@ -157,7 +163,6 @@ class PressFacts:
     reader: object            # pypdf.PdfReader
     pages: list[PageFacts]
     shipped: dict | None      # normalised font name -> PostScript name
-    cache: object             # pdfcontent.Cache
     image_ink: dict = field(default_factory=dict)   # image object key -> max ink
 
     def fonts(self):
@@ -173,19 +178,9 @@ class PressFacts:
 
 def read_facts(pdf: Path, shipped: dict | None) -> PressFacts:
     """Read the structure with pypdf, the content with pdfcontent, the text with pdfium."""
-    import pypdf
-
-    from .pdfcontent import Cache, read_page_content
-
-    try:
-        reader = pypdf.PdfReader(str(pdf))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadablePDF(f"cannot read {pdf}: it is encrypted")
-        pages = list(reader.pages)
-    except (pypdf.errors.PyPdfError, OSError, ValueError) as error:
-        raise UnreadablePDF(f"cannot read {pdf}: {error}") from None
+    reader, pages = _open(pdf)
     cache = Cache()
-    facts = PressFacts(pdf, reader, [], shipped, cache)
+    facts = PressFacts(pdf, reader, [], shipped)
     for number, page in enumerate(pages, start=1):
         boxes = {key: _rect(page.get(key)) for key in ("/TrimBox", "/BleedBox")
                  if page.get(key) is not None}
@@ -193,6 +188,22 @@ def read_facts(pdf: Path, shipped: dict | None) -> PressFacts:
                                      read_page_content(page, cache)))
     _read_text(pdf, facts.pages)
     return facts
+
+
+def _open(pdf: Path):
+    import pypdf
+
+    from .pdftext import UnreadablePDF   # pdftext imports pdfium: not at the top
+
+    if not pdf.is_file():
+        raise UnreadablePDF(f"cannot read {pdf}: no such file")
+    try:
+        reader = pypdf.PdfReader(str(pdf))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadablePDF(f"cannot read {pdf}: it is encrypted")
+        return reader, list(reader.pages)
+    except (pypdf.errors.PyPdfError, OSError, ValueError) as error:
+        raise UnreadablePDF(f"cannot read {pdf}: {error}") from None
 
 
 def _rect(value) -> tuple:
@@ -203,6 +214,8 @@ def _rect(value) -> tuple:
 def _read_text(pdf: Path, pages: list[PageFacts]) -> None:
     """Each character with its tight box, as pdfium places it."""
     import pypdfium2 as pdfium
+
+    from .pdftext import UnreadablePDF
 
     try:
         document = pdfium.PdfDocument(str(pdf))
@@ -343,7 +356,6 @@ def _xmp_values(data: bytes, tag: str) -> list[str] | None:
        "PDF/X-4 needs /OutputIntents with /S /GTS_PDFX and the printing condition's CMYK ICC "
        "profile (device class 'prtr') as DestOutputProfile")
 def _output_intent(facts: PressFacts):
-    from .pdfcontent import icc_header
 
     intents = facts.reader.trailer["/Root"].get("/OutputIntents")
     intents = [i.get_object() for i in intents.get_object()] if intents is not None else []
@@ -462,17 +474,16 @@ def _shading_ink(shading) -> float:
     """The largest ink of a CMYK gradient's stops (type 2 and stitching functions)."""
     if not (shading.space.cmyk or shading.space.spot):
         return 0.0
-    from .pdfcontent import _deref, _get
 
-    functions = [_deref(_get(shading.shading, "Function"))]
+    functions = [deref(get(shading.shading, "Function"))]
     stops = []
     while functions:
         function = functions.pop()
         if isinstance(function, list):
-            functions += [_deref(f) for f in function]
+            functions += [deref(f) for f in function]
         elif function is not None:
-            functions += [_deref(f) for f in (_get(function, "Functions") or [])]
-            stops += [_get(function, key) for key in ("C0", "C1") if _get(function, key)]
+            functions += [deref(f) for f in (get(function, "Functions") or [])]
+            stops += [get(function, key) for key in ("C0", "C1") if get(function, key)]
     return max((sum(float(v) for v in stop) for stop in stops), default=0.0)
 
 
@@ -487,7 +498,6 @@ def _image_ink(facts: PressFacts, image) -> float | None:
         return max((sum(e) / 255 for e in entries), default=0.0)
     if not space.cmyk:
         return None
-    from .pdfcontent import object_key
 
     key = object_key(image.image)
     if key not in facts.image_ink:
@@ -567,37 +577,31 @@ class FontFacts:
 
 
 def _font_facts(font) -> FontFacts:
-    from .pdfcontent import _get
 
-    subtype = str(_get(font, "Subtype") or "").lstrip("/")
-    name = str(_get(font, "BaseFont") or _get(font, "Name") or "unnamed").lstrip("/")
+    subtype = str(get(font, "Subtype") or "").lstrip("/")
+    name = str(get(font, "BaseFont") or get(font, "Name") or "unnamed").lstrip("/")
     described = font
     if subtype == "Type0":
-        descendants = _get(font, "DescendantFonts") or []
-        described = _get_object(descendants[0]) if descendants else None
-    descriptor = _get(described, "FontDescriptor") if described is not None else None
+        descendants = get(font, "DescendantFonts") or []
+        described = deref(descendants[0]) if descendants else None
+    descriptor = get(described, "FontDescriptor") if described is not None else None
     embedded = descriptor is not None and any(
-        _get(descriptor, key) is not None for key in ("FontFile", "FontFile2", "FontFile3"))
+        get(descriptor, key) is not None for key in ("FontFile", "FontFile2", "FontFile3"))
     return FontFacts(name, subtype, embedded)
-
-
-def _get_object(value):
-    return value.get_object() if hasattr(value, "get_object") else value
 
 
 def _notdef_count(use) -> int:
     """Codes shown that map to glyph 0: Identity-H/V CID fonts, and simple fonts."""
-    from .pdfcontent import _get
 
     font, codes = use.font, bytes(use.codes)
     if not codes:
         return 0
-    subtype = str(_get(font, "Subtype") or "").lstrip("/")
+    subtype = str(get(font, "Subtype") or "").lstrip("/")
     if subtype == "Type0":
-        encoding = str(_get(font, "Encoding") or "")
+        encoding = str(get(font, "Encoding") or "")
         if encoding.lstrip("/") not in ("Identity-H", "Identity-V"):
             return 0   # a CMap of its own: not decoded here
-        descendant = _get_object((_get(font, "DescendantFonts") or [None])[0])
+        descendant = deref((get(font, "DescendantFonts") or [None])[0])
         cids = [int.from_bytes(codes[i:i + 2], "big") for i in range(0, len(codes) - 1, 2)]
         glyphs = _cid_to_gid(descendant)
         return sum(1 for cid in cids if glyphs(cid) == 0)
@@ -607,9 +611,8 @@ def _notdef_count(use) -> int:
 
 
 def _cid_to_gid(descendant):
-    from .pdfcontent import _get
 
-    mapping = _get(descendant, "CIDToGIDMap") if descendant is not None else None
+    mapping = get(descendant, "CIDToGIDMap") if descendant is not None else None
     if mapping is None or not hasattr(mapping, "get_data"):
         return lambda cid: cid
     table = mapping.get_data()
@@ -619,15 +622,14 @@ def _cid_to_gid(descendant):
 
 def _simple_notdef(font, codes: bytes) -> int:
     """A simple font: codes outside FirstChar..LastChar, or named .notdef by the encoding."""
-    from .pdfcontent import _get
 
-    first, last = _get(font, "FirstChar"), _get(font, "LastChar")
+    first, last = get(font, "FirstChar"), get(font, "LastChar")
     notdef = set()
-    encoding = _get(font, "Encoding")
-    differences = _get(encoding, "Differences") if hasattr(encoding, "get") else None
+    encoding = get(font, "Encoding")
+    differences = get(encoding, "Differences") if hasattr(encoding, "get") else None
     code = 0
     for item in differences or []:
-        item = _get_object(item)
+        item = deref(item)
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             code = int(item)
         else:
@@ -758,14 +760,19 @@ def add_arguments(parser) -> None:
 
 def command(args) -> int:
     """Print the report; exit 1 on any error, 0 otherwise, 2 when the PDF cannot be read."""
+    import logging
+
     from ..cli import print_diagnostics
+    from .pdftext import UnreadablePDF
 
     pdf = Path(args.pdf)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)   # its repairs are not our findings
     try:
         report = preflight(pdf, Path(args.fonts))
     except UnreadablePDF as error:
-        print_diagnostics([Diagnostic(str(error), pdf, hint="is it a PDF? was it written to "
-                                      "the end?")])
+        hint = "is it a PDF? was it written to the end?" if pdf.exists() else \
+            "check the path (`pamphlet build` writes build/pamphlet.pdf)"
+        print_diagnostics([Diagnostic(str(error), pdf, hint=hint)])
         return 2
     except PamphletError as error:
         print_diagnostics(error.diagnostics)
@@ -810,11 +817,10 @@ def _page_list(pages: list[int]) -> str:
 
 def _summary(report: PreflightReport) -> str:
     checks = report.by_check()
-    failed = {severity: [id for id in checks if REGISTRY[id].severity == severity]
-              for severity in ("error", "warning")}
+    parts = []
+    for severity, found in (("error", report.errors), ("warning", report.warnings)):
+        ids = [id for id in checks if REGISTRY[id].severity == severity]
+        parts.append(_count(len(found), severity) + (f" ({', '.join(ids)})" if ids else ""))
     verdict = "press-ready" if report.ok else "NOT press-ready"
-    parts = [f"{_count(len(failed[s]), s)}" + (f" ({', '.join(failed[s])})" if failed[s] else "")
-             for s in ("error", "warning")]
     return (f"preflight: {report.pdf}: {report.pages} pages, {len(REGISTRY)} checks: "
             f"{'; '.join(parts)}: {verdict}")
-

@@ -7,7 +7,6 @@ maximises the summed similarity; a page left unpaired was added or removed.
 """
 
 import difflib
-from collections import Counter
 from dataclasses import dataclass
 
 PAIR_AT = 0.45      # least similarity for two pages to be one page changed
@@ -89,19 +88,16 @@ def _removed_first(steps: list[Step]) -> list[Step]:
 def page_similarity(old, new) -> float:
     """How alike two looked-at pages are, 0..1: their text and their picture."""
     picture = picture_similarity(old.signature, new.signature)
-    old_text, new_text = old.text, new.text
-    if len(old_text) < 4 and len(new_text) < 4:
+    if len(old.text) < 4 and len(new.text) < 4:
         return picture
-    return (picture + text_similarity(old_text, new_text)) / 2
+    return (picture + text_similarity(old.bigrams, new.bigrams)) / 2
 
 
-def text_similarity(a: str, b: str) -> float:
-    """Dice coefficient of the character bigrams: order-tolerant, cheap, Japanese-safe."""
-    pairs_a, pairs_b = _bigrams(a), _bigrams(b)
-    total = sum(pairs_a.values()) + sum(pairs_b.values())
-    if not total:
-        return 1.0
-    return 2 * sum((pairs_a & pairs_b).values()) / total
+def text_similarity(pairs_a: frozenset, pairs_b: frozenset) -> float:
+    """Dice coefficient of two texts' character bigrams (see `bigrams`): order-tolerant,
+    cheap, and blind to spaces, so Japanese-safe."""
+    total = len(pairs_a) + len(pairs_b)
+    return 2 * len(pairs_a & pairs_b) / total if total else 1.0
 
 
 def picture_similarity(a, b) -> float:
@@ -119,5 +115,6 @@ def _weighted(histogram: list) -> int:
     return sum(value * count for value, count in enumerate(histogram))
 
 
-def _bigrams(text: str) -> Counter:
-    return Counter(text[i:i + 2] for i in range(len(text) - 1))
+def bigrams(text: str) -> frozenset:
+    """The pairs of consecutive characters of ``text``."""
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1))

@@ -1,6 +1,7 @@
 """Look at a page as a reader does, inside its BleedBox: its picture and its characters."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..checks.pdftext import UnreadablePDF
@@ -24,20 +25,25 @@ class PageLook:
     bleed: tuple                # left, bottom, right, top in pt
     trim: tuple
     dpi: float
-    _signature: object = field(default=None, repr=False)
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """The visible characters in content order, without white space."""
         return "".join(c.text for c in self.chars if not c.text.isspace())
 
-    @property
+    @cached_property
+    def bigrams(self) -> frozenset:
+        """The pairs of consecutive characters, to compare texts quickly."""
+        from .align import bigrams
+
+        return bigrams(self.text)
+
+    @cached_property
     def signature(self):
         """A tiny grey picture of the page, to compare layouts quickly."""
-        if self._signature is None:
-            width, height = self.image.size
-            size = (SIGNATURE_WIDTH, max(1, round(SIGNATURE_WIDTH * height / width)))
-            self._signature = self.image.convert("L").resize(size, reducing_gap=2.0)
-        return self._signature
+        width, height = self.image.size
+        size = (SIGNATURE_WIDTH, max(1, round(SIGNATURE_WIDTH * height / width)))
+        return self.image.convert("L").resize(size, reducing_gap=2.0)
 
 
 class PageViewer:
@@ -84,24 +90,27 @@ def look_at_page(document, number: int, dpi: float) -> PageLook:
 
 
 def _chars(page, bleed: tuple) -> list[Char]:
-    """Characters whose middle is inside the bleed, in content order; generated
-    spaces and line ends kept as word separators."""
+    """Characters whose middle is inside the bleed, in content order; white space
+    (typed or generated at line ends) kept as a word separator."""
+    import ctypes
+
     import pypdfium2.raw as pdfium_c
 
     textpage = page.get_textpage()
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     chars = []
     try:
-        for index in range(textpage.count_chars()):
-            code = pdfium_c.FPDFText_GetUnicode(textpage.raw, index)
-            text = chr(code) if 0 < code < 0x110000 else ""
-            if not text or pdfium_c.FPDFText_IsGenerated(textpage.raw, index) == 1 \
-                    or text.isspace():
+        count = textpage.count_chars()
+        text = textpage.get_text_range(0, count) if count else ""
+        for index, char in enumerate(text[:count]):
+            if char.isspace() or not char.isprintable():
                 chars.append(Char(" ", None))
                 continue
-            box = textpage.get_charbox(index)
+            pdfium_c.FPDFText_GetCharBox(textpage.raw, index, left, right, bottom, top)
+            box = (left.value, bottom.value, right.value, top.value)
             middle_x, middle_y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
             if bleed[0] <= middle_x <= bleed[2] and bleed[1] <= middle_y <= bleed[3]:
-                chars.append(Char(text, tuple(box)))
+                chars.append(Char(char, box))
     finally:
         textpage.close()
     return chars

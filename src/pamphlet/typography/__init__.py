@@ -1,14 +1,44 @@
 """Japanese typesetting (JLREQ) beyond what WeasyPrint does: a pass of the pipeline.
 
-`process(html)` runs in the render stage on the finished HTML document;
-`install()` runs in the typeset stage before WeasyPrint lays anything out.
+`process(html)` runs in the render stage on the finished HTML document:
+
+1. vertical.py  — display copy with class="tategaki" becomes columns of cells;
+2. ruby.py      — <ruby> becomes an inline block that typography.css lifts its <rt> over;
+3. spacing.py   — zero-width marks for 和欧間, 約物の詰め and numbers kept with units;
+4. phrases.py   — headlines break only between BudouX phrases.
+
+`install()` runs in the typeset stage before WeasyPrint lays anything out
+(WeasyPrint 70 only, see weasy.py):
+
+- letterspacing.py — the marks and the justification become Pango letter-spacing;
+- justify.py       — lines are justified between characters, line ends cleaned;
+- drawing.py       — WeasyPrint draws the marks' spacing to the exact width.
+
+chars.py holds the JLREQ character classes; checks/typography.py reads the
+PDF back and checks the result.
 """
+
+from . import phrases, ruby, spacing, tree, vertical
 
 
 def process(html: str) -> str:
-    """Prepare the document's text for Japanese typesetting (no-op for now)."""
-    return html
+    """Prepare the document's text for Japanese typesetting (see the module docstring)."""
+    document = tree.parse(html)
+    vertical.set_vertical(document)
+    ruby.set_ruby(document)
+    spacing.add_spacing(document)
+    phrases.mark_phrases(document)
+    return tree.serialize(document)
 
 
 def install() -> None:
-    """Extend WeasyPrint's line layout where CSS alone cannot (no-op for now)."""
+    """Extend WeasyPrint's line layout; safe to call more than once.
+
+    Raises `weasy.UnsupportedWeasyPrint` for any WeasyPrint but the pinned one.
+    """
+    from . import drawing, justify, letterspacing, weasy
+
+    weasy.check_version()
+    letterspacing.install()
+    justify.install()
+    drawing.install()

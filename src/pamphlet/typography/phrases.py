@@ -1,0 +1,134 @@
+"""Break headlines and display copy only between phrases (文節), found by BudouX.
+
+Each phrase of a headline becomes a ``<span class="phrase">`` that
+typography.css keeps on one line; explicit <br> from the page definition stay.
+"""
+
+import functools
+import re
+
+from . import chars
+from .runs import runs
+from .tree import Element, Text, element, iter_elements
+
+HEADLINE_TAGS = {"h1", "h2", "h3", "h4"}
+DISPLAY_CLASS = re.compile(r"(?:^|-)(?:catch|lead|title|heading|headline|copy|statement)(?:-|$)")
+PHRASE_CLASS = "phrase"
+
+
+@functools.cache
+def _parser():
+    import budoux
+    return budoux.load_default_japanese_parser()
+
+
+def is_headline(node: Element) -> bool:
+    """h1–h4, and elements whose class names display copy (catch, lead, title, heading…)."""
+    return node.tag in HEADLINE_TAGS or any(DISPLAY_CLASS.search(c) for c in node.classes)
+
+
+def mark_phrases(root) -> None:
+    """Wrap the phrases of every headline under ``root`` (outermost headlines only)."""
+    for node in _outermost_headlines(root):
+        parents = _parents(node)
+        for run in runs(node):
+            _wrap(run, phrase_ends(run.text), parents)
+
+
+def phrase_ends(text: str) -> list[int]:
+    """Indexes of ``text`` just past each phrase (zero-width marks stay with their phrase)."""
+    visible = [i for i, c in enumerate(text) if c not in chars.INVISIBLE]
+    plain = "".join(text[i] for i in visible)
+    ends, position = [], 0
+    for chunk in _chunks(plain):
+        position += len(chunk)
+        raw = visible[position - 1] + 1
+        while raw < len(text) and text[raw] in chars.INVISIBLE:
+            raw += 1
+        ends.append(raw)
+    return ends
+
+
+def _chunks(plain: str) -> list[str]:
+    """Phrases of ``plain``, with white space a break of its own."""
+    chunks = []
+    for piece in re.split(r"(\s+)", plain):
+        if piece:
+            chunks.extend([piece] if piece.isspace() else phrases(piece))
+    return chunks
+
+
+def phrases(text: str) -> list[str]:
+    """BudouX's phrases, less two of its habits that cut words in a headline.
+
+    BudouX cuts long kanji compounds (受|入れ, 不法残|留者) and compound particles
+    (門番と|して): a phrase boundary between two kanji, or before a hiragana
+    chunk of one or two characters, is dropped.
+    """
+    merged: list[str] = []
+    for chunk in _parser().parse(text):
+        if merged and (_is_han(merged[-1][-1]) and _is_han(chunk[0])
+                       or len(chunk) <= 2 and all(_is_hiragana(c) for c in chunk)):
+            merged[-1] += chunk
+        else:
+            merged.append(chunk)
+    return merged
+
+
+def _is_han(char: str) -> bool:
+    return chars.is_ideographic(char) and not _is_hiragana(char) and not _is_katakana(char)
+
+
+def _is_hiragana(char: str) -> bool:
+    return "\u3041" <= char <= "\u309f"
+
+
+def _is_katakana(char: str) -> bool:
+    return "\u30a0" <= char <= "\u30ff"
+
+
+def _wrap(run, ends: list[int], parents: dict) -> None:
+    """Replace each text node of ``run`` by phrase spans; a phrase cut by markup gets a JOINER."""
+    boundaries = set(ends)
+    offset = 0
+    for node in run.nodes:
+        length = len(node.text)
+        cuts = sorted({0, length} | {e - offset for e in boundaries if offset < e < offset + length})
+        pieces = [node.text[a:b] for a, b in zip(cuts, cuts[1:])]
+        if offset + length not in boundaries and offset + length < len(run.text):
+            pieces[-1] += chars.JOINER     # the phrase goes on in the next element
+        _replace(node, [_phrase(p) for p in pieces], parents)
+        offset += length
+
+
+def _phrase(text: str):
+    if not text.strip(chars.JOINER + chars.SPACER) or text.isspace():
+        return Text(text)
+    return element("span", PHRASE_CLASS, [Text(text)])
+
+
+def _replace(node: Text, new: list, parents: dict) -> None:
+    parent = parents[id(node)]
+    index = next(i for i, child in enumerate(parent.children) if child is node)
+    parent.children[index:index + 1] = new
+
+
+def _outermost_headlines(root):
+    inside = set()
+    for node in iter_elements(root):
+        if id(node) in inside:
+            continue
+        if is_headline(node):
+            yield node
+            inside.update(id(n) for n in iter_elements(node))
+
+
+def _parents(root) -> dict:
+    parents = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in getattr(node, "children", ()):
+            parents[id(child)] = node
+            stack.append(child)
+    return parents

@@ -10,7 +10,6 @@ Not a test: nothing here passes or fails.
 """
 
 import argparse
-import re
 import shutil
 import statistics
 import subprocess
@@ -22,7 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 EDIT_FILE = "pages/mission-1.yaml"
-EDIT_FROM = "我が国の水際を守り"
 
 
 def timed(command: list, cwd: Path) -> tuple[float, int]:
@@ -37,10 +35,11 @@ def timed(command: list, cwd: Path) -> tuple[float, int]:
 
 
 def toggle_edit(project: Path, round_: int) -> None:
+    """Change one character of one sentence (same length, so nothing reflows elsewhere)."""
     path = project / "brochure" / EDIT_FILE
     text = path.read_text(encoding="utf-8")
-    text = re.sub(r"我が国の水際を守り(（改\d+）)?", f"{EDIT_FROM}（改{round_}）", text, count=1)
-    path.write_text(text, encoding="utf-8")
+    old, new = ("水際を守り", "水際を護り") if "水際を守り" in text else ("水際を護り", "水際を守り")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def copy_project(target: Path) -> Path:

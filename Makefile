@@ -15,7 +15,7 @@ BASE ?= HEAD
 
 pdf: $(STAMP)
 	$(BIN)/pamphlet build --screen
-	$(BIN)/pamphlet check-toc build/pamphlet.pdf --quiet
+	$(BIN)/pamphlet check build/pamphlet.pdf --quiet
 
 test: $(STAMP) test-packages
 	$(BIN)/python -m pytest -q

@@ -11,6 +11,7 @@ EXAMPLES = {
     "build": "pamphlet build --brochure brochure --out build/pamphlet.pdf",
     "check-toc": "pamphlet check-toc build/pamphlet.pdf --brochure brochure",
     "watch": "pamphlet watch --brochure brochure --out build/pamphlet.pdf",
+    "check": "pamphlet check build/pamphlet.pdf --brochure brochure",
     "preflight": "pamphlet preflight build/pamphlet.pdf --fonts fonts",
     "diff": "pamphlet diff old.pdf build/pamphlet.pdf --report build/diff",
     "check-typography": "pamphlet check-typography build/pamphlet.pdf",
@@ -75,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_build(commands, common)
     _add_check_toc(commands, common)
     _add_watch(commands, common)
+    _add_check(commands, common)
     for name, (module, help_text) in PLUGGED.items():
         _add_plugged(commands, common, name, module, help_text)
     return parser
@@ -164,6 +166,57 @@ def _run_check_toc(args) -> int:
         print(toc_table(report))
         print_diagnostics(report.diagnostics())
     return 0 if report.ok else 1
+
+
+def _add_check(commands, common) -> None:
+    sub = _subcommand(commands, common, "check",
+                      "Run every check on the print PDF (contents and references, preflight, "
+                      "Japanese typesetting) and write the job ticket for the vendor beside it "
+                      "(NAME-jobticket.txt). Exit 1 if any check fails.", _run_check)
+    sub.add_argument("pdf", metavar="PDF")
+    sub.add_argument("--brochure", default="brochure", metavar="DIR")
+
+
+def _run_check(args) -> int:
+    import importlib
+
+    from .checks.toc import check_toc
+    from .jobticket import job_ticket
+    from .load import load_brochure
+    from .options import command_line_options
+    from .report import toc_table
+    from .write import write_text
+
+    pdf = Path(args.pdf)
+    brochure = load_brochure(command_line_options(args.brochure, debug=args.debug))
+    preflight = importlib.import_module("pamphlet.checks.preflight")
+    toc = check_toc(pdf, brochure)
+    press = preflight.preflight(pdf, brochure.options.fonts)
+    failed = [name for name, ok in (("check-toc", toc.ok), ("preflight", press.ok)) if not ok]
+    print_diagnostics(toc.diagnostics() + press.diagnostics())
+    typography = _typography_verdict(pdf, failed)
+    ticket = pdf.with_name(pdf.stem + "-jobticket.txt")
+    write_text(ticket, job_ticket(pdf, brochure, press, toc, typography))
+    verdict = "all checks pass" if not failed else "FAILED: " + ", ".join(failed)
+    print(f"pamphlet: {pdf}: {verdict}; job ticket: {ticket}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _typography_verdict(pdf: Path, failed: list) -> str | None:
+    """Run check-typography when it exists; None when it does not yet."""
+    import importlib
+    try:
+        module = importlib.import_module("pamphlet.checks.typography")
+    except ModuleNotFoundError:
+        return None
+    check = getattr(module, "check_typography", None)
+    if check is None:
+        return None
+    report = check(pdf)
+    if not report.ok:
+        failed.append("check-typography")
+        print_diagnostics(report.diagnostics())
+    return report.summary() if hasattr(report, "summary") else ("ok" if report.ok else "PROBLEMS")
 
 
 def _add_watch(commands, common) -> None:

@@ -36,6 +36,7 @@ def finish(pdf: bytes, *, bleed_mm: float, marks: bool, slug: str, font: Path) -
             page.pop(NameObject(key), None)
         if marks:
             _add_marks(writer, page, trim, bleed, f"{slug}   {number:02d} / {total:02d}", font)
+    _name_output_intent(writer)
     _reproducible_xmp(writer)
     out = io.BytesIO()
     writer.write(out)
@@ -92,6 +93,21 @@ def _registration_colour(writer, page) -> None:
     spaces[NameObject(REGISTRATION)] = ArrayObject([
         NameObject("/Separation"), NameObject("/All"), NameObject("/DeviceCMYK"),
         writer._add_object(function)])
+
+
+def _name_output_intent(writer) -> None:
+    """Name the printing condition by the profile's own description (WeasyPrint uses its
+    'model' tag), as PDF/X does for a condition given by an embedded profile."""
+    from PIL import ImageCms
+    from pypdf.generic import NameObject, TextStringObject
+
+    for intent in writer.root_object.get("/OutputIntents") or []:
+        intent = intent.get_object()
+        data = intent["/DestOutputProfile"].get_object().get_data()
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
+        name = (profile.profile_description or profile.model or "CMYK").strip()
+        intent[NameObject("/OutputConditionIdentifier")] = TextStringObject(name)
+        intent[NameObject("/Info")] = TextStringObject(name)
 
 
 def _reproducible_xmp(writer) -> None:

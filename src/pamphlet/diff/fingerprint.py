@@ -47,8 +47,8 @@ def fingerprint_pages(path: Path) -> list[PageKey]:
             return [_page_key(number, page, digests)
                     for number, page in enumerate(pdf.pages, start=1)]
         except (pikepdf.PdfError, KeyError, TypeError, ValueError) as error:
-            raise UnreadablePDF(f"cannot read {path}: damaged page structure "
-                                f"({_qpdf_message(error, path)})") from None
+            raise _unreadable(path, f"damaged page structure ({_qpdf_message(error, path)})",
+                              "was the build finished?") from None
 
 
 def _open(path: Path):
@@ -67,14 +67,15 @@ def _open(path: Path):
     if not head:
         raise _unreadable(path, "the file is empty", "was the build finished?")
     if b"%PDF-" not in head:
-        raise UnreadablePDF(f"cannot read {path}: not a PDF (it does not start with %PDF-)")
+        raise _unreadable(path, "not a PDF (it does not start with %PDF-)",
+                          "is it a PDF? was the build finished?")
     try:
         return pikepdf.open(path)
     except pikepdf.PasswordError:
         raise _unreadable(path, "it is encrypted", "compare unencrypted PDFs") from None
     except pikepdf.PdfError as error:
-        raise UnreadablePDF(f"cannot read {path}: damaged PDF "
-                            f"({_qpdf_message(error, path)})") from None
+        raise _unreadable(path, f"damaged PDF ({_qpdf_message(error, path)})",
+                          "was the build finished?") from None
 
 
 def _page_key(number: int, page, digests: "_Digests") -> PageKey:

@@ -73,9 +73,15 @@ def _save_jpeg(image, path: Path) -> str:
 
 def _save_mask(mask, path: Path) -> str:
     """The changed pixels, widened by one pixel to be seen, red on transparent."""
-    from PIL import ImageFilter
+    from PIL import Image, ImageFilter
 
-    shown = mask.filter(ImageFilter.MaxFilter(3)).point(lambda v: 1 if v else 0).convert("P")
+    shown = Image.new("L", mask.size, 0)
+    found = mask.getbbox()
+    if found is not None:
+        left, top, right, bottom = found
+        box = (max(0, left - 1), max(0, top - 1), right + 1, bottom + 1)
+        shown.paste(mask.crop(box).filter(ImageFilter.MaxFilter(3)), box[:2])
+    shown = shown.point(lambda v: 1 if v else 0).convert("P")
     shown.putpalette([255, 255, 255, *HIGHLIGHT])
     shown.save(path, "PNG", transparency=0)
     return path.name

@@ -1,0 +1,99 @@
+"""Write the one-page job ticket that travels with the PDF to the print vendor."""
+
+import hashlib
+from pathlib import Path
+
+MM = 25.4 / 72
+
+
+def job_ticket(pdf: Path, brochure, preflight, toc, typography=None) -> str:
+    """Everything the vendor asks on the phone, read from the PDF and the checks."""
+    facts = _pdf_facts(pdf)
+    trim_w, trim_h = facts["trim"]
+    bleed = facts["bleed"]
+    rows = [
+        ("Title", brochure.meta["title"]),
+        ("Publisher", brochure.meta["publisher"]),
+        ("Edition date", str(brochure.meta["date"])),
+        ("File", f"{pdf.name}  ({pdf.stat().st_size / 1e6:.1f} MB, sha256 "
+                 f"{hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]}…)"),
+        ("Standard", f"{facts['standard']}, PDF {facts['version']}"),
+        ("Trim size", f"{trim_w:.0f} × {trim_h:.0f} mm (TrimBox on every page)"),
+        ("Bleed", f"{bleed:.0f} mm on every side (BleedBox {trim_w + 2 * bleed:.0f} × "
+                  f"{trim_h + 2 * bleed:.0f} mm)"),
+        ("Marks", facts["marks"]),
+        ("Pages", f"{facts['pages']}, cover included"),
+        ("Binding", _binding(brochure.options.binding, facts["pages"])),
+        ("Colour", f"CMYK; output intent: {facts['intent']}"),
+        ("Fonts", "embedded subsets: " + ", ".join(facts["fonts"])),
+        ("Preflight", f"{len(preflight.errors)} errors, {len(preflight.warnings)} warnings"
+                      + _warnings(preflight)),
+        ("Contents", f"{len(toc.entries)} entries and {len(toc.references)} page references "
+                     "checked against the PDF: " + ("all agree" if toc.ok else "PROBLEMS")),
+    ]
+    if typography is not None:
+        rows.append(("Typesetting", typography))
+    width = max(len(label) for label, _ in rows)
+    lines = [f"JOB TICKET — {brochure.meta['title']}", ""]
+    lines += [f"{label + ':':<{width + 2}}{value}" for label, value in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _binding(binding: str, pages: int) -> str:
+    if binding == "saddle-stitch":
+        return f"saddle stitch (中綴じ), {pages // 4} sheets folded"
+    return binding
+
+
+def _warnings(preflight) -> str:
+    groups = preflight.by_check()
+    named = [f"{check} (pages {', '.join(str(f.page) for f in found if f.page)})"
+             for check, found in groups.items() if found[0].severity == "warning"]
+    return ("; warnings: " + "; ".join(named)) if named else ""
+
+
+def _pdf_facts(pdf: Path) -> dict:
+    import pypdf
+
+    reader = pypdf.PdfReader(str(pdf))
+    page = reader.pages[0]
+    trim = [float(v) for v in page.trimbox]
+    bleed = [float(v) for v in page.bleedbox]
+    media = [float(v) for v in page.mediabox]
+    root = reader.trailer["/Root"]
+    return {
+        "pages": len(reader.pages),
+        "version": reader.pdf_header.removeprefix("%PDF-"),
+        "trim": ((trim[2] - trim[0]) * MM, (trim[3] - trim[1]) * MM),
+        "bleed": (trim[0] - bleed[0]) * MM,
+        "marks": ("Japanese trim marks (トンボ) and slug outside the bleed, registration colour"
+                  if media[0] < bleed[0] - 1 else "none: the page is the bleed box"),
+        "standard": _standard(root),
+        "intent": _intent(root),
+        "fonts": _fonts(reader),
+    }
+
+
+def _standard(root) -> str:
+    metadata = root.get("/Metadata")
+    data = metadata.get_object().get_data() if metadata else b""
+    return "PDF/X-4" if b"PDF/X-4</pdfxid:GTS_PDFXVersion>" in data else "not PDF/X"
+
+
+def _intent(root) -> str:
+    for intent in root.get("/OutputIntents") or []:
+        intent = intent.get_object()
+        profile = intent.get("/DestOutputProfile")
+        size = len(profile.get_object().get_data()) if profile else 0
+        return f"{intent.get('/OutputConditionIdentifier')} (ICC profile embedded, {size:,} bytes)"
+    return "none"
+
+
+def _fonts(reader) -> list[str]:
+    names = set()
+    for page in reader.pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for font in fonts.values():
+            name = str(font.get_object().get("/BaseFont", "")).lstrip("/")
+            names.add(name.split("+", 1)[-1])
+    return sorted(names)

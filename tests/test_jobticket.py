@@ -1,0 +1,38 @@
+"""`pamphlet check`: every check on the print PDF, and the vendor's job ticket beside it."""
+
+import shutil
+
+import pypdf
+
+from utils import run
+
+
+def test_a_good_pdf_passes_and_gets_a_job_ticket(mini_pdf, mini, tmp_path):
+    pdf = shutil.copy(mini_pdf, tmp_path / "pamphlet.pdf")
+    result = run("check", pdf, "--brochure", mini, "--quiet")
+    assert result.code == 0, result.err
+    ticket = (tmp_path / "pamphlet-jobticket.txt").read_text(encoding="utf-8")
+    assert "Standard:     PDF/X-4, PDF 1.6" in ticket
+    assert "Trim size:    210 × 297 mm" in ticket
+    assert "Bleed:        3 mm on every side (BleedBox 216 × 303 mm)" in ticket
+    assert "Pages:        8, cover included" in ticket
+    assert "Binding:      saddle stitch (中綴じ), 2 sheets folded" in ticket
+    assert "output intent: FOGRA39L (pamphlet build)" in ticket
+    assert "BIZ-UDMincho" in ticket
+    assert "Preflight:    0 errors" in ticket
+    assert "Contents:     3 entries and 3 page references checked against the PDF: all agree" \
+        in ticket
+
+
+def test_a_damaged_pdf_fails_and_the_ticket_says_so(mini_pdf, mini, tmp_path):
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(str(mini_pdf)))
+    writer.remove_page(4)
+    damaged = tmp_path / "damaged.pdf"
+    with open(damaged, "wb") as handle:
+        writer.write(handle)
+    result = run("check", damaged, "--brochure", mini, "--quiet")
+    assert result.code == 1
+    assert "FAILED: check-toc, preflight" in result.err
+    ticket = (tmp_path / "damaged-jobticket.txt").read_text(encoding="utf-8")
+    assert "Pages:        7, cover included" in ticket
+    assert "Contents:" in ticket and "PROBLEMS" in ticket

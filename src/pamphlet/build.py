@@ -26,8 +26,11 @@ class BuildResult:
     seconds: float
 
 
-def build(options: Options) -> BuildResult:
-    """Build the print PDF; the previous PDF stays in place if any stage fails."""
+def build(options: Options, cache=None) -> BuildResult:
+    """Build the print PDF; the previous PDF stays in place if any stage fails.
+
+    ``cache`` (a `LayoutCache`) lets a warm process lay out only what changed.
+    """
     start = time.perf_counter()
     _step(1, "loading", options.brochure)
     brochure = load_brochure(options)
@@ -36,7 +39,7 @@ def build(options: Options) -> BuildResult:
     write_text(brochure.options.html, html)
     _step(3, "typesetting", f"{brochure.page_count} pages")
     try:
-        document = typeset(html, brochure.options.html.parent, brochure)
+        document = typeset(html, brochure.options.html.parent, brochure, cache)
     except OversetError as error:
         raise _keep_for_inspection(error, brochure.options.out) from None
     _step(4, "writing", brochure.options.out)

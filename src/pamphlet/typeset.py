@@ -36,27 +36,77 @@ def isolate_fonts(build_dir: Path) -> None:
     os.environ["PAMPHLET_FONTCONFIG_SET"] = "1"
 
 
-def typeset(html: str, base_url: Path, brochure: Brochure):
+def typeset(html: str, base_url: Path, brochure: Brochure, cache=None):
     """Lay out ``html`` (links relative to ``base_url``) into a WeasyPrint Document.
 
-    Raises `PamphletError` naming the page definition and the first element that
-    does not fit ("overset text"), or when the page count differs from the plan.
+    With a `LayoutCache` (a warm `pamphlet watch`), only page definitions whose
+    HTML changed are laid out again. Raises `PamphletError` naming the page
+    definition and the first element that does not fit ("overset text"), or when
+    the page count differs from the plan.
     """
     isolate_fonts(brochure.options.build_dir)
     with warnings.catch_warnings():
         # fontconfig has no fonts on purpose: @font-face gives WeasyPrint fonts/.
         warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
-        import weasyprint
-
         from . import typography
         typography.install()
-        document = weasyprint.HTML(string=html, base_url=str(base_url.resolve()) + "/",
-                                   url_fetcher=local_fetcher()()).render()
+        if cache is None:
+            document = _layout(html, base_url)
+        else:
+            document = _layout_cached(html, base_url, brochure, cache)
     LOG.info("typeset %d pages", len(document.pages))
     problems = overset(document, brochure)
     if problems:
         raise OversetError(problems, document)
     return document
+
+
+def _layout(html: str, base_url: Path, font_config=None):
+    import weasyprint
+    return weasyprint.HTML(string=html, base_url=str(base_url.resolve()) + "/",
+                           url_fetcher=local_fetcher()()).render(font_config=font_config)
+
+
+def _layout_cached(html: str, base_url: Path, brochure: Brochure, cache):
+    """Reuse the pages of unchanged definitions; lay out the others one by one."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .layoutcache import key, split, world_digest
+
+    head, fragments, tail = split(html)
+    root = brochure.options.brochure
+    world = world_digest([root / "assets", root / "data", *brochure.options.layouts,
+                          brochure.options.fonts])
+    keys = [key(head, fragment, world) for _, fragment in fragments]
+    if cache.font_config is None:
+        cache.font_config = FontConfiguration()
+    if not any(k in cache.entries for k in keys):
+        document = _layout(html, base_url, cache.font_config)
+        _remember(document, fragments, keys, brochure, cache)
+        cache.misses += len(keys)
+        return document
+    pages, first = [], None
+    for (page_id, fragment), fragment_key in zip(fragments, keys):
+        if fragment_key not in cache.entries:
+            part = _layout(head + fragment + tail, base_url, cache.font_config)
+            cache.entries[fragment_key] = part.pages
+            first = first or part
+            cache.misses += 1
+        else:
+            cache.hits += 1
+        pages += cache.entries[fragment_key]
+    first = first or _layout(head + tail, base_url, cache.font_config)
+    return first.copy(pages)
+
+
+def _remember(document, fragments, keys, brochure, cache) -> None:
+    """File the pages of a whole-document layout under each definition's key."""
+    counts = {page.id: page.schema.pages for page in brochure.pages}
+    start = 0
+    for (page_id, _), fragment_key in zip(fragments, keys):
+        count = counts.get(page_id, 1)
+        cache.entries[fragment_key] = document.pages[start:start + count]
+        start += count
 
 
 class OversetError(PamphletError):

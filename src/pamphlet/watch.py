@@ -43,7 +43,7 @@ def watched_folders(options: Options) -> list[Path]:
     return [options.brochure, *resolved.layouts, resolved.fonts]
 
 
-def rebuild(options: Options) -> Rebuild:
+def rebuild(options: Options, cache=None) -> Rebuild:
     """Build, then check the contents; never raises for bad input."""
     from .build import build
     from .checks.toc import check_toc
@@ -51,7 +51,7 @@ def rebuild(options: Options) -> Rebuild:
 
     start = time.perf_counter()
     try:
-        result = build(options)
+        result = build(options, cache)
         report = check_toc(result.pdf, load_brochure(options))
     except PamphletError as error:
         return Rebuild(time.perf_counter() - start, problems=error.diagnostics)
@@ -66,8 +66,11 @@ def watch(options: Options, report, poll: float = 0.25, rounds: int | None = Non
 
     ``rounds`` limits the number of rebuilds (for tests); None watches forever.
     """
+    from .layoutcache import LayoutCache
+
+    cache = LayoutCache()
     state = snapshot(watched_folders(options))
-    report(rebuild(options))
+    report(rebuild(options, cache))
     done = 0
     while rounds is None or done < rounds:
         time.sleep(poll)
@@ -76,5 +79,5 @@ def watch(options: Options, report, poll: float = 0.25, rounds: int | None = Non
             continue
         time.sleep(poll)                       # let an editor finish writing
         state = snapshot(watched_folders(options))
-        report(rebuild(options))
+        report(rebuild(options, cache))
         done += 1

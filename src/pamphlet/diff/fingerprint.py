@@ -1,9 +1,11 @@
 """Tell identical pages apart without rasterising: a digest of what a page draws in its BleedBox.
 
 Two pages with the same digest draw the same thing inside the BleedBox: the same
-content streams (compared as stored bytes) with the same resources (compared by
-content, so object numbers may differ between the files).  A different digest
-only makes the page a candidate: the pixels decide.  Two things would make every
+content streams using the same resources, compared by content: object numbers
+and resource names may differ between the files (WeasyPrint names an image
+after its URL, which differs between two checkouts), so each resource name in a
+content stream is replaced by its resource's digest.  A different digest only
+makes the page a candidate: the pixels decide.  Two things would make every
 page differ for no visible reason, and are left out:
 
 * the trim marks and slug line (file name, date, page number) that press.py draws
@@ -23,6 +25,9 @@ from ..checks.pdftext import UnreadablePDF
 REFERENCE = re.compile(rb"(\d+) (\d+) R")
 BLEED_CLIP = re.compile(rb"\s*q\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+re\s+W\s+n\s*")
 SUBSET_TAG = re.compile(r"^/[A-Z]{6}\+")
+CATEGORIES = ("/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/XObject", "/Font",
+              "/Properties")
+DELIMITER = rb"(?=[\s/\[\]()<>{}%]|$)"
 SUBSET_KEYS = {"/FontFile", "/FontFile2", "/FontFile3", "/CIDSet", "/CharSet", "/W", "/W2",
                "/Widths", "/FirstChar", "/LastChar", "/CIDToGIDMap", "/ToUnicode"}
 
@@ -46,7 +51,7 @@ def fingerprint_pages(path: Path) -> list[PageKey]:
         try:
             return [_page_key(number, page, digests)
                     for number, page in enumerate(pdf.pages, start=1)]
-        except (pikepdf.PdfError, KeyError, TypeError, ValueError) as error:
+        except (pikepdf.PdfError, AttributeError, KeyError, TypeError, ValueError) as error:
             raise _unreadable(path, f"damaged page structure ({_qpdf_message(error, path)})",
                               "was the build finished?") from None
 
@@ -70,12 +75,18 @@ def _open(path: Path):
         raise _unreadable(path, "not a PDF (it does not start with %PDF-)",
                           "is it a PDF? was the build finished?")
     try:
-        return pikepdf.open(path)
+        pdf = pikepdf.open(path)
     except pikepdf.PasswordError:
         raise _unreadable(path, "it is encrypted", "compare unencrypted PDFs") from None
     except pikepdf.PdfError as error:
         raise _unreadable(path, f"damaged PDF ({_qpdf_message(error, path)})",
                           "was the build finished?") from None
+    warnings = [_qpdf_message(w, path) for w in pdf.get_warnings()]
+    if any("damaged" in w for w in warnings):      # qpdf rebuilt it: pages may be missing
+        pdf.close()
+        raise _unreadable(path, f"damaged PDF ({'; '.join(warnings[:2])})",
+                          "was the build finished?")
+    return pdf
 
 
 def _page_key(number: int, page, digests: "_Digests") -> PageKey:
@@ -83,11 +94,9 @@ def _page_key(number: int, page, digests: "_Digests") -> PageKey:
     visible = _intersect(bleed, _box(page.cropbox))
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr((visible, trim, int(page.obj.get("/Rotate", 0)))).encode())
+    names = digests.names(page.obj.get("/Resources"))
     for stream in _drawn_streams(_contents(page), bleed):
-        digest.update(digests.of_stream(stream))
-    resources = page.obj.get("/Resources")
-    if resources is not None:
-        digest.update(digests.of(resources))
+        digest.update(digests.content(stream, names))
     return PageKey(number, digest.digest(), bleed, trim)
 
 
@@ -130,17 +139,33 @@ class _Digests:
     def __init__(self, pdf):
         self.pdf = pdf
         self.memo: dict[tuple, bytes] = {}
+        self.tables: dict[tuple, "_Names"] = {}
+
+    def names(self, resources) -> "_Names":
+        """The resource names of a content stream, each to stand for its content's digest."""
+        key = resources.objgen if resources is not None and resources.is_indirect else None
+        if key in self.tables:
+            return self.tables[key]
+        table = _Names({})
+        for category in CATEGORIES if resources is not None else ():
+            entries = resources.get(category)
+            for name, value in entries.items() if entries is not None else ():
+                table.tokens[name.encode()] = b"/" + self.of(value).hex().encode()
+        if key is not None:
+            self.tables[key] = table
+        return table
+
+    def content(self, stream, names: "_Names") -> bytes:
+        """A content stream's digest, its resource names replaced by their digests."""
+        return self._hash(names.replace(stream.read_bytes()))
 
     def of(self, obj) -> bytes:
         """The digest of any object: indirect references replaced by their content's digest."""
+        if obj is None or not hasattr(obj, "is_indirect"):     # null, or a plain value
+            return self._hash(repr(obj).encode())
         if obj.is_indirect:
             return self._indirect(obj)
         return self._resolve(obj.unparse())
-
-    def of_stream(self, stream) -> bytes:
-        if stream.is_indirect:
-            return self._indirect(stream)
-        return self._stream(stream)
 
     def _indirect(self, obj) -> bytes:
         key = obj.objgen
@@ -160,13 +185,18 @@ class _Digests:
         return self._hash(self._resolve(obj.unparse(resolved=True)))
 
     def _stream(self, stream) -> bytes:
-        head = {k: v for k, v in stream.stream_dict.items() if k != "/Length"}
-        if _is_subset_font(stream.stream_dict):
-            head = {k: v for k, v in head.items() if k not in SUBSET_KEYS}
+        """A form or a pattern like a page (names replaced), anything else by its bytes."""
         import pikepdf
 
-        return self._hash(self._resolve(pikepdf.Dictionary(head).unparse()),
-                          stream.read_raw_bytes())
+        head = stream.stream_dict
+        drawn = head.get("/Subtype") == "/Form" or head.get("/PatternType") == 1
+        skip = {"/Length"} | ({"/Resources"} if drawn else set()) \
+            | (SUBSET_KEYS if _is_subset_font(head) else set())
+        kept = self._resolve(pikepdf.Dictionary(
+            {k: v for k, v in head.items() if k not in skip}).unparse())
+        if drawn:
+            return self._hash(kept, self.content(stream, self.names(head.get("/Resources"))))
+        return self._hash(kept, stream.read_raw_bytes())
 
     def _resolve(self, text: bytes) -> bytes:
         return REFERENCE.sub(lambda m: self._indirect(
@@ -179,6 +209,23 @@ class _Digests:
             digest.update(len(part).to_bytes(8, "little"))
             digest.update(part)
         return digest.digest()
+
+
+class _Names:
+    """Resource names (``/Name``) and the tokens that replace them in content streams."""
+
+    def __init__(self, tokens: dict):
+        self.tokens = tokens
+        self._pattern = None
+
+    def replace(self, data: bytes) -> bytes:
+        if not self.tokens:
+            return data
+        if self._pattern is None:
+            names = sorted(self.tokens, key=len, reverse=True)
+            self._pattern = re.compile(b"/(?:" + b"|".join(re.escape(n[1:]) for n in names)
+                                       + b")" + DELIMITER)
+        return self._pattern.sub(lambda m: self.tokens[m[0]], data)
 
 
 def _is_subset_font(obj) -> bool:
@@ -205,7 +252,7 @@ def _unreadable(path: Path, reason: str, hint: str) -> UnreadablePDF:
     return error
 
 
-def _qpdf_message(error: Exception, path: Path) -> str:
+def _qpdf_message(error, path: Path) -> str:
     """qpdf's first line, without the file name it starts with."""
     text = (str(error).strip().splitlines() or [type(error).__name__])[0]
     return text.removeprefix(f"{path}: ").removeprefix(f"{path.name}: ")

@@ -12,6 +12,7 @@
 
 - letterspacing.py — the marks and the justification become Pango letter-spacing;
 - justify.py       — lines are justified between characters, line ends cleaned;
+- lastline.py      — a paragraph is set again rather than end on one or two characters;
 - drawing.py       — WeasyPrint draws the marks' spacing to the exact width.
 
 chars.py holds the JLREQ character classes; checks/typography.py reads the
@@ -36,9 +37,10 @@ def install() -> None:
 
     Raises `weasy.UnsupportedWeasyPrint` for any WeasyPrint but the pinned one.
     """
-    from . import drawing, justify, letterspacing, weasy
+    from . import drawing, justify, lastline, letterspacing, weasy
 
     weasy.check_version()
     letterspacing.install()
     justify.install()
+    lastline.install()
     drawing.install()

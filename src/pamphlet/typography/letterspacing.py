@@ -24,14 +24,15 @@ def spacer_amount(text: str, index: int) -> float:
 
 
 def spacings(text: str, font_size: float, justification: float = 0.0,
-             line_end: bool = False) -> list[float]:
+             line_end: bool = False, tracking: float = 0.0) -> list[float]:
     """Extra letter-spacing (px) of each character of ``text``.
 
     ``justification`` is the space per justification opportunity (px);
-    ``line_end`` says the text ends a line, where a trailing SPACER gives nothing.
+    ``line_end`` says the text ends a line, where a trailing SPACER gives nothing;
+    ``tracking`` (em) tightens or loosens full-width characters (lastline.py).
     """
-    result = [justification * chars.justification_weight(c) if justification else 0.0
-              for c in text]
+    step = justification + tracking * font_size
+    result = [step * chars.justification_weight(c) if step else 0.0 for c in text]
     last = len(text) - 1
     for index, char in enumerate(text):
         if char == chars.SPACER:
@@ -78,15 +79,17 @@ def install() -> None:
     """Make WeasyPrint's text layouts apply the spacing marks and justification."""
     from weasyprint.text import line_break
 
-    from . import weasy
+    from . import lastline, weasy
 
     def make(original):
         def set_text(self, text, justify=False):
             original(self, text, justify)
+            if getattr(self, "tracking", None) is None:
+                self.tracking = lastline.tracking.get()    # kept for drawing, later
             justification = getattr(self, "inter_character", 0.0) if justify else 0.0
-            if justification or chars.SPACER in self.text:
+            if justification or self.tracking or chars.SPACER in self.text:
                 extra = spacings(self.text, self.style["font_size"], justification,
-                                 getattr(self, "line_end", False))
+                                 getattr(self, "line_end", False), self.tracking)
                 apply(self, self.text, extra)
         return set_text
 

@@ -8,7 +8,7 @@ import functools
 import re
 
 from . import chars
-from .runs import runs
+from .runs import is_skipped, runs
 from .tree import Element, Text, element, iter_elements
 
 HEADLINE_TAGS = {"h1", "h2", "h3", "h4"}
@@ -62,17 +62,33 @@ def phrases(text: str) -> list[str]:
     """BudouX's phrases, less two of its habits that cut words in a headline.
 
     BudouX cuts long kanji compounds (受|入れ, 不法残|留者) and compound particles
-    (門番と|して): a phrase boundary between two kanji, or before a hiragana
-    chunk of one or two characters, is dropped.
+    (門番と|して, ないから|こそ): a phrase boundary between two kanji, or between
+    hiragana and a hiragana chunk of one or two characters, is dropped.
     """
     merged: list[str] = []
     for chunk in _parser().parse(text):
         if merged and (_is_han(merged[-1][-1]) and _is_han(chunk[0])
-                       or len(chunk) <= 2 and all(_is_hiragana(c) for c in chunk)):
+                       or _is_hiragana(merged[-1][-1]) and len(chunk) <= 2
+                       and all(_is_hiragana(c) for c in chunk)):
             merged[-1] += chunk
         else:
             merged.append(chunk)
     return merged
+
+
+def acceptable_breaks(text: str) -> set[int]:
+    """Where a headline may be broken by hand: BudouX's own phrase boundaries, white
+    space, and between two kanji compounds of two or more characters each."""
+    ends, position = set(), 0
+    for chunk in _parser().parse(text):
+        position += len(chunk)
+        ends.add(position)
+    for index in range(2, len(text) - 1):
+        if all(_is_han(c) for c in text[index - 2:index + 2]):
+            ends.add(index)
+    ends.update(i for i, c in enumerate(text) if c.isspace())
+    ends.update(i + 1 for i, c in enumerate(text) if c.isspace())
+    return ends
 
 
 def _is_han(char: str) -> bool:
@@ -118,7 +134,9 @@ def _outermost_headlines(root):
     for node in iter_elements(root):
         if id(node) in inside:
             continue
-        if is_headline(node):
+        if is_skipped(node):
+            inside.update(id(n) for n in iter_elements(node))
+        elif is_headline(node):
             yield node
             inside.update(id(n) for n in iter_elements(node))
 

@@ -12,7 +12,7 @@ from .tree import Element, Text
 # Inline elements that change the font but not the spacing: a run goes through them.
 TRANSPARENT = {"a", "b", "em", "i", "q", "s", "small", "strong", "u", "mark", "time", "data"}
 # Elements whose text the passes leave alone.
-SKIPPED = {"head", "style", "script", "svg", "math", "pre", "code", "kbd", "samp", "rt", "rp",
+SKIPPED = {"head", "style", "script", "svg", "math", "pre", "code", "kbd", "samp", "ruby",
            "textarea", "title"}
 SKIPPED_CLASSES = {"tategaki", "no-typography"}
 

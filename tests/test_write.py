@@ -13,10 +13,21 @@ def sha256(path):
 
 
 def test_two_builds_give_the_same_bytes(mini, tmp_path):
-    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
-    assert run("build", "--brochure", mini, "--out", first, "--quiet").code == 0
-    assert run("build", "--brochure", mini, "--out", second, "--quiet").code == 0
-    assert sha256(first) == sha256(second)
+    out = tmp_path / "pamphlet.pdf"
+    assert run("build", "--brochure", mini, "--out", out, "--quiet").code == 0
+    first = sha256(out)
+    assert run("build", "--brochure", mini, "--out", out, "--quiet").code == 0
+    assert sha256(out) == first
+
+
+def test_the_same_sources_in_another_folder_give_the_same_bytes(mini, tmp_path):
+    import shutil
+    elsewhere = tmp_path / "another" / "clone"
+    shutil.copytree(mini, elsewhere)
+    a, b = tmp_path / "a" / "pamphlet.pdf", tmp_path / "b" / "pamphlet.pdf"
+    assert run("build", "--brochure", mini, "--out", a, "--quiet").code == 0
+    assert run("build", "--brochure", elsewhere, "--out", b, "--quiet").code == 0
+    assert sha256(a) == sha256(b)
 
 
 def test_the_date_comes_from_the_brochure_not_the_clock(mini_pdf):

@@ -37,6 +37,8 @@ def finish(pdf: bytes, *, bleed_mm: float, marks: bool, slug: str, font: Path) -
         if marks:
             _add_marks(writer, page, trim, bleed, f"{slug}   {number:02d} / {total:02d}", font)
     _name_output_intent(writer)
+    _stable_image_names(writer)
+    _stable_id(writer)
     _reproducible_xmp(writer)
     out = io.BytesIO()
     writer.write(out)
@@ -44,30 +46,23 @@ def finish(pdf: bytes, *, bleed_mm: float, marks: bool, slug: str, font: Path) -
 
 
 def _add_marks(writer, page, trim: Box, bleed: Box, slug: str, font: Path) -> None:
-    from pypdf.generic import ArrayObject, ContentStream, DecodedStreamObject, NameObject
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
 
     clip = (f"q {bleed.left:.3f} {bleed.bottom:.3f} {bleed.right - bleed.left:.3f} "
             f"{bleed.top - bleed.bottom:.3f} re W n\n").encode()
     before, after = DecodedStreamObject(), DecodedStreamObject()
     before.set_data(clip)
     after.set_data(b"\nQ\n" + marks_stream(trim, bleed, slug, font))
-    contents = page.get_contents()
-    streams = [writer._add_object(before)]
-    streams += [c.indirect_reference if hasattr(c, "indirect_reference") and c.indirect_reference
-                else writer._add_object(c) for c in _as_list(contents)]
-    streams.append(writer._add_object(after))
+    original = page.get(NameObject("/Contents"))
+    if isinstance(original, ArrayObject):
+        middle = list(original)
+    elif original is not None:
+        middle = [original if hasattr(original, "idnum") else writer._add_object(original)]
+    else:
+        middle = []
+    streams = [writer._add_object(before), *middle, writer._add_object(after)]
     page[NameObject("/Contents")] = ArrayObject(streams)
     _registration_colour(writer, page)
-
-
-def _as_list(contents):
-    from pypdf.generic import ArrayObject
-    if contents is None:
-        return []
-    if isinstance(contents, ArrayObject):
-        return [c.get_object() for c in contents]
-    if hasattr(contents, "original_bytes") or True:
-        return [contents]
 
 
 def _registration_colour(writer, page) -> None:
@@ -108,6 +103,80 @@ def _name_output_intent(writer) -> None:
         name = (profile.profile_description or profile.model or "CMYK").strip()
         intent[NameObject("/OutputConditionIdentifier")] = TextStringObject(name)
         intent[NameObject("/Info")] = TextStringObject(name)
+
+
+def _stable_image_names(writer) -> None:
+    """Name image XObjects by their content, not by their absolute file URL.
+
+    WeasyPrint names an image after a hash of its URL, so the same sources built
+    in another folder (another clone) would give other bytes.
+    """
+    from pypdf.generic import DictionaryObject, NameObject
+
+    renames, seen = {}, set()
+    for holder in _resource_holders(writer):
+        xobjects = holder.get("/XObject")
+        if xobjects is None:
+            continue
+        xobjects = xobjects.get_object()
+        if id(xobjects) in seen:
+            continue
+        seen.add(id(xobjects))
+        for name in [n for n in xobjects if re.fullmatch(r"/i[0-9a-f]{32}[0-9]*", n)]:
+            data = xobjects[name].get_object().get_data()
+            new = renames.setdefault(name, "/Im" + hashlib.sha256(data).hexdigest()[:16])
+            xobjects[NameObject(new)] = xobjects.pop(name)
+    if renames:
+        _rename_in_contents(writer, renames)
+
+
+def _resource_holders(writer):
+    """Every /Resources dictionary of the pages and of the forms they draw."""
+    stack = [page.get("/Resources") for page in writer.pages]
+    while stack:
+        resources = stack.pop()
+        if resources is None:
+            continue
+        resources = resources.get_object()
+        yield resources
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                stack.append(xobject["/Resources"])
+
+
+def _rename_in_contents(writer, renames: dict) -> None:
+    pattern = re.compile(b"|".join(re.escape(n.encode()) + rb"(?=[\s/])" for n in renames))
+
+    def rename(stream):
+        data = stream.get_data()
+        if pattern.search(data):
+            stream.set_data(pattern.sub(lambda m: renames[m.group().decode()].encode(), data))
+
+    for page in writer.pages:
+        contents = page.get("/Contents")
+        for stream in (contents if isinstance(contents, list) else [contents]):
+            if stream is not None:
+                rename(stream.get_object())
+    for resources in _resource_holders(writer):
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                rename(xobject)
+
+
+def _stable_id(writer) -> None:
+    """Both /ID parts = the content-derived identifier (a new file's two IDs are equal).
+
+    WeasyPrint's second part hashes its own byte layout, which differs when pages
+    come from several layouts (the warm rebuild) though the pages do not.
+    """
+    from pypdf.generic import ArrayObject, ByteStringObject
+
+    first = writer._ID[0] if getattr(writer, "_ID", None) else None
+    if first is not None:
+        value = ByteStringObject(bytes(getattr(first, "original_bytes", first)))
+        writer._ID = ArrayObject([value, value])
 
 
 def _reproducible_xmp(writer) -> None:

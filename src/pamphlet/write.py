@@ -1,6 +1,7 @@
 """Stage 4: write the PDF atomically, byte for byte the same for the same sources."""
 
 import hashlib
+import re
 import logging
 import os
 import tempfile
@@ -10,10 +11,16 @@ LOG = logging.getLogger("pamphlet")
 
 
 def document_id(*parts: str | bytes) -> bytes:
-    """A PDF document ID derived from the content, not from the clock."""
+    """A PDF document ID derived from the content, not from the clock or the folder.
+
+    Links are reduced to their file names, so the same sources in another
+    clone (another absolute path) give the same ID.
+    """
     digest = hashlib.md5()
     for part in parts:
-        digest.update(part.encode() if isinstance(part, str) else part)
+        if isinstance(part, str):
+            part = re.sub(r'((?:src|href|data-original)="|url\(")[^"]*/', r"\1", part).encode()
+        digest.update(part)
     return digest.hexdigest().encode()
 
 

@@ -229,14 +229,15 @@ def _lines(page: int, glyphs: list[Glyph]) -> list[Line]:
 
 
 def _line_for(lines: list[Line], glyph: Glyph):
-    """The line ``glyph`` continues: the last one, or one interrupted by lines in between."""
+    """The line ``glyph`` continues: the last one, or one interrupted by smaller text
+    (a superscript, ruby) that stands over the line."""
     if lines and _continues(lines[-1], glyph, 1.5):
         return lines[-1]
     for back in range(2, min(6, len(lines)) + 1):
         line, between = lines[-back], lines[-back + 1:]
         if _continues(line, glyph, 4.0) and all(
-                line.glyphs[-1].right - 0.5 * glyph.size <= g.left
-                and g.right <= glyph.left + 0.5 * glyph.size
+                other.size < 0.9 * glyph.size and line.left - glyph.size <= g.left
+                and g.right <= glyph.left + glyph.size
                 for other in between for g in other.glyphs):
             return line
     return None
@@ -245,7 +246,8 @@ def _line_for(lines: list[Line], glyph: Glyph):
 def _continues(line: Line, glyph: Glyph, gap: float) -> bool:
     last = line.glyphs[-1]
     size = glyph.size
-    return (abs(last.size - size) <= 0.05 * size and abs(last.baseline - glyph.baseline) <= 0.15 * size
+    return (abs(last.size - size) <= 0.05 * size
+            and abs(last.baseline - glyph.baseline) <= 0.15 * size
             and glyph.left >= last.right - 0.55 * size and glyph.left - last.right <= gap * size)
 
 
@@ -255,8 +257,8 @@ def blocks(lines: list[Line]) -> list[Block]:
     """Group a page's lines into blocks of running text (or stacked display lines)."""
     found: list[Block] = []
     for line in lines:
-        block = found[-1] if found else None
-        if block is not None and _joins(block, line):
+        block = _block_for(found, line)
+        if block is not None:
             block.lines.append(line)
             block.starts.append(_indented(block, line))
         else:
@@ -264,6 +266,18 @@ def blocks(lines: list[Line]) -> list[Block]:
     for block in found:
         block.aligned = _alignment(block)
     return found
+
+
+def _block_for(found: list[Block], line: Line):
+    """The block ``line`` goes on: the last one, or one interrupted only by smaller
+    lines (the ruby over its last line)."""
+    for back in range(1, min(5, len(found)) + 1):
+        block = found[-back]
+        if _joins(block, line):
+            return block
+        if block.size >= 0.9 * line.size:
+            return None
+    return None
 
 
 def _joins(block: Block, line: Line) -> bool:
@@ -424,6 +438,9 @@ def _full_width(char: str) -> bool:
 
 def _check_last_lines(block: Block) -> list[Violation]:
     found = []
+    at_edge = sum(block.edge - line.right <= EDGE for line in block.lines)
+    if at_edge < 2:
+        return []             # no column edge to wrap at: lines end where the text says
     for index, line in enumerate(block.lines):
         if index == 0 or block.starts[index] or block.continues(index):
             continue
@@ -484,7 +501,8 @@ def command(args) -> int:
     try:
         report = check_typography(path)
     except UnreadablePDF as error:
-        print_diagnostics([Diagnostic(str(error), path, hint="is it a PDF? was the build finished?")])
+        print_diagnostics([Diagnostic(str(error), path,
+                                      hint="is it a PDF? was the build finished?")])
         return 2
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

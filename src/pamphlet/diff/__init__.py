@@ -17,7 +17,6 @@ This module holds the command; the CLI plugs it in (see cli.PLUGGED).
 """
 
 import json
-import sys
 from pathlib import Path
 
 EXIT_SAME, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2

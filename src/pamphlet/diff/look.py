@@ -1,6 +1,6 @@
 """Look at a page as a reader does, inside its BleedBox: its picture and its characters."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 

@@ -1,14 +1,15 @@
 """Decide which pixels changed, forgiving the noise of drawing the same thing twice.
 
-A pixel has changed when
+A pixel has changed when, in some channel and by more than ``tolerance``:
 
-1. it differs from the same pixel of the other picture by more than
-   ``tolerance`` in a channel, and
+1. it differs from the same pixel of the other picture;
 2. both pictures softened by a half-pixel blur, it lies outside the range of
-   the 3 x 3 pixels around it in the other picture (per channel, with the same
-   tolerance), checked both ways: an anti-aliased edge drawn a fraction of a
-   pixel away stays inside that range; ink where there was none, or a new
-   colour over a surface, does not.
+   the 3 x 3 pixels around it in the other picture, one way or the other: an
+   anti-aliased edge drawn a fraction of a pixel away stays inside that range;
+   ink where there was none, or a new colour over a surface, does not;
+3. the average of those 3 x 3 pixels differs too: a thin stroke drawn a
+   fraction of a pixel away comes out lighter and wider, but its ink only
+   moved to a neighbour.
 
 Changed pixels are grouped into regions; regions of fewer than ``min_area``
 pixels are noise.  Known limit: a hairline thinner than a pixel, drawn at
@@ -53,8 +54,9 @@ def compare_pixels(old, new, *, tolerance: int, min_area: int, ignore: list = ()
         window = (max(0, left - 2), max(0, top - 2), min(old.width, right + 2),
                   min(old.height, bottom + 2))
         soft_old, soft_new = _soften(old.crop(window)), _soften(new.crop(window))
-        real = _lighter(_outside_range(soft_old, soft_new, tolerance),
-                        _outside_range(soft_new, soft_old, tolerance))
+        real = _darker(_lighter(_outside_range(soft_old, soft_new, tolerance),
+                                _outside_range(soft_new, soft_old, tolerance)),
+                       _ink_moved(soft_old, soft_new, tolerance))
         kept = Image.new("L", old.size, 0)
         kept.paste(_darker(mask.crop(window), real), window[:2])
         mask = kept
@@ -96,6 +98,14 @@ def _outside_range(image, other, tolerance: int):
     low, high = other.filter(ImageFilter.MinFilter(3)), other.filter(ImageFilter.MaxFilter(3))
     below, above = ImageChops.subtract(low, image), ImageChops.subtract(image, high)
     return _beyond(_channel_max(_lighter(below, above)), tolerance)
+
+
+def _ink_moved(old, new, tolerance: int):
+    """255 where the 3 x 3 averages of the two pictures differ by more than ``tolerance``."""
+    from PIL import ImageFilter
+
+    mean = ImageFilter.BoxBlur(1)
+    return _beyond(_channel_max(_difference(old.filter(mean), new.filter(mean))), tolerance)
 
 
 def _lighter(a, b):

@@ -109,7 +109,8 @@ def _wrap(run, ends: list[int], parents: dict) -> None:
     offset = 0
     for node in run.nodes:
         length = len(node.text)
-        cuts = sorted({0, length} | {e - offset for e in boundaries if offset < e < offset + length})
+        inside = {end - offset for end in boundaries if offset < end < offset + length}
+        cuts = sorted({0, length} | inside)
         pieces = [node.text[a:b] for a, b in zip(cuts, cuts[1:])]
         if offset + length not in boundaries and offset + length < len(run.text):
             pieces[-1] += chars.JOINER     # the phrase goes on in the next element

@@ -17,8 +17,11 @@ def set_ruby(root) -> None:
 
 
 def _prepare(node: Element) -> None:
-    base = [c for c in node.children if not (isinstance(c, Element) and c.tag in ("rt", "rp", "rb"))]
-    annotations = [c for c in node.children if isinstance(c, Element) and c.tag in ("rt", "rp", "rb")]
+    def annotation(child) -> bool:
+        return isinstance(child, Element) and child.tag in ("rt", "rp", "rb")
+
+    base = [c for c in node.children if not annotation(c)]
+    annotations = [c for c in node.children if annotation(c)]
     if base:
         annotations.insert(0, Element("rb", {}, None, base))
     node.children = annotations

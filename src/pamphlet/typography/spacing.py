@@ -10,7 +10,6 @@ import re
 
 from . import chars
 from .runs import Run, runs
-from .tree import Text
 
 NUMBER = re.compile(r"[0-9](?:[0-9,.]*[0-9])?")
 
@@ -74,5 +73,3 @@ def strip_marks(text: str) -> str:
     """The text as the reader sees it, without the pass's zero-width characters."""
     return text.replace(chars.SPACER, "").replace(chars.JOINER, "")
 
-
-__all__ = ["add_spacing", "marks_for", "joins", "strip_marks", "Text"]

@@ -32,14 +32,19 @@ def main(argv=None) -> int:
         return 2
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pamphlet-diff-") as folder:
-        base_pdf = _build_both(Path(folder), commit, args, out)
-        if base_pdf is None:
+        base = _build_both(Path(folder), commit, args, out)
+        new = _made(out / "new.pdf", "the working tree")
+        if base is None or new is None:
             return 2
-        pdfs = [base_pdf, _made(out / "new.pdf", "the working tree")]
-        if pdfs[1] is None:
-            return 2
-        shutil.copyfile(pdfs[0], out / "base.pdf")
-    return _diff(out / "base.pdf", pdfs[1], out, ROOT / args.brochure)
+        base = _keep(base, out)
+    return _diff(base, new, out, ROOT / args.brochure)
+
+
+def _keep(pdf: Path, out: Path) -> Path:
+    """Copy BASE's PDF (or its overset pages) beside the report, out of the temporary folder."""
+    for stale in (out / "base.pdf", out / "base.overset.pdf"):
+        stale.unlink(missing_ok=True)
+    return Path(shutil.copyfile(pdf, out / pdf.name))
 
 
 def _parser() -> argparse.ArgumentParser:

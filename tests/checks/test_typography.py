@@ -259,3 +259,24 @@ def test_the_guide_keeps_every_rule(guide):
     figures = data["figures"]
     assert figures["justified_at_edge"] == figures["justified_lines"] > 500
     assert figures["autospace_spaced"] == figures["autospace_pairs"] > 300
+
+
+# Rules on lines made by hand
+
+def headline(*texts, size=20.0):
+    from pamphlet.checks.typography import Block, Glyph, Line
+    lines = []
+    for number, text in enumerate(texts, start=1):
+        glyphs = [Glyph(c, i * size, (i + 1) * size, 700 - number * 1.4 * size, size)
+                  for i, c in enumerate(text)]
+        lines.append(Line(1, number, glyphs))
+    return Block(lines, [True] + [False] * (len(lines) - 1))
+
+
+def test_a_headline_may_break_between_latin_words_or_phrases_but_not_inside_one():
+    from pamphlet.checks.typography import check_block
+    assert check_block(headline("CROSS", "TALK")) == []
+    assert check_block(headline("日本の門番として", "水際を守る")) == []
+    assert check_block(headline("出入国在留管理", "行政を支える")) == []     # between compounds
+    assert [v.message for v in check_block(headline("日本の門番とし", "て水際を守る"))] == \
+        ["「本の門番とし｜て水際を守る」"]

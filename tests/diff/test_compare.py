@@ -125,6 +125,9 @@ def test_the_report_is_written_for_the_changed_pages_only(mini_pdf, word, tmp_pa
     html = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     assert "<del>段落</del><ins>文章</ins>" in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)     # offline
+    (tmp_path / "report" / "img" / "mine.png").write_bytes(b"not the report's")
+    assert run("diff", mini_pdf, mini_pdf, "--report", tmp_path / "report", "--quiet").code == 0
+    assert sorted(p.name for p in (tmp_path / "report" / "img").iterdir()) == ["mine.png"]
 
 
 def test_an_unreadable_pdf_is_exit_2_with_a_clear_message(mini_pdf, tmp_path):

@@ -33,7 +33,7 @@ def test_a_malformed_box_says_what_is_expected(text, message):
 
 def test_mm_on_the_trim_are_pixels_in_the_bleed_picture():
     # 3 mm of bleed: the trim's top left is 11.3 px into a 96 dpi picture.
-    assert to_pixels((0, 0, 10, 10), TRIM, BLEED, 96) == (11, 11, 49, 49)
+    assert to_pixels((0, 0, 10, 10), TRIM, BLEED, 96) == (11, 11, 48, 48)   # inclusive
     assert pixels_to_mm((11, 11, 38, 38), TRIM, BLEED, 96) == (-0.1, -0.1, 10.1, 10.1)
 
 

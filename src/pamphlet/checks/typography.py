@@ -323,7 +323,7 @@ def check_typography(path: Path) -> Report:
         for block in blocks(lines):
             if block.vertical:
                 continue
-            report.violations.extend(_check_block(block, tally))
+            report.violations.extend(check_block(block, tally))
         for line in lines:
             report.violations.extend(_check_autospace(line, tally))
     report.violations.sort(key=lambda v: (v.page, v.line, v.rule))
@@ -348,7 +348,9 @@ class Tally:
                 "violations": counts}
 
 
-def _check_block(block: Block, tally: Tally) -> list[Violation]:
+def check_block(block: Block, tally: "Tally | None" = None) -> list[Violation]:
+    """Every rule that looks at a block's line breaks; ``tally`` counts the figures."""
+    tally = tally or Tally()
     found = []
     found += _check_kinsoku(block)
     found += _check_justification(block, tally)
@@ -455,7 +457,8 @@ def _check_last_lines(block: Block) -> list[Violation]:
 
 
 def _check_phrases(block: Block) -> list[Violation]:
-    """A headline's lines end where its phrases end (BudouX, as the typography pass)."""
+    """A headline's lines end where its phrases end (BudouX, as the typography pass),
+    or between two Latin words (the space is gone with the line break)."""
     if block.size < DISPLAY or len(block.lines) < 2:
         return []
     texts = [line.text.replace(" ", "") for line in block.lines]
@@ -463,7 +466,8 @@ def _check_phrases(block: Block) -> list[Violation]:
     found, position = [], 0
     for line, text, after in zip(block.lines, texts, texts[1:]):
         position += len(text)
-        if position not in ends:
+        between_words = chars.is_alphanumeric(text[-1]) and chars.is_alphanumeric(after[0])
+        if position not in ends and not between_words:
             found.append(_violation("phrase", line, f"「{text[-6:]}｜{after[:6]}」"))
     return found
 

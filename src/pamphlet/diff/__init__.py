@@ -52,42 +52,46 @@ def add_arguments(parser) -> None:
 
 def command(args) -> int:
     """Run the diff: exit 0 when no page changed, 1 when any did, 2 on error."""
-    from dataclasses import replace
-
     from ..checks.pdftext import UnreadablePDF
     from ..cli import print_diagnostics
     from ..diagnostics import Diagnostic, PamphletError
     from .compare import diff_pdfs
-    from .model import DiffOptions
-    from .report import write_report
 
-    options = DiffOptions(dpi=args.dpi, tolerance=args.tolerance, min_area=args.min_area,
-                          ignore=tuple(args.ignore))
     try:
-        if args.brochure:
-            from .ignore import brochure_ignores
+        result = diff_pdfs(Path(args.old), Path(args.new), _options(args))
+    except (PamphletError, UnreadablePDF) as error:
+        if args.debug:
+            raise
+        print_diagnostics(getattr(error, "diagnostics", None) or [Diagnostic(
+            str(error), hint=getattr(error, "hint", "is it a PDF? was the build finished?"))])
+        return EXIT_ERROR
+    _show(result, args)
+    return EXIT_CHANGED if result.differs else EXIT_SAME
 
-            options = replace(options, ignore=options.ignore
-                              + tuple(brochure_ignores(Path(args.brochure))))
-        result = diff_pdfs(Path(args.old), Path(args.new), options)
-    except PamphletError as error:
-        if args.debug:
-            raise
-        print_diagnostics(error.diagnostics)
-        return EXIT_ERROR
-    except UnreadablePDF as error:
-        if args.debug:
-            raise
-        hint = getattr(error, "hint", "is it a PDF? was the build finished?")
-        print_diagnostics([Diagnostic(str(error), hint=hint)])
-        return EXIT_ERROR
+
+def _options(args):
+    """Defaults < command line; the brochure's ignore boxes join --ignore's."""
+    from .model import DiffOptions
+
+    ignore = tuple(args.ignore)
+    if args.brochure:
+        from .ignore import brochure_ignores
+
+        ignore += tuple(brochure_ignores(Path(args.brochure)))
+    return DiffOptions(dpi=args.dpi, tolerance=args.tolerance, min_area=args.min_area,
+                       ignore=ignore)
+
+
+def _show(result, args) -> None:
+    """The report folder, then the terminal: the facts as JSON, or one summary line."""
     if args.report:
+        from .report import write_report
+
         write_report(result, Path(args.report))
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         print(result.summary())
-    return EXIT_CHANGED if result.differs else EXIT_SAME
 
 
 def _positive(text: str) -> float:

@@ -7,7 +7,6 @@ false change), a transparent PNG of the changed pixels, and a small thumbnail.
 
 import json
 import logging
-import shutil
 from pathlib import Path
 
 from .model import DiffResult, PageResult
@@ -23,11 +22,10 @@ HIGHLIGHT = (230, 0, 60)
 
 def write_report(result: DiffResult, folder: Path) -> Path:
     """Write the report into ``folder`` (replacing a previous report there); return index.html."""
-    folder.mkdir(parents=True, exist_ok=True)
     images = folder / IMAGES
-    if images.is_dir():
-        shutil.rmtree(images)
-    images.mkdir()
+    images.mkdir(parents=True, exist_ok=True)
+    for old in images.glob("[no][0-9][0-9][0-9]-*.*"):     # a previous report's pictures
+        old.unlink()
     for page in result.pages:
         page.images = _write_pictures(page, images)
     (folder / "report.json").write_text(
@@ -61,8 +59,7 @@ def _write_pictures(page: PageResult, folder: Path) -> dict:
             written[side] = _save_jpeg(page.pictures[side], folder / f"{name}-{side}.jpg")
     if "mask" in page.pictures:
         written["diff"] = _save_mask(page.pictures["mask"], folder / f"{name}-diff.png")
-    shown = page.pictures.get("new") or page.pictures.get("old")
-    written["thumb"] = _save_thumbnail(shown, folder / f"{name}-thumb.jpg")
+    written["thumb"] = _save_thumbnail(_picture(page), folder / f"{name}-thumb.jpg")
     return {key: f"{IMAGES}/{value}" for key, value in written.items()}
 
 
@@ -94,15 +91,19 @@ def _save_thumbnail(image, path: Path) -> str:
 
 
 def _view(page: PageResult) -> dict:
-    """What the template needs of one page, boxes as percentages of the picture."""
-    size = _picture_size(page)
-    return {"page": page, "anchor": _anchor(page), "title": _title(page),
-            "regions": [_percent_box(r.box_px, size) for r in page.regions] if size else [],
-            "ignored": [_ignored_box(page, i, size) for i in page.ignored] if size else [],
-            "zooms": [_zoom(r.box_px, size) for r in page.regions[:ZOOMS]] if size else [],
-            "texts": page.text.get("changes", []),
-            "text_boxes": [_mm_box(c, page, size) for c in page.text.get("changes", [])
-                           if c.get("on") == "new" and size] if size else []}
+    """What the template needs of one page, boxes as percentages of its picture."""
+    view = {"page": page, "anchor": _anchor(page), "title": _title(page), "regions": [],
+            "ignored": [], "zooms": [], "texts": page.text.get("changes", []), "text_boxes": []}
+    picture = _picture(page)
+    if picture is None:
+        return view
+    size = picture.size
+    view["regions"] = [_percent_box(r.box_px, size) for r in page.regions]
+    view["zooms"] = [_zoom(r.box_px, size) for r in page.regions[:ZOOMS]]
+    view["ignored"] = [_mm_to_percent(i.box, page, size) for i in page.ignored]
+    view["text_boxes"] = [_mm_to_percent(c["box_mm"], page, size) for c in view["texts"]
+                          if c.get("on") == "new"]
+    return view
 
 
 def _zoom(box: tuple, size: tuple) -> dict:
@@ -116,9 +117,9 @@ def _zoom(box: tuple, size: tuple) -> dict:
             "size": (round(size[0] * scale), round(size[1] * scale))}
 
 
-def _picture_size(page: PageResult) -> tuple | None:
-    picture = page.pictures.get("new") or page.pictures.get("old")
-    return picture.size if picture is not None else None
+def _picture(page: PageResult):
+    """The picture the page's boxes are drawn on: the new side, or the old for a removed page."""
+    return page.pictures.get("new", page.pictures.get("old"))
 
 
 def _percent_box(box: tuple, size: tuple) -> dict:
@@ -127,17 +128,8 @@ def _percent_box(box: tuple, size: tuple) -> dict:
             "width": 100 * max(width, 1) / size[0], "height": 100 * max(height, 1) / size[1]}
 
 
-def _ignored_box(page: PageResult, ignore, size: tuple) -> dict:
-    return _mm_to_percent(ignore.box, page, size)
-
-
-def _mm_box(change: dict, page: PageResult, size: tuple) -> dict:
-    return _mm_to_percent(change["box_mm"], page, size)
-
-
 def _mm_to_percent(box_mm, page: PageResult, size: tuple) -> dict:
-    """An mm box on the trim as percentages of the BleedBox picture, by the first region's
-    calibration: the picture spans the BleedBox, which the regions know in both units."""
+    """An mm box on the trim (x, y, width, height) as percentages of the BleedBox picture."""
     per_mm, offset = page.scale
     x, y, width, height = box_mm
     return _percent_box(((x + offset[0]) * per_mm, (y + offset[1]) * per_mm,

@@ -1,0 +1,113 @@
+"""The HTML report, opened in a real headless browser (Debian's chromium, driven by Playwright)."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from utils import run
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory, mini_pdf, inserted_pdf) -> Path:
+    """The report of the mini brochure against a copy with a page inserted and one removed."""
+    folder = tmp_path_factory.mktemp("report")
+    result = run("diff", mini_pdf, inserted_pdf, "--report", folder, "--quiet")
+    assert result.code == 1, result.err
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is not installed: pip install -r requirements.lock")
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        pytest.fail("chromium is not installed: make test-packages (Debian package chromium)")
+    # The builds of this session pointed FONTCONFIG_FILE at the pamphlet's own fonts:
+    # the browser gets the system's.
+    env = {k: v for k, v in os.environ.items() if "FONTCONFIG" not in k}
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")),
+            args=["--headless", "--no-sandbox", "--disable-gpu"], env=env)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def opened(browser, report):
+    """The report loaded in a new page: (page, problems seen, URLs requested)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    problems, requested = [], []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto((report / "index.html").as_uri(), wait_until="load")
+    yield page, problems, requested
+    page.close()
+
+
+def test_the_report_loads_offline_without_errors(opened):
+    page, problems, requested = opened
+    assert problems == []
+    assert requested and all(url.startswith("file://") for url in requested)
+    assert page.evaluate(
+        "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+
+
+def test_it_shows_the_summary_and_the_changed_pages(opened, report):
+    page, _, _ = opened
+    assert page.inner_text("#summary").split() == [
+        "2", "same", "5", "changed", "1", "added", "1", "removed"]
+    sections = page.eval_on_selector_all(
+        "section.page", "all => all.map(s => [s.id, s.dataset.status])")
+    assert sections == [["page-2", "changed"], ["page-3", "changed"], ["page-4", "added"],
+                        ["page-5", "changed"], ["page-6", "changed"], ["page-7", "changed"],
+                        ["old-page-7", "removed"]]
+    assert page.is_visible("#page-3 .panels img[alt='new page 3']")
+    assert page.inner_text("#page-3 .textdiff del") == "P06と(P05"
+    assert page.inner_text("#page-3 .textdiff ins") == "P07と(P06"
+    facts = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    assert len(facts["pages"]) == page.locator("nav.strip .tile").count() == 9
+    assert page.locator("nav.strip .tile.changed").count() == 5
+
+
+def test_the_strip_leads_to_a_changed_page(opened):
+    page, _, _ = opened
+    page.click("nav.strip a.tile[href='#page-5']")
+    assert page.evaluate("location.hash") == "#page-5"
+    assert page.evaluate("document.getElementById('page-5').getBoundingClientRect().top") < 400
+
+
+def test_the_slider_moves_the_overlay(opened):
+    page, _, _ = opened
+    slider, layer = "#page-3 .onion input.slider", "#page-3 .onion .top"
+    assert page.eval_on_selector(layer, "e => getComputedStyle(e).opacity") == "0.5"
+    page.fill(slider, "100")
+    assert page.eval_on_selector(layer, "e => getComputedStyle(e).opacity") == "1"
+    page.fill(slider, "0")
+    assert page.eval_on_selector(layer, "e => getComputedStyle(e).opacity") == "0"
+    page.focus(slider)
+    page.keyboard.press("ArrowRight")
+    assert page.eval_on_selector(layer, "e => getComputedStyle(e).opacity") == "0.01"
+
+
+def test_changed_regions_are_boxed_where_the_pixels_changed(opened, report):
+    page, _, _ = opened
+    facts = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    alpha = next(p for p in facts["pages"] if p["new_page"] == 3)
+    boxes = page.eval_on_selector_all("#page-3 .diff .box.region", "all => all.map(b => "
+                                      "[b.offsetLeft, b.offsetTop, b.offsetWidth])")
+    picture = page.eval_on_selector("#page-3 .diff img.faded", "i => i.naturalWidth")
+    shown = page.eval_on_selector("#page-3 .diff img.faded", "i => i.clientWidth")
+    assert len(boxes) == len(alpha["regions"]) == 1
+    expected = alpha["regions"][0]["box_px"][0] * shown / picture
+    assert abs(boxes[0][0] - expected) <= 2

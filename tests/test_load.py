@@ -120,3 +120,11 @@ def test_pages_are_numbered_in_order_with_spreads(mini):
         ("gamma", [6]), ("delta", [7]), ("back", [8])]
     assert [(e.entry, e.page) for e in brochure.toc()] == [
         ("第一章 はじまり", 3), ("第二章 なかほど", 4), ("第三章 おわり", 6)]
+
+
+def test_a_picture_not_yet_supplied_is_a_warning_not_an_error(mini, tmp_path):
+    result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf")
+    assert result.code == 0
+    warnings = [line for line in result.err.splitlines() if line.startswith("warning:")]
+    assert warnings == [f"warning: {mini}/pages/delta.yaml:6:10: picture: FPO placeholder "
+                        "('地図'): no picture yet"]

@@ -2,7 +2,7 @@
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fonts import load_fonts
@@ -24,6 +24,7 @@ class BuildResult:
     html: Path
     pages: int
     seconds: float
+    warnings: list = field(default_factory=list)
 
 
 def build(options: Options, cache=None) -> BuildResult:
@@ -51,7 +52,7 @@ def build(options: Options, cache=None) -> BuildResult:
         write_pdf(screen, brochure.options.screen_pdf, document_id(html, "screen"),
                   pdf_variant="pdf/ua-1")
     return BuildResult(brochure.options.out, brochure.options.html, len(document.pages),
-                       time.perf_counter() - start)
+                       time.perf_counter() - start, brochure.warnings)
 
 
 def _press_finish(brochure):

@@ -56,12 +56,14 @@ def print_diagnostics(diagnostics: list[Diagnostic], stream=None) -> None:
     """``error: file:line:col: message`` then ``hint: ...``, one block per diagnostic."""
     stream = stream or sys.stderr
     here = Path.cwd()
+    previous_hint = None
     for diagnostic in diagnostics:
         where = diagnostic.location(relative_to=here)
         prefix = f"{diagnostic.severity}: " + (f"{where}: " if where else "")
         print(prefix + diagnostic.message, file=stream)
-        if diagnostic.hint:
+        if diagnostic.hint and diagnostic.hint != previous_hint:   # said once for a run
             print(f"hint: {diagnostic.hint}", file=stream)
+        previous_hint = diagnostic.hint
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -128,6 +130,8 @@ def _run_build(args) -> int:
 
     result = build(command_line_options(args.brochure, args.out, args.debug,
                                         marks=not args.no_marks, screen=args.screen))
+    if not args.quiet:
+        print_diagnostics(result.warnings)
     logging.getLogger("pamphlet").info("built %s: %d pages in %.1f s", result.pdf,
                                        result.pages, result.seconds)
     return 0

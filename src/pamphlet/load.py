@@ -47,6 +47,7 @@ class PageDef:
     source: Source
     first: int = 0
     toc: list = field(default_factory=list)
+    placeholders: list = field(default_factory=list)   # Diagnostic warnings (FPO)
 
     @property
     def numbers(self) -> list[int]:
@@ -61,6 +62,10 @@ class Brochure:
     meta: dict
     source: Source
     pages: list[PageDef]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [w for page in self.pages for w in page.placeholders]
 
     @property
     def page_count(self) -> int:
@@ -174,7 +179,17 @@ def _read_page(path: Path, options: Options, schemas, collector) -> PageDef | No
                                              {"type": "map", "fields": IGNORE_FIELDS}}, ("ignore",))
     collector.extend(validator.diagnostics)
     fields = {k: v for k, v in data.items() if k not in COMMON_FIELDS}
-    return PageDef(page_id, schema, fields, source)
+    placeholders = [source.diagnostic(
+        path, f"{field_name(path)}: FPO placeholder ('{_caption(data, path)}'): no picture yet",
+        "add `image:` with the picture's path when it exists", severity="warning")
+        for path in validator.placeholders]
+    return PageDef(page_id, schema, fields, source, placeholders=placeholders)
+
+
+def _caption(data, path) -> str:
+    for part in path:
+        data = data[part]
+    return str(data.get("caption") or data.get("brief") or "")[:30]
 
 
 def _asset_checker(root: Path, source: Source):

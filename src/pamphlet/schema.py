@@ -45,6 +45,7 @@ class Validator:
         self.types = types
         self.check_asset = check_asset  # (value, path) -> Diagnostic | None
         self.diagnostics: list[Diagnostic] = []
+        self.placeholders: list[tuple] = []   # paths of figures with no picture (FPO)
 
     def fields(self, data, fields: dict, path: tuple, skip=()) -> None:
         """Check a mapping against a field table: unknown, missing, each value."""
@@ -65,6 +66,8 @@ class Validator:
     def value(self, value, spec: dict, path: tuple) -> None:
         """Check one value against its type."""
         kind = spec.get("type", "text")
+        if kind == "figure" and isinstance(value, dict) and not value.get("image"):
+            self.placeholders.append(path)
         if kind in self.types:
             merged = dict(self.types[kind])
             merged.update({k: v for k, v in spec.items() if k != "type"})

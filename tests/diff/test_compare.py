@@ -152,3 +152,10 @@ def test_a_malformed_ignore_box_is_a_usage_error(mini_pdf):
     assert result.code == 2
     assert ("argument --ignore: '3:10,20,30' is not PAGE:x,y,w,h (mm from the trim's top "
             "left), e.g. 7:10,270,60,12") in result.err
+
+
+def test_a_brochure_that_does_not_load_is_exit_2(mini_pdf, tmp_path):
+    result = run("diff", mini_pdf, mini_pdf, "--brochure", tmp_path, "--quiet")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (f"error: {tmp_path / 'brochure.yaml'}: no brochure.yaml in {tmp_path}\n"
+                          "hint: run from the project folder or pass --brochure DIR\n")

@@ -48,33 +48,30 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-@pytest.fixture(scope="module")
-def guide(tmp_path_factory):
-    out = tmp_path_factory.mktemp("guide") / "pamphlet.pdf"
-    result = run("build", "--brochure", ROOT / "brochure", "--out", out, "--quiet")
-    assert result.code == 0, result.err
-    return out
+def test_the_guide_has_36_pages(guide_pdf):
+    assert len(pypdf.PdfReader(str(guide_pdf)).pages) == 36
 
 
-def test_the_guide_has_36_pages(guide):
-    assert len(pypdf.PdfReader(str(guide)).pages) == 36
-
-
-def test_every_line_of_the_seed_is_in_the_pdf(guide):
-    text = squash("".join(page.extract_text() or "" for page in pypdf.PdfReader(str(guide)).pages))
+def test_every_line_of_the_seed_is_in_the_pdf(guide_pdf):
+    text = squash("".join(page.extract_text() or "" for page in pypdf.PdfReader(str(guide_pdf)).pages))
     missing = [line for line in seed_lines() if squash(line) not in text]
     assert missing == []
 
 
-def test_contents_and_references_check(guide):
-    result = run("check-toc", guide, "--brochure", ROOT / "brochure", "--quiet")
+def test_contents_and_references_check(guide_pdf):
+    result = run("check-toc", guide_pdf, "--brochure", ROOT / "brochure", "--quiet")
     assert result.code == 0, result.out + result.err
     assert "17 contents entries" in result.out
 
 
-def test_the_contents_match_the_seeds_numbers(guide):
-    result = run("check-toc", guide, "--brochure", ROOT / "brochure", "--json")
+def test_the_contents_match_the_seeds_numbers(guide_pdf):
+    result = run("check-toc", guide_pdf, "--brochure", ROOT / "brochure", "--json")
     import json
     printed = {e["entry"]: e["contents_says"] for e in json.loads(result.out)["entries"]}
     seed = dict(re.findall(r"^(.+)\t(\d{2})$", SEED.read_text(encoding="utf-8"), re.M))
     assert printed == seed
+
+
+def test_the_guide_is_press_ready(guide_pdf):
+    result = run("preflight", guide_pdf, "--fonts", ROOT / "fonts")
+    assert result.code == 0, result.out + result.err

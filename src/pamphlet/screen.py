@@ -72,6 +72,9 @@ def rgb_url_fetcher(profile: Path | None):
 def typeset_screen(html: str, base_url: Path, profile: Path | None):
     """Lay out the screen edition (fonts isolated already by the print typesetting)."""
     import weasyprint
+
+    from . import typography
+    typography.install()
     document = weasyprint.HTML(string=screen_html(html, profile),
                                base_url=str(base_url.resolve()) + "/",
                                url_fetcher=rgb_url_fetcher(profile)).render(

@@ -63,7 +63,7 @@ def _bars(points: dict, totals: dict, unit: str) -> str:
         parts.append(_bar(centre, width, value, approx, top, unit, last, totals.get(year), dense))
         parts.append(_text(centre, PLOT_BOTTOM + 4.2, f"{year}年", SMALL if dense else LABEL - 0.2,
                            INK if last else GREY, bold=last))
-    parts.append(f'<line x1="0" y1="{PLOT_BOTTOM}" x2="{WIDTH}" y2="{PLOT_BOTTOM}" '
+    parts.append(f'<line fill="none" x1="0" y1="{PLOT_BOTTOM}" x2="{WIDTH}" y2="{PLOT_BOTTOM}" '
                  f'stroke="{INK}" stroke-width="0.2"/>')
     for index in range(len(years) - 1):
         if years[index + 1] - years[index] > 1:
@@ -113,7 +113,7 @@ def _break_mark(x: float) -> str:
     """Two slanted strokes across the baseline: years are skipped here."""
     y = PLOT_BOTTOM
     cut = f'<rect x="{x - 0.9:.2f}" y="{y - 0.6:.2f}" width="1.8" height="1.2" fill="{PAPER}"/>'
-    strokes = "".join(f'<line x1="{x + dx - 0.5:.2f}" y1="{y + 1.0:.2f}" x2="{x + dx + 0.5:.2f}" '
+    strokes = "".join(f'<line fill="none" x1="{x + dx - 0.5:.2f}" y1="{y + 1.0:.2f}" x2="{x + dx + 0.5:.2f}" '
                       f'y2="{y - 1.0:.2f}" stroke="{INK}" stroke-width="0.2"/>' for dx in (-0.55, 0.55))
     return cut + strokes
 
@@ -130,7 +130,7 @@ def _single(points: dict, unit: str) -> str:
         f'fill="{ORANGE}"><tspan font-size="15">{escape(number)}</tspan>'
         f'<tspan font-size="6" dx="0.8" fill="{NAVY}">{suffix}</tspan></text>',
         f'<rect x="{cx - 10:.2f}" y="31" width="20" height="0.5" fill="{NAVY}"/>',
-        f'<line x1="0" y1="{PLOT_BOTTOM}" x2="{WIDTH}" y2="{PLOT_BOTTOM}" stroke="{INK}" stroke-width="0.2"/>',
+        f'<line fill="none" x1="0" y1="{PLOT_BOTTOM}" x2="{WIDTH}" y2="{PLOT_BOTTOM}" stroke="{INK}" stroke-width="0.2"/>',
         _text(cx, PLOT_BOTTOM + 4.2, f"{year}年", LABEL - 0.2, INK, bold=True),
     ])
 

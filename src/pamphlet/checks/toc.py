@@ -232,7 +232,8 @@ def _unlinked_references(pages: list[PageText], links: list[Link]) -> list[str]:
     """A ▶P19 printed without a link was typed, not generated: nothing proves it."""
     problems = []
     for page in pages:
-        typed = re.findall(r"▶(P\d{1,3}(?:・\d{1,3})*)|(P\d{1,3}(?:・\d{1,3})*)参照", page.text)
+        lines = "\n".join(normalize(line.text) for line in page.lines)   # a line ends a number
+        typed = re.findall(r"▶(P\d{1,3}(?:・\d{1,3})*)|(P\d{1,3}(?:・\d{1,3})*)参照", lines)
         typed = [a or b for a, b in typed]
         for link in links:
             if link.page == page.index:

@@ -727,7 +727,8 @@ def _edges_crossed(box: tuple, trim: tuple) -> set[str]:
        "“FPO” (for position only) marks artwork to be replaced before print: replace it")
 def _fpo(facts: PressFacts):
     for page in facts.pages:
-        text = unicodedata.normalize("NFKC", page.text)
+        # Letter-spaced type reads back as "F P O": compare without white space.
+        text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", page.text))
         count = len(re.findall(r"(?<![A-Za-z])FPO(?![A-Za-z])", text))
         if count:
             yield page.number, f"“FPO” printed {_count(count, 'time')}"

@@ -15,7 +15,8 @@ WIDTH, HEIGHT = 84.0, 46.0          # mm (the SVG's user unit is the millimetre)
 PLOT_TOP, PLOT_BOTTOM = 10.5, 39.0  # mm: room for the unit/legend and labels above, years below
 PAPER = "device-cmyk(0 0 0 0)"
 PALE = "device-cmyk(0.08 0.02 0 0)"
-LABEL, SMALL = 2.6, 2.2             # mm type sizes: 7.4 pt and 6.2 pt (nothing under 6 pt)
+LABEL, SMALL = 2.6, 2.2             # mm type sizes: 7.4 pt and 6.2 pt
+MIN_SIZE = 2.15                     # mm: 6.1 pt, the least any text may be
 MAX_BAR = 11.0                      # mm: a bar never gets fatter than this
 GOTHIC, DISPLAY = "BIZ UDGothic", "BIZ UDPGothic"
 
@@ -87,11 +88,11 @@ def _bar(centre, width, value, approx, top, unit, last, total, dense) -> str:
         parts.append(f'<rect x="{x - pad:.2f}" y="{ty:.2f}" width="{width + 2 * pad:.2f}" '
                      f'height="{t_height:.2f}" fill="none" stroke="{NAVY}" stroke-width="0.25" '
                      f'stroke-dasharray="0.9 0.6"/>')
-        parts.append(_text(centre, ty - 1.3, _number(t_value, unit, t_approx), LABEL, NAVY, bold=True))
+        parts.append(_figure(centre, ty - 1.3, _number(t_value, unit, t_approx), LABEL, NAVY))
         # the entrants' own figure inside its bar, reversed out
-        parts.append(_text(centre, y + 3.4, label, SMALL, PAPER, bold=True))
+        parts.append(_figure(centre, y + 3.6, label, SMALL + 0.1, PAPER))
         return "".join(parts)
-    parts.append(_text(centre, y - 1.3, label, size, ORANGE if last else INK, bold=last))
+    parts.append(_figure(centre, y - 1.3, label, size, ORANGE if last else INK))
     return "".join(parts)
 
 
@@ -145,10 +146,17 @@ def _unit_note(unit: str) -> str:
 
 
 def _number(value: float, unit: str, approx: bool) -> str:
-    """The printed figure, in the chart's unit (see the unit note): 3,678 / 約130 / 6,499."""
+    """The printed figure, in the chart's unit (see the unit note): 3,678 / 約130 / 7.5 / 6,499.
+
+    Under 10万 a figure in 万人 keeps one decimal (74,863 -> 7.5), so that no bar reads
+    as a round number it is not.
+    """
     prefix = "約" if approx else ""
     if unit == "万人":
-        return f"{prefix}{round(value / 10000):,}"
+        tenthousands = value / 10000
+        if tenthousands < 10 and not approx:
+            return f"{prefix}{tenthousands:.1f}"
+        return f"{prefix}{round(tenthousands):,}"
     return f"{prefix}{round(value):,}"
 
 
@@ -165,10 +173,19 @@ def _width(text: str, size: float) -> float:
     return sum(size * (0.5 if ord(ch) < 0x2000 else 1.0) for ch in text)
 
 
-def _text(x, y, text, size, colour, bold=False, anchor="middle") -> str:
+def _text(x, y, text, size, colour, bold=False, anchor="middle", family=GOTHIC) -> str:
     weight = ' font-weight="700"' if bold else ""
     return (f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size}" text-anchor="{anchor}" '
-            f'font-family="{GOTHIC}" fill="{colour}"{weight}>{escape(text)}</text>')
+            f'font-family="{family}" fill="{colour}"{weight}>{escape(text)}</text>')
+
+
+def _figure(x, y, text, size, colour) -> str:
+    """A bar's figure: proportional bold digits; a leading 約 a size smaller."""
+    if text.startswith("約"):
+        return (f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size}" text-anchor="middle" '
+                f'font-family="{DISPLAY}" font-weight="700" fill="{colour}">'
+                f'<tspan font-size="{max(size * 0.8, MIN_SIZE):.2f}">約</tspan>{escape(text[1:])}</text>')
+    return _text(x, y, text, size, colour, bold=True, family=DISPLAY)
 
 
 # The organisation chart's local organs: data key, printed title, class modifier.

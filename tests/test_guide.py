@@ -122,3 +122,23 @@ def test_the_contents_match_the_seeds_numbers(guide_pdf):
 def test_the_guide_is_press_ready(guide_pdf):
     result = run("preflight", guide_pdf, "--fonts", ROOT / "fonts")
     assert result.code == 0, result.out + result.err
+
+
+@pytest.mark.parametrize("command", [
+    ["qpdf", "--check"],
+    ["gs", "-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=nullpage"],
+    ["pdffonts"],
+], ids=["qpdf", "ghostscript", "pdffonts"])
+def test_independent_readers_accept_the_guide(guide_pdf, command):
+    import subprocess
+    if shutil.which(command[0]) is None:
+        pytest.skip(f"{command[0]} is not installed (make test installs it)")
+    result = subprocess.run([*command, str(guide_pdf)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    if command[0] == "qpdf":
+        assert "No syntax or stream encoding errors found" in result.stdout
+    if command[0] == "gs":
+        assert "error" not in (result.stdout + result.stderr).lower()
+    if command[0] == "pdffonts":
+        rows = result.stdout.splitlines()[2:]
+        assert rows and all(row.split()[-5] == "yes" for row in rows)   # emb column

@@ -102,8 +102,10 @@ def _legend(right: float) -> str:
     x2 = right - _width("総数", SMALL)
     x1 = x2 - 3.2 - 4.0 - _width("入国者数", SMALL)
     return "".join([
-        f'<rect x="{x1:.2f}" y="{y:.2f}" width="2.2" height="2.2" fill="{ORANGE}"/>',
-        _text(x1 + 3.0, y + 1.9, "入国者数", SMALL, INK, anchor="start"),
+        # the solid bars: earlier years in blue, the latest in orange
+        f'<rect x="{x1 - 1.4:.2f}" y="{y:.2f}" width="1.3" height="2.2" fill="{BLUE}"/>',
+        f'<rect x="{x1:.2f}" y="{y:.2f}" width="1.3" height="2.2" fill="{ORANGE}"/>',
+        _text(x1 + 2.1, y + 1.9, "入国者数", SMALL, INK, anchor="start"),
         f'<rect x="{x2 - 3.0:.2f}" y="{y:.2f}" width="2.2" height="2.2" fill="none" '
         f'stroke="{NAVY}" stroke-width="0.25" stroke-dasharray="0.6 0.4"/>',
         _text(x2, y + 1.9, "総数", SMALL, INK, anchor="start"),

@@ -142,12 +142,18 @@ def overset(document, brochure: Brochure) -> list[Diagnostic]:
 
 
 def _overflowing(page_box):
-    """Yield (frame, first box past the frame's bottom) for each overflowing frame."""
+    """Yield (frame, first box past the frame's bottom or right) for each overflowing frame.
+
+    A fixed-height box with CSS columns overflows sideways, into columns past its
+    right edge, instead of downwards.
+    """
     for frame in _descendants(page_box):
         if _has_class(frame, "frame"):
             limit = frame.content_box_y() + frame.height + TOLERANCE
+            right = frame.content_box_x() + frame.width + TOLERANCE
             culprit = next((box for box in _descendants(frame)
-                            if _is_content(box) and _bottom(box) > limit), None)
+                            if _is_content(box) and (_bottom(box) > limit or
+                                                     box.position_x > right)), None)
             if culprit is not None:
                 yield frame, culprit
 

@@ -71,7 +71,6 @@ def bench_edit(project, runs):
 
 
 def bench_watch(project, runs):
-    pdf = project / "build" / "pamphlet.pdf"
     log = open(project / "watch.log", "w")
     watcher = subprocess.Popen([BIN / "pamphlet", "watch", "--quiet"], cwd=project,
                                stderr=log, stdout=log)

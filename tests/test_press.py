@@ -3,7 +3,6 @@
 import re
 
 import pypdf
-import pytest
 
 from utils import run
 

@@ -113,15 +113,20 @@ def _subcommand(commands, common, name: str, help_text: str, run):
 def _add_build(commands, common) -> None:
     sub = _subcommand(commands, common, "build",
                       "Typeset brochure/ into the print PDF (no checks).", _run_build)
-    sub.add_argument("--brochure", default="brochure", metavar="DIR",
-                     help="folder with brochure.yaml and pages/ (default: brochure)")
-    sub.add_argument("--out", default="build/pamphlet.pdf", metavar="FILE",
-                     help="the PDF to write (default: build/pamphlet.pdf)")
+    _add_paths(sub)
     sub.add_argument("--no-marks", action="store_true",
                      help="no trim marks: the page is exactly the bleed box")
     sub.add_argument("--screen", action="store_true",
                      help="also write the screen edition (RGB, tagged, bookmarks) "
                           "beside the PDF as NAME-screen.pdf")
+
+
+def _add_paths(sub) -> None:
+    """--brochure and --out, as build and watch take them."""
+    sub.add_argument("--brochure", default="brochure", metavar="DIR",
+                     help="folder with brochure.yaml and pages/ (default: brochure)")
+    sub.add_argument("--out", default="build/pamphlet.pdf", metavar="FILE",
+                     help="the PDF to write (default: build/pamphlet.pdf)")
 
 
 def _run_build(args) -> int:
@@ -188,7 +193,6 @@ def _run_check(args) -> int:
     from .jobticket import job_ticket
     from .load import load_brochure
     from .options import command_line_options
-    from .report import toc_table
     from .write import write_text
 
     pdf = Path(args.pdf)
@@ -228,8 +232,7 @@ def _add_watch(commands, common) -> None:
                       "Rebuild the PDF on every save in brochure/, layouts/ or fonts/; print the "
                       "time and the checks' verdict; keep the last good PDF when a save breaks "
                       "the build. Stop with Ctrl-C.", _run_watch)
-    sub.add_argument("--brochure", default="brochure", metavar="DIR")
-    sub.add_argument("--out", default="build/pamphlet.pdf", metavar="FILE")
+    _add_paths(sub)
 
 
 def _run_watch(args) -> int:

@@ -3,7 +3,7 @@
 import difflib
 import logging
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Collector, Diagnostic, PamphletError

@@ -111,7 +111,7 @@ def _stable_image_names(writer) -> None:
     WeasyPrint names an image after a hash of its URL, so the same sources built
     in another folder (another clone) would give other bytes.
     """
-    from pypdf.generic import DictionaryObject, NameObject
+    from pypdf.generic import NameObject
 
     renames, seen = {}, set()
     for holder in _resource_holders(writer):

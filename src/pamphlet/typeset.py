@@ -189,11 +189,9 @@ def _is_content(box) -> bool:
 
 
 def _bottom(box) -> float:
-    return box.position_y + box.margin_height() if kind_has_margin(box) else box.position_y + box.height
-
-
-def kind_has_margin(box) -> bool:
-    return hasattr(box, "margin_height") and box.margin_top is not None
+    if getattr(box, "margin_top", None) is not None:
+        return box.position_y + box.margin_height()
+    return box.position_y + box.height
 
 
 def _source_of(box) -> str | None:

@@ -1,10 +1,8 @@
 """check-toc reads only the PDF: correct PDFs pass, altered ones name the entries."""
 
 import json
-import shutil
 
 import pypdf
-import pytest
 
 from utils import edit, run
 

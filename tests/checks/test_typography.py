@@ -5,7 +5,6 @@ a copy with a page of deliberate faults shows that the checker names each one.
 """
 
 import json
-import shutil
 
 import pytest
 

@@ -25,6 +25,7 @@ class BuildResult:
     pages: int
     seconds: float
     warnings: list = field(default_factory=list)
+    brochure: object = None          # the loaded brochure, for the checks that follow
 
 
 def build(options: Options, cache=None) -> BuildResult:
@@ -36,7 +37,7 @@ def build(options: Options, cache=None) -> BuildResult:
     _step(1, "loading", options.brochure)
     brochure = load_brochure(options)
     _step(2, "rendering HTML for", f"{brochure.page_count} pages")
-    html = render_html(brochure)
+    html = render_html(brochure, cache.html if cache is not None else None)
     write_text(brochure.options.html, html)
     _step(3, "typesetting", f"{brochure.page_count} pages")
     try:
@@ -52,7 +53,7 @@ def build(options: Options, cache=None) -> BuildResult:
         write_pdf(screen, brochure.options.screen_pdf, document_id(html, "screen"),
                   pdf_variant="pdf/ua-1")
     return BuildResult(brochure.options.out, brochure.options.html, len(document.pages),
-                       time.perf_counter() - start, brochure.warnings)
+                       time.perf_counter() - start, brochure.warnings, brochure)
 
 
 def _press_finish(brochure):

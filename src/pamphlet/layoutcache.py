@@ -21,6 +21,7 @@ class LayoutCache:
     """In-memory: WeasyPrint pages cannot be stored on disk."""
 
     entries: dict = field(default_factory=dict)   # key -> list of WeasyPrint pages
+    html: dict = field(default_factory=dict)      # key -> a definition's rendered HTML
     font_config: object = None
     hits: int = 0
     misses: int = 0

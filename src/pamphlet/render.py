@@ -1,5 +1,7 @@
 """Stage 2: turn a `Brochure` into one HTML document with Jinja2 layouts."""
 
+import hashlib
+import json
 import logging
 import os
 from pathlib import Path
@@ -17,11 +19,13 @@ from .source import field_name, read_yaml
 LOG = logging.getLogger("pamphlet")
 
 
-def render_html(brochure: Brochure) -> str:
+def render_html(brochure: Brochure, cache: dict | None = None) -> str:
     """Render every page definition through its layout into one HTML string.
 
     Links (CSS, fonts, images) are relative to the HTML file's folder, so
     plain ``weasyprint build/pamphlet.html out.pdf`` renders the same pages.
+    ``cache`` (a warm process's dict) keeps each definition's HTML until the
+    definition, the page plan, the contents or a file it may read changes.
     """
     fonts = load_fonts(brochure.options.fonts)
     _check_glyphs(brochure, coverage(fonts))
@@ -36,6 +40,7 @@ def render_html(brochure: Brochure) -> str:
         "created": _created(brochure),
         "output_profile": _output_profile(brochure, base),
     }
+    environment.globals["render_page"] = _page_renderer(environment, context, brochure, cache)
     template = _template(environment, "document.html.j2", brochure)
     try:
         html = template.render(context)
@@ -44,6 +49,41 @@ def render_html(brochure: Brochure) -> str:
     html = typography.process(html)
     LOG.info("rendered %d pages of HTML", brochure.page_count)
     return html
+
+
+def _page_renderer(environment, context: dict, brochure: Brochure, cache: dict | None):
+    """``render_page(page)``: one definition through its layout, remembered if warm."""
+    plan = _plan_digest(brochure) if cache is not None else ""
+    previous = dict(cache or {})
+    if cache is not None:
+        cache.clear()                        # keep only what this build uses
+
+    def render_page(page: PageDef) -> Markup:
+        key = plan + json.dumps([page.id, page.fields], ensure_ascii=False, default=str)
+        if key in previous:
+            cache[key] = previous[key]
+            return Markup(cache[key])
+        template = _template(environment, f"{page.schema.name}.html.j2", brochure)
+        html = template.render({**context, "page": page})
+        if cache is not None:
+            cache[key] = html
+        return Markup(html)
+
+    return render_page
+
+
+def _plan_digest(brochure: Brochure) -> str:
+    """What every page's HTML may depend on besides its own fields."""
+    from .layoutcache import world_digest
+
+    root = brochure.options.brochure
+    plan = [(p.id, p.numbers) for p in brochure.pages]
+    toc = [(e.group, e.entry, e.heading, e.page) for e in brochure.toc()]
+    world = world_digest([root / "assets", root / "data", *brochure.options.layouts,
+                          brochure.options.fonts])
+    return hashlib.sha256(json.dumps([plan, toc, world, str(brochure.options.out),
+                                      str(brochure.meta)], ensure_ascii=False,
+                                     default=str).encode()).hexdigest()
 
 
 def _environment(brochure: Brochure, base: Path) -> jinja2.Environment:

@@ -1,5 +1,6 @@
 """Read YAML files and remember where every value stands in them."""
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +41,25 @@ def field_name(path: Path_) -> str:
 
 
 def read_yaml(path: Path) -> Source:
-    """Parse one YAML file; raise a diagnostic at the broken line if it is not YAML."""
+    """Parse one YAML file; raise a diagnostic at the broken line if it is not YAML.
+
+    A warm process (``pamphlet watch``) parses a file again only when it changed.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_yaml(path)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _PARSED:
+        _PARSED.clear() if len(_PARSED) > 512 else None
+        _PARSED[key] = _read_yaml(path)
+    return copy.deepcopy(_PARSED[key])
+
+
+_PARSED: dict = {}
+
+
+def _read_yaml(path: Path) -> Source:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -82,10 +82,13 @@ def _layout_cached(html: str, base_url: Path, brochure: Brochure, cache):
         cache.font_config = FontConfiguration()
     if not any(k in cache.entries for k in keys):
         document = _layout(html, base_url, cache.font_config)
+        cache.entries.clear()
         _remember(document, fragments, keys, brochure, cache)
         cache.misses += len(keys)
         return document
     pages, first = [], None
+    for stale in set(cache.entries) - set(keys):        # edited away: forget
+        del cache.entries[stale]
     for (page_id, fragment), fragment_key in zip(fragments, keys):
         if fragment_key not in cache.entries:
             part = _layout(head + fragment + tail, base_url, cache.font_config)

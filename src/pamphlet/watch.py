@@ -47,12 +47,11 @@ def rebuild(options: Options, cache=None) -> Rebuild:
     """Build, then check the contents; never raises for bad input."""
     from .build import build
     from .checks.toc import check_toc
-    from .load import load_brochure
 
     start = time.perf_counter()
     try:
         result = build(options, cache)
-        report = check_toc(result.pdf, load_brochure(options))
+        report = check_toc(result.pdf, result.brochure)
     except PamphletError as error:
         return Rebuild(time.perf_counter() - start, problems=error.diagnostics)
     verdict = "contents and references agree" if report.ok else \

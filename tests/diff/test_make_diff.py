@@ -60,8 +60,8 @@ def test_each_side_is_built_with_its_own_code(repo):
     render = repo / "src/pamphlet/render.py"
     render.write_text(render.read_text(encoding="utf-8") + (
         "\n\n_render_html = render_html\n\n\n"
-        "def render_html(brochure):\n"
-        "    return _render_html(brochure).replace('はじまりの', 'おしまいの')\n"),
+        "def render_html(brochure, *rest):\n"
+        "    return _render_html(brochure, *rest).replace('はじまりの', 'おしまいの')\n"),
         encoding="utf-8")
     result = make_diff(repo)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -59,7 +59,8 @@ def _page_renderer(environment, context: dict, brochure: Brochure, cache: dict |
         cache.clear()                        # keep only what this build uses
 
     def render_page(page: PageDef) -> Markup:
-        key = plan + json.dumps([page.id, page.fields], ensure_ascii=False, default=str)
+        # The file's text, not just its fields: data-src attributes carry line numbers.
+        key = plan + page.id + "\0" + page.source.path.read_text(encoding="utf-8")
         if key in previous:
             cache[key] = previous[key]
             return Markup(cache[key])

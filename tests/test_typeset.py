@@ -26,3 +26,14 @@ def test_overset_text_names_the_page_definition_and_field(mini, tmp_path):
 
 def test_text_that_fits_is_not_overset(mini_pdf):
     assert mini_pdf.stat().st_size > 1000
+
+
+def test_columns_that_overflow_their_frame_are_overset(mini, tmp_path):
+    # WeasyPrint lets a fixed-height multi-column box run past its own height.
+    css = mini / "layouts" / "plain.css"
+    css.write_text(css.read_text() + "\n.sheet .frame.main { columns: 2; column-gap: 6mm;"
+                   " column-fill: auto; height: 60mm; bottom: auto; }\n")
+    edit(mini / "pages/gamma.yaml", "最後の章です。", "長い文章が続きます。" * 120)
+    result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--quiet")
+    assert result.code == 1
+    assert "overset text: page definition 'gamma' does not fit page 06" in result.err

@@ -45,8 +45,14 @@ def load_fonts(folder: Path) -> list[Font]:
     return fonts
 
 
-@lru_cache(maxsize=32)
 def file_sha256(path: Path) -> str:
+    """The file's sha256, hashed again only when the file changed (warm processes)."""
+    stat = path.stat()
+    return _sha256(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _sha256(path: Path, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -55,7 +61,6 @@ def _cmap(path: Path, sha256: str) -> frozenset:
     return frozenset(read_cmap(path))
 
 
-@lru_cache(maxsize=32)
 def read_cmap(path: Path) -> dict[int, int]:
     """Code point -> glyph id, read straight from the 'cmap' table.
 

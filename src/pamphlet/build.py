@@ -8,11 +8,12 @@ from pathlib import Path
 from .fonts import load_fonts
 from .load import load_brochure
 from .options import Options
-from .render import render_html
+from .merge import merge
+from .parts import PartsFailed, cache_dir, describe, make_parts
+from .render import Renderer
 from .screen import typeset_screen
 from .diagnostics import Diagnostic, PamphletError
-from .typeset import OversetError, typeset
-from .write import document_id, write_pdf, write_text
+from .write import document_id, write_bytes, write_pdf, write_text
 
 LOG = logging.getLogger("pamphlet")
 STEPS = 4
@@ -26,34 +27,40 @@ class BuildResult:
     seconds: float
     warnings: list = field(default_factory=list)
     brochure: object = None          # the loaded brochure, for the checks that follow
+    laid_out: str = ""               # "N of M page definitions laid out" (the others reused)
 
 
-def build(options: Options, cache=None) -> BuildResult:
+def build(options: Options, warm: dict | None = None) -> BuildResult:
     """Build the print PDF; the previous PDF stays in place if any stage fails.
 
-    ``cache`` (a `LayoutCache`) lets a warm process lay out only what changed.
+    Each page definition is rendered, laid out and drawn as a part (parts.py),
+    reused from build/cache when nothing it depends on changed, made on every
+    core otherwise; the parts are merged (merge.py) and finished for the press.
+    ``warm`` (a dict a watching process keeps) holds the layout engine between builds.
     """
     start = time.perf_counter()
     _step(1, "loading", options.brochure)
     brochure = load_brochure(options)
-    _step(2, "rendering HTML for", f"{brochure.page_count} pages")
-    html = render_html(brochure, cache.html if cache is not None else None)
-    write_text(brochure.options.html, html)
-    _step(3, "typesetting", f"{brochure.page_count} pages")
+    _step(2, "rendering and typesetting", f"{brochure.page_count} pages")
+    renderer = Renderer(brochure)
     try:
-        document = typeset(html, brochure.options.html.parent, brochure, cache)
-    except OversetError as error:
+        parts = make_parts(brochure, renderer, engine_holder=warm)
+    except PartsFailed as error:
         raise _keep_for_inspection(error, brochure.options.out) from None
+    html = renderer.document({part.page_id: part.html for part in parts})
+    write_text(brochure.options.html, html)
+    _step(3, "merging", describe(parts))
+    pdf = merge([part.file() for part in parts], document_id(html), cache_dir(brochure) / "fonts",
+                finish=_press_finish(brochure))
     _step(4, "writing", brochure.options.out)
-    write_pdf(document, brochure.options.out, document_id(html), pdf_variant="pdf/x-4",
-              finish=_press_finish(brochure))
+    write_bytes(brochure.options.out, pdf)
     if brochure.options.screen:
         _step(4, "writing the screen edition", brochure.options.screen_pdf)
         screen = typeset_screen(html, brochure.options.html.parent, brochure.options.output_profile)
         write_pdf(screen, brochure.options.screen_pdf, document_id(html, "screen"),
                   pdf_variant="pdf/ua-1")
-    return BuildResult(brochure.options.out, brochure.options.html, len(document.pages),
-                       time.perf_counter() - start, brochure.warnings, brochure)
+    return BuildResult(brochure.options.out, brochure.options.html, brochure.page_count,
+                       time.perf_counter() - start, brochure.warnings, brochure, describe(parts))
 
 
 def _press_finish(brochure):
@@ -69,10 +76,23 @@ def _press_finish(brochure):
     return partial(finish, bleed_mm=bleed, marks=options.marks, slug=slug, font=font)
 
 
-def _keep_for_inspection(error: OversetError, out: Path) -> PamphletError:
+def _keep_for_inspection(error: PartsFailed, out: Path) -> PamphletError:
     """Write the overflowing pages beside the PDF (never over it) and say where."""
+    import io
+
+    import pikepdf
+
     inspect = out.with_name(out.stem + ".overset.pdf")
-    write_pdf(error.document, inspect, b"overset")
+    pages = [f.inspection for f in error.failed if f.inspection is not None]
+    if not pages:
+        return PamphletError(error.diagnostics)
+    joined = pikepdf.new()
+    sources = [pikepdf.open(io.BytesIO(data)) for data in pages]
+    for source in sources:
+        joined.pages.extend(source.pages)
+    buffer = io.BytesIO()
+    joined.save(buffer)
+    write_bytes(inspect, buffer.getvalue())
     note = Diagnostic(f"the pages as laid out are in {inspect} for inspection; "
                       f"{out} was not changed", severity="note")
     return PamphletError(error.diagnostics + [note])

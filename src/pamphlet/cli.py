@@ -119,6 +119,14 @@ def _add_build(commands, common) -> None:
     sub.add_argument("--screen", action="store_true",
                      help="also write the screen edition (RGB, tagged, bookmarks) "
                           "beside the PDF as NAME-screen.pdf")
+    sub.add_argument("--jobs", type=_positive, metavar="N",
+                     help="lay out page definitions in N processes (default: one per core)")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1, got '{text}'")
+    return int(text)
 
 
 def _add_paths(sub) -> None:
@@ -134,11 +142,12 @@ def _run_build(args) -> int:
     from .options import command_line_options
 
     result = build(command_line_options(args.brochure, args.out, args.debug,
-                                        marks=not args.no_marks, screen=args.screen))
+                                        marks=not args.no_marks, screen=args.screen,
+                                        jobs=args.jobs))
     if not args.quiet:
         print_diagnostics(result.warnings)
-    logging.getLogger("pamphlet").info("built %s: %d pages in %.1f s", result.pdf,
-                                       result.pages, result.seconds)
+    logging.getLogger("pamphlet").info("built %s: %d pages in %.1f s (%s)", result.pdf,
+                                       result.pages, result.seconds, result.laid_out)
     return 0
 
 
@@ -247,8 +256,8 @@ def _run_watch(args) -> int:
             return
         if rebuilt.problems:
             print_diagnostics(rebuilt.problems)
-        print(f"pamphlet: rebuilt {args.out} in {rebuilt.seconds:.1f} s: {rebuilt.pages} pages; "
-              f"{rebuilt.verdict}", file=sys.stderr, flush=True)
+        print(f"pamphlet: rebuilt {args.out} in {rebuilt.seconds:.1f} s ({rebuilt.laid_out}): "
+              f"{rebuilt.pages} pages; {rebuilt.verdict}", file=sys.stderr, flush=True)
 
     logging.getLogger("pamphlet").setLevel(logging.WARNING if args.quiet else logging.INFO)
     print(f"pamphlet: watching {args.brochure} (Ctrl-C stops)", file=sys.stderr, flush=True)

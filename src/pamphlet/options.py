@@ -45,6 +45,7 @@ class Options:
     marks: bool = True               # trim marks and slug outside the bleed
     screen: bool = False             # also write the RGB, tagged screen edition
     output_profile: Path | None = None
+    jobs: int | None = None          # processes laying out page definitions (None: one per core)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -63,9 +64,9 @@ class Options:
 
 
 def command_line_options(brochure=None, out=None, debug=False, marks=True,
-                         screen=False) -> Options:
+                         screen=False, jobs=None) -> Options:
     """Options as the command line gives them (None: not given)."""
-    options = Options(debug=debug, marks=marks, screen=screen)
+    options = Options(debug=debug, marks=marks, screen=screen, jobs=jobs)
     if brochure is not None:
         options = replace(options, brochure=Path(brochure))
     if out is not None:

@@ -1,4 +1,7 @@
-"""Finish the print PDF: page boxes, trim marks outside the bleed, reproducible metadata."""
+"""Finish the print PDF: page boxes, trim marks outside the bleed, reproducible metadata.
+
+Works on the merged document (a pikepdf.Pdf, see merge.py) before it is saved.
+"""
 
 import hashlib
 import io
@@ -11,181 +14,137 @@ from .marks import MARK_LENGTH, MM, REGISTRATION, Box, marks_stream
 MARKS_MARGIN = MARK_LENGTH + 5 * MM   # room around the bleed for marks and the slug
 
 
-def finish(pdf: bytes, *, bleed_mm: float, marks: bool, slug: str, font: Path) -> bytes:
+def finish(pdf, *, bleed_mm: float, marks: bool, slug: str, font: Path) -> None:
     """Set TrimBox/BleedBox/MediaBox on every page; with ``marks``, draw トンボ and the slug.
 
     WeasyPrint puts the trim at the origin and the media at the bleed; this
     widens the media for the marks, clips the artwork to the bleed, and makes
     the XMP document ID depend on the content instead of a random number.
     """
-    import pypdf
-    from pypdf.generic import ArrayObject, FloatObject, NameObject
+    import pikepdf
 
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    writer = pypdf.PdfWriter(clone_from=reader)
-    writer.pdf_header = reader.pdf_header
-    total = len(writer.pages)
-    for number, page in enumerate(writer.pages, start=1):
-        trim = Box(*[float(v) for v in page.trimbox])
+    total = len(pdf.pages)
+    for number, page in enumerate(pdf.pages, start=1):
+        page = page.obj
+        trim = Box(*[float(v) for v in page.TrimBox])
         bleed = trim.grow(bleed_mm * MM)
         media = bleed.grow(MARKS_MARGIN) if marks else bleed
         for key, box in (("/MediaBox", media), ("/BleedBox", bleed), ("/TrimBox", trim)):
-            page[NameObject(key)] = ArrayObject(FloatObject(round(v, 4)) for v in
-                                                (box.left, box.bottom, box.right, box.top))
+            page[key] = pikepdf.Array([round(v, 4) for v in
+                                       (box.left, box.bottom, box.right, box.top)])
         for key in ("/CropBox", "/ArtBox"):
-            page.pop(NameObject(key), None)
+            if key in page:
+                del page[key]
         if marks:
-            _add_marks(writer, page, trim, bleed, f"{slug}   {number:02d} / {total:02d}", font)
-    _name_output_intent(writer)
-    _stable_image_names(writer)
-    _stable_id(writer)
-    _reproducible_xmp(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+            _add_marks(pdf, page, trim, bleed, f"{slug}   {number:02d} / {total:02d}", font)
+    _name_output_intent(pdf)
+    _stable_image_names(pdf)
+    _reproducible_xmp(pdf)
 
 
-def _add_marks(writer, page, trim: Box, bleed: Box, slug: str, font: Path) -> None:
-    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+def _add_marks(pdf, page, trim: Box, bleed: Box, slug: str, font: Path) -> None:
+    import pikepdf
 
     clip = (f"q {bleed.left:.3f} {bleed.bottom:.3f} {bleed.right - bleed.left:.3f} "
             f"{bleed.top - bleed.bottom:.3f} re W n\n").encode()
-    before, after = DecodedStreamObject(), DecodedStreamObject()
-    before.set_data(clip)
-    after.set_data(b"\nQ\n" + marks_stream(trim, bleed, slug, font))
-    original = page.get(NameObject("/Contents"))
-    if isinstance(original, ArrayObject):
+    before = pdf.make_stream(clip)
+    after = pdf.make_stream(b"\nQ\n" + marks_stream(trim, bleed, slug, font))
+    original = page.get("/Contents")
+    if isinstance(original, pikepdf.Array):
         middle = list(original)
     elif original is not None:
-        middle = [original if hasattr(original, "idnum") else writer._add_object(original)]
+        middle = [original]
     else:
         middle = []
-    streams = [writer._add_object(before), *middle, writer._add_object(after)]
-    page[NameObject("/Contents")] = ArrayObject(streams)
-    _registration_colour(writer, page)
+    page.Contents = pikepdf.Array([before, *middle, after])
+    _registration_colour(pdf, page)
 
 
-def _registration_colour(writer, page) -> None:
+def _registration_colour(pdf, page) -> None:
     """/PamphletAll: the Separation /All colour space, printed on every plate."""
-    from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject,
-                               NumberObject)
+    import pikepdf
 
-    resources = page["/Resources"].get_object()
-    spaces = resources.get("/ColorSpace")
-    if spaces is None:
-        spaces = DictionaryObject()
-        resources[NameObject("/ColorSpace")] = spaces
-    spaces = spaces.get_object()
-    if NameObject(REGISTRATION) in spaces:
+    resources = page.Resources
+    if "/ColorSpace" not in resources:
+        resources.ColorSpace = pikepdf.Dictionary()
+    spaces = resources.ColorSpace
+    if REGISTRATION in spaces:
         return
-    function = DictionaryObject({
-        NameObject("/FunctionType"): NumberObject(2),
-        NameObject("/Domain"): ArrayObject([FloatObject(0), FloatObject(1)]),
-        NameObject("/C0"): ArrayObject([FloatObject(0)] * 4),
-        NameObject("/C1"): ArrayObject([FloatObject(1)] * 4),
-        NameObject("/N"): FloatObject(1),
-    })
-    spaces[NameObject(REGISTRATION)] = ArrayObject([
-        NameObject("/Separation"), NameObject("/All"), NameObject("/DeviceCMYK"),
-        writer._add_object(function)])
+    function = pdf.make_indirect(pikepdf.Dictionary(
+        FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1))
+    spaces[REGISTRATION] = pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name("/All"),
+                                          pikepdf.Name.DeviceCMYK, function])
 
 
-def _name_output_intent(writer) -> None:
+def _name_output_intent(pdf) -> None:
     """Name the printing condition by the profile's own description (WeasyPrint uses its
     'model' tag), as PDF/X does for a condition given by an embedded profile."""
+    import pikepdf
     from PIL import ImageCms
-    from pypdf.generic import NameObject, TextStringObject
 
-    for intent in writer.root_object.get("/OutputIntents") or []:
-        intent = intent.get_object()
-        data = intent["/DestOutputProfile"].get_object().get_data()
+    for intent in pdf.Root.get("/OutputIntents") or []:
+        data = intent.DestOutputProfile.read_bytes()
         profile = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
         name = (profile.profile_description or profile.model or "CMYK").strip()
-        intent[NameObject("/OutputConditionIdentifier")] = TextStringObject(name)
-        intent[NameObject("/Info")] = TextStringObject(name)
+        intent.OutputConditionIdentifier = pikepdf.String(name)
+        intent.Info = pikepdf.String(name)
 
 
-def _stable_image_names(writer) -> None:
+def _stable_image_names(pdf) -> None:
     """Name image XObjects by their content, not by their absolute file URL.
 
     WeasyPrint names an image after a hash of its URL, so the same sources built
     in another folder (another clone) would give other bytes.
     """
-    from pypdf.generic import NameObject
+    from .merge import resource_holders
 
-    renames, seen = {}, set()
-    for holder in _resource_holders(writer):
+    renames = {}
+    for holder in resource_holders(pdf):
         xobjects = holder.get("/XObject")
         if xobjects is None:
             continue
-        xobjects = xobjects.get_object()
-        if id(xobjects) in seen:
-            continue
-        seen.add(id(xobjects))
-        for name in [n for n in xobjects if re.fullmatch(r"/i[0-9a-f]{32}[0-9]*", n)]:
-            data = xobjects[name].get_object().get_data()
+        for name in [n for n in xobjects.keys() if re.fullmatch(r"/i[0-9a-f]{32}[0-9]*", n)]:
+            data = xobjects[name].read_raw_bytes()
             new = renames.setdefault(name, "/Im" + hashlib.sha256(data).hexdigest()[:16])
-            xobjects[NameObject(new)] = xobjects.pop(name)
+            xobjects[new] = xobjects[name]
+            del xobjects[name]
     if renames:
-        _rename_in_contents(writer, renames)
+        _rename_in_contents(pdf, renames)
 
 
-def _resource_holders(writer):
-    """Every /Resources dictionary of the pages and of the forms they draw."""
-    stack = [page.get("/Resources") for page in writer.pages]
-    while stack:
-        resources = stack.pop()
-        if resources is None:
-            continue
-        resources = resources.get_object()
-        yield resources
-        for xobject in (resources.get("/XObject") or {}).values():
-            xobject = xobject.get_object()
-            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
-                stack.append(xobject["/Resources"])
+def _rename_in_contents(pdf, renames: dict) -> None:
+    import pikepdf
 
+    from .merge import resource_holders
 
-def _rename_in_contents(writer, renames: dict) -> None:
     pattern = re.compile(b"|".join(re.escape(n.encode()) + rb"(?=[\s/])" for n in renames))
+    done = set()
 
     def rename(stream):
-        data = stream.get_data()
+        if stream.objgen in done:
+            return
+        done.add(stream.objgen)
+        data = stream.read_bytes()
         if pattern.search(data):
-            stream.set_data(pattern.sub(lambda m: renames[m.group().decode()].encode(), data))
+            stream.write(pattern.sub(lambda m: renames[m.group().decode()].encode(), data))
 
-    for page in writer.pages:
-        contents = page.get("/Contents")
-        for stream in (contents if isinstance(contents, list) else [contents]):
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        for stream in (contents if isinstance(contents, pikepdf.Array) else [contents]):
             if stream is not None:
-                rename(stream.get_object())
-    for resources in _resource_holders(writer):
+                rename(stream)
+    for resources in resource_holders(pdf):
         for xobject in (resources.get("/XObject") or {}).values():
-            xobject = xobject.get_object()
             if xobject.get("/Subtype") == "/Form":
                 rename(xobject)
 
 
-def _stable_id(writer) -> None:
-    """Both /ID parts = the content-derived identifier (a new file's two IDs are equal).
-
-    WeasyPrint's second part hashes its own byte layout, which differs when pages
-    come from several layouts (the warm rebuild) though the pages do not.
-    """
-    from pypdf.generic import ArrayObject, ByteStringObject
-
-    first = writer._ID[0] if getattr(writer, "_ID", None) else None
-    if first is not None:
-        value = ByteStringObject(bytes(getattr(first, "original_bytes", first)))
-        writer._ID = ArrayObject([value, value])
-
-
-def _reproducible_xmp(writer) -> None:
+def _reproducible_xmp(pdf) -> None:
     """Replace WeasyPrint's random xmpMM:DocumentID with one derived from the file's /ID."""
-    metadata = writer.root_object.get("/Metadata")
+    metadata = pdf.Root.get("/Metadata")
     if metadata is None:
         return
-    stream = metadata.get_object()
-    data = stream.get_data()
-    identifier = bytes(writer._ID[0]) if getattr(writer, "_ID", None) else hashlib.md5(data).digest()
+    data = metadata.read_bytes()
+    identifier = bytes(pdf.trailer.ID[0]) if "/ID" in pdf.trailer else hashlib.md5(data).digest()
     stable = uuid.UUID(bytes=hashlib.md5(identifier).digest())
-    stream.set_data(re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{stable}".encode(), data))
+    metadata.write(re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{stable}".encode(), data))

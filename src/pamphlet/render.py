@@ -1,9 +1,8 @@
 """Stage 2: turn a `Brochure` into one HTML document with Jinja2 layouts."""
 
-import hashlib
-import json
 import logging
 import os
+import re
 from pathlib import Path
 
 import jinja2
@@ -19,72 +18,74 @@ from .source import field_name, read_yaml
 LOG = logging.getLogger("pamphlet")
 
 
-def render_html(brochure: Brochure, cache: dict | None = None) -> str:
+def render_html(brochure: Brochure) -> str:
     """Render every page definition through its layout into one HTML string.
 
     Links (CSS, fonts, images) are relative to the HTML file's folder, so
     plain ``weasyprint build/pamphlet.html out.pdf`` renders the same pages.
-    ``cache`` (a warm process's dict) keeps each definition's HTML until the
-    definition, the page plan, the contents or a file it may read changes.
     """
-    fonts = load_fonts(brochure.options.fonts)
-    _check_glyphs(brochure, coverage(fonts))
-    base = brochure.options.html.parent
-    environment = _environment(brochure, base)
-    context = {
-        "brochure": brochure,
-        "meta": brochure.meta,
-        "pages": brochure.pages,
-        "font_faces": Markup(font_face_css(fonts, base)),
-        "stylesheets": _stylesheets(brochure, base),
-        "created": _created(brochure),
-        "output_profile": _output_profile(brochure, base),
-    }
-    environment.globals["render_page"] = _page_renderer(environment, context, brochure, cache)
-    template = _template(environment, "document.html.j2", brochure)
-    try:
-        html = template.render(context)
-    except jinja2.TemplateError as error:
-        raise PamphletError(_template_diagnostic(error)) from error
-    html = typography.process(html)
-    LOG.info("rendered %d pages of HTML", brochure.page_count)
-    return html
+    renderer = Renderer(brochure)
+    return renderer.document({page.id: renderer.page(page) for page in brochure.pages})
 
 
-def _page_renderer(environment, context: dict, brochure: Brochure, cache: dict | None):
-    """``render_page(page)``: one definition through its layout, remembered if warm."""
-    plan = _plan_digest(brochure) if cache is not None else ""
-    previous = dict(cache or {})
-    if cache is not None:
-        cache.clear()                        # keep only what this build uses
+class Renderer:
+    """The document shell (head, the order of the pages) and each definition's HTML.
 
-    def render_page(page: PageDef) -> Markup:
-        # The file's text, not just its fields: data-src attributes carry line numbers.
-        key = plan + page.id + "\0" + page.source.path.read_text(encoding="utf-8")
-        if key in previous:
-            cache[key] = previous[key]
-            return Markup(cache[key])
-        template = _template(environment, f"{page.schema.name}.html.j2", brochure)
-        html = template.render({**context, "page": page})
-        if cache is not None:
-            cache[key] = html
-        return Markup(html)
+    A definition renders on its own (see parts.py), so a build renders only the
+    definitions that changed, and on several cores.
+    """
 
-    return render_page
+    def __init__(self, brochure: Brochure):
+        fonts = load_fonts(brochure.options.fonts)
+        _check_glyphs(brochure, coverage(fonts))
+        base = brochure.options.html.parent
+        self.brochure = brochure
+        self.environment = _environment(brochure, base)
+        self.context = {
+            "brochure": brochure,
+            "meta": brochure.meta,
+            "pages": brochure.pages,
+            "font_faces": Markup(font_face_css(fonts, base)),
+            "stylesheets": _stylesheets(brochure, base),
+            "created": _created(brochure),
+            "output_profile": _output_profile(brochure, base),
+        }
+        self.environment.globals["render_page"] = lambda page: Markup("")
+        self.shell = self._render("document.html.j2", self.context)
+        self.head, _, self.tail = split(self.shell)
+
+    def page(self, page: PageDef) -> str:
+        """One definition's HTML, typography applied, as it sits in the document."""
+        raw = self._render(f"{page.schema.name}.html.j2", {**self.context, "page": page})
+        alone = f"{self.head}{BEGIN.format(page.id)}\n{raw}\n{END.format(page.id)}{self.tail}"
+        return split(typography.process(alone))[1][0][1]
+
+    def document(self, fragments: dict[str, str]) -> str:
+        """The whole HTML with each definition's (rendered) HTML in its place."""
+        html = FRAGMENT.sub(lambda m: f"{BEGIN.format(m['id'])}{fragments[m['id']]}"
+                                      f"{END.format(m['id'])}", self.shell)
+        LOG.info("rendered %d pages of HTML", self.brochure.page_count)
+        return html
+
+    def _render(self, name: str, context: dict) -> str:
+        template = _template(self.environment, name, self.brochure)
+        try:
+            return template.render(context)
+        except jinja2.TemplateError as error:
+            raise PamphletError(_template_diagnostic(error)) from error
 
 
-def _plan_digest(brochure: Brochure) -> str:
-    """What every page's HTML may depend on besides its own fields."""
-    from .layoutcache import world_digest
+BEGIN, END = "<!--pamphlet:begin {}-->", "<!--pamphlet:end {}-->"
+FRAGMENT = re.compile(r"<!--pamphlet:begin (?P<id>[^ ]+)-->(?P<html>.*?)<!--pamphlet:end (?P=id)-->",
+                      re.S)
 
-    root = brochure.options.brochure
-    plan = [(p.id, p.numbers) for p in brochure.pages]
-    toc = [(e.group, e.entry, e.heading, e.page) for e in brochure.toc()]
-    world = world_digest([root / "assets", root / "data", *brochure.options.layouts,
-                          brochure.options.fonts])
-    return hashlib.sha256(json.dumps([plan, toc, world, str(brochure.options.out),
-                                      str(brochure.meta)], ensure_ascii=False,
-                                     default=str).encode()).hexdigest()
+
+def split(html: str) -> tuple[str, list[tuple[str, str]], str]:
+    """(head up to <body>, [(page id, its HTML)], tail) of a rendered document."""
+    head, body = html.split("<body>", 1)
+    fragments = [(m["id"], m["html"]) for m in FRAGMENT.finditer(body)]
+    tail = body[body.rfind("<!--pamphlet:end"):].split("-->", 1)[1]
+    return head + "<body>", fragments, tail
 
 
 def _environment(brochure: Brochure, base: Path) -> jinja2.Environment:

@@ -2,8 +2,10 @@
 
 import logging
 import os
+import re
 import warnings
 from pathlib import Path
+from urllib.parse import urljoin
 
 from .diagnostics import Diagnostic, PamphletError
 from .load import Brochure
@@ -36,24 +38,14 @@ def isolate_fonts(build_dir: Path) -> None:
     os.environ["PAMPHLET_FONTCONFIG_SET"] = "1"
 
 
-def typeset(html: str, base_url: Path, brochure: Brochure, cache=None):
-    """Lay out ``html`` (links relative to ``base_url``) into a WeasyPrint Document.
+def typeset(html: str, base_url: Path, brochure: Brochure):
+    """Lay out a whole document ``html`` (links relative to ``base_url``).
 
-    With a `LayoutCache` (a warm `pamphlet watch`), only page definitions whose
-    HTML changed are laid out again. Raises `PamphletError` naming the page
-    definition and the first element that does not fit ("overset text"), or when
-    the page count differs from the plan.
+    Raises `OversetError` naming the page definition and the first element that
+    does not fit ("overset text"), or when the page count differs from the plan.
     """
-    isolate_fonts(brochure.options.build_dir)
-    with warnings.catch_warnings():
-        # fontconfig has no fonts on purpose: @font-face gives WeasyPrint fonts/.
-        warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
-        from . import typography
-        typography.install()
-        if cache is None:
-            document = _layout(html, base_url)
-        else:
-            document = _layout_cached(html, base_url, brochure, cache)
+    prepare(brochure.options.build_dir)
+    document = _layout(html, base_url)
     LOG.info("typeset %d pages", len(document.pages))
     problems = overset(document, brochure)
     if problems:
@@ -61,55 +53,83 @@ def typeset(html: str, base_url: Path, brochure: Brochure, cache=None):
     return document
 
 
+def prepare(build_dir: Path) -> None:
+    """Fonts isolated and the JLREQ line layout installed, before any layout."""
+    isolate_fonts(build_dir)
+    from . import speedups, typography
+    typography.install()
+    speedups.install()
+    _stable_colour_profiles()
+
+
+def _stable_colour_profiles() -> None:
+    """A colour profile gives the same bytes every time it is embedded.
+
+    WeasyPrint embeds ``@color-profile`` files as LittleCMS writes them back,
+    and LittleCMS writes a profile it has already written slightly differently:
+    the second document laid out with the same stylesheets would embed other bytes.
+    """
+    from weasyprint.css import ColorProfile
+
+    if getattr(ColorProfile, "_pamphlet_stable", False):
+        return
+
+    def content(profile):
+        if getattr(profile, "_pamphlet_bytes", None) is None:
+            profile._pamphlet_bytes = profile._profile.tobytes()
+        return profile._pamphlet_bytes
+
+    ColorProfile.content = property(content)
+    ColorProfile._pamphlet_stable = True
+
+
 def _layout(html: str, base_url: Path, font_config=None):
     import weasyprint
-    return weasyprint.HTML(string=html, base_url=str(base_url.resolve()) + "/",
-                           url_fetcher=local_fetcher()()).render(font_config=font_config)
+    with warnings.catch_warnings():
+        # fontconfig has no fonts on purpose: @font-face gives WeasyPrint fonts/.
+        warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
+        return weasyprint.HTML(string=html, base_url=str(base_url.resolve()) + "/",
+                               url_fetcher=local_fetcher()()).render(font_config=font_config)
 
 
-def _layout_cached(html: str, base_url: Path, brochure: Brochure, cache):
-    """Reuse the pages of unchanged definitions; lay out the others one by one."""
-    from weasyprint.text.fonts import FontConfiguration
+class Engine:
+    """Lays out one page definition at a time against one document head.
 
-    from .layoutcache import key, split, world_digest
+    The head's stylesheets and fonts are parsed once, not once per definition:
+    a definition's own HTML is then all that WeasyPrint reads.
+    """
 
-    head, fragments, tail = split(html)
-    root = brochure.options.brochure
-    world = world_digest([root / "assets", root / "data", *brochure.options.layouts,
-                          brochure.options.fonts])
-    keys = [key(head, fragment, world) for _, fragment in fragments]
-    if cache.font_config is None:
-        cache.font_config = FontConfiguration()
-    if not any(k in cache.entries for k in keys):
-        document = _layout(html, base_url, cache.font_config)
-        cache.entries.clear()
-        _remember(document, fragments, keys, brochure, cache)
-        cache.misses += len(keys)
-        return document
-    pages, first = [], None
-    for stale in set(cache.entries) - set(keys):        # edited away: forget
-        del cache.entries[stale]
-    for (page_id, fragment), fragment_key in zip(fragments, keys):
-        if fragment_key not in cache.entries:
-            part = _layout(head + fragment + tail, base_url, cache.font_config)
-            cache.entries[fragment_key] = part.pages
-            first = first or part
-            cache.misses += 1
-        else:
-            cache.hits += 1
-        pages += cache.entries[fragment_key]
-    first = first or _layout(head + tail, base_url, cache.font_config)
-    return first.copy(pages)
+    def __init__(self, head: str, base_url: Path):
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.head = head
+        self.base_url = base_url.resolve().as_uri() + "/"
+        self.fetcher = local_fetcher()()
+        self.font_config = FontConfiguration()
+        self.color_profiles = {}
+        self.images = {}
+        options = dict(base_url=self.base_url, url_fetcher=self.fetcher,
+                       font_config=self.font_config, color_profiles=self.color_profiles)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
+            self.stylesheets = [weasyprint.CSS(string=css, **options) for css in _STYLE.findall(head)]
+            self.stylesheets += [weasyprint.CSS(url=urljoin(self.base_url, href), **options)
+                                 for href in _LINK.findall(head)]
+        self.bare_head = _LINK.sub("", _STYLE_ELEMENT.sub("", head))
+
+    def layout(self, fragment: str):
+        """A WeasyPrint Document of one definition's HTML."""
+        import weasyprint
+        html = weasyprint.HTML(string=f"{self.bare_head}{fragment}</body></html>",
+                               base_url=self.base_url, url_fetcher=self.fetcher)
+        return html.render(stylesheets=self.stylesheets, font_config=self.font_config,
+                           color_profiles=self.color_profiles, cache=self.images)
 
 
-def _remember(document, fragments, keys, brochure, cache) -> None:
-    """File the pages of a whole-document layout under each definition's key."""
-    counts = {page.id: page.schema.pages for page in brochure.pages}
-    start = 0
-    for (page_id, _), fragment_key in zip(fragments, keys):
-        count = counts.get(page_id, 1)
-        cache.entries[fragment_key] = document.pages[start:start + count]
-        start += count
+_STYLE_ELEMENT = re.compile(r"<style>.*?</style>\s*", re.S)
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+_LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">\s*')
 
 
 class OversetError(PamphletError):
@@ -131,16 +151,23 @@ def local_fetcher():
     return LocalFetcher
 
 
-def overset(document, brochure: Brochure) -> list[Diagnostic]:
-    """Every frame whose content runs past its bottom, and any unplanned page."""
+def overset(document, brochure: Brochure, definition=None) -> list[Diagnostic]:
+    """Every frame whose content runs past its bottom, and any unplanned page.
+
+    ``document`` is the whole pamphlet, or only ``definition``'s pages.
+    """
+    first = definition.numbers[0] if definition is not None else 1
+    planned = len(definition.numbers) if definition is not None else brochure.page_count
     problems = []
-    for number, page in enumerate(document.pages, start=1):
+    for number, page in enumerate(document.pages, start=first):
         for frame, box in _overflowing(page._page_box):
-            problems.append(_overset_diagnostic(brochure, number, frame, box))
-    if len(document.pages) != brochure.page_count and not problems:
+            problems.append(_overset_diagnostic(brochure, number, frame, box, definition))
+    if len(document.pages) != planned and not problems:
+        what = f"page definition '{definition.id}'" if definition is not None else "the layouts"
         problems.append(Diagnostic(
-            f"the layouts made {len(document.pages)} pages where the page definitions plan "
-            f"{brochure.page_count}", hint="a sheet's content broke onto a new page: shorten it"))
+            f"{what} made {len(document.pages)} pages where the page definitions plan "
+            f"{planned}", definition.source.path if definition is not None else None,
+            hint="a sheet's content broke onto a new page: shorten it"))
     return problems
 
 
@@ -161,9 +188,10 @@ def _overflowing(page_box):
                 yield frame, culprit
 
 
-def _overset_diagnostic(brochure, number, frame, box) -> Diagnostic:
+def _overset_diagnostic(brochure, number, frame, box, definition=None) -> Diagnostic:
     source = _source_of(box) or _source_of(frame)
-    definition = next(p for p in brochure.pages if number in p.numbers)
+    if definition is None or number not in definition.numbers:
+        definition = next(p for p in brochure.pages if number in p.numbers)
     where = f" ({source})" if source else ""
     file = definition.source.path
     line = int(source.split(" ")[0].rsplit(":", 1)[1]) if source else None

@@ -19,6 +19,7 @@ class Rebuild:
     pages: int | None = None
     verdict: str = ""
     problems: list | None = None
+    laid_out: str = ""
 
 
 def snapshot(folders) -> dict:
@@ -43,21 +44,25 @@ def watched_folders(options: Options) -> list[Path]:
     return [options.brochure, *resolved.layouts, resolved.fonts]
 
 
-def rebuild(options: Options, cache=None) -> Rebuild:
-    """Build, then check the contents; never raises for bad input."""
+def rebuild(options: Options, warm: dict | None = None) -> Rebuild:
+    """Build, then check the contents; never raises for bad input.
+
+    ``warm`` keeps the layout engine (parsed stylesheets, loaded fonts) between
+    rebuilds; the parts of unchanged page definitions come from build/cache.
+    """
     from .build import build
     from .checks.toc import check_toc
 
     start = time.perf_counter()
     try:
-        result = build(options, cache)
+        result = build(options, warm)
         report = check_toc(result.pdf, result.brochure)
     except PamphletError as error:
         return Rebuild(time.perf_counter() - start, problems=error.diagnostics)
     verdict = "contents and references agree" if report.ok else \
         f"check-toc: {len(report.diagnostics())} problem(s)"
     return Rebuild(time.perf_counter() - start, result.pages, verdict,
-                   None if report.ok else report.diagnostics())
+                   None if report.ok else report.diagnostics(), result.laid_out)
 
 
 def watch(options: Options, report, poll: float = 0.25, rounds: int | None = None) -> None:
@@ -65,11 +70,9 @@ def watch(options: Options, report, poll: float = 0.25, rounds: int | None = Non
 
     ``rounds`` limits the number of rebuilds (for tests); None watches forever.
     """
-    from .layoutcache import LayoutCache
-
-    cache = LayoutCache()
+    warm = {}
     state = snapshot(watched_folders(options))
-    report(rebuild(options, cache))
+    report(rebuild(options, warm))
     done = 0
     while rounds is None or done < rounds:
         time.sleep(poll)
@@ -78,5 +81,5 @@ def watch(options: Options, report, poll: float = 0.25, rounds: int | None = Non
             continue
         time.sleep(poll)                       # let an editor finish writing
         state = snapshot(watched_folders(options))
-        report(rebuild(options, cache))
+        report(rebuild(options, warm))
         done += 1

@@ -52,5 +52,10 @@ def write_atomically(target: Path, produce) -> None:
         temporary.unlink(missing_ok=True)
 
 
+def write_bytes(target: Path, data: bytes) -> None:
+    write_atomically(target, lambda path: path.write_bytes(data))
+    LOG.info("wrote %s", target)
+
+
 def write_text(target: Path, text: str) -> None:
     write_atomically(target, lambda path: path.write_text(text, encoding="utf-8"))

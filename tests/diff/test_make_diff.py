@@ -59,9 +59,8 @@ def test_each_side_is_built_with_its_own_code(repo):
     # working tree's code too, nothing would differ.
     render = repo / "src/pamphlet/render.py"
     render.write_text(render.read_text(encoding="utf-8") + (
-        "\n\n_render_html = render_html\n\n\n"
-        "def render_html(brochure, *rest):\n"
-        "    return _render_html(brochure, *rest).replace('はじまりの', 'おしまいの')\n"),
+        "\n\n_page = Renderer.page\n"
+        "Renderer.page = lambda self, page: _page(self, page).replace('はじまりの', 'おしまいの')\n"),
         encoding="utf-8")
     result = make_diff(repo)
     assert result.returncode == 0, result.stdout + result.stderr

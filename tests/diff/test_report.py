@@ -59,6 +59,8 @@ def test_the_report_loads_offline_without_errors(opened):
     page, problems, requested = opened
     assert problems == []
     assert requested and all(url.startswith("file://") for url in requested)
+    # Decoding can finish after "load" on a busy machine: wait for it, then judge.
+    page.wait_for_function("Array.from(document.images).every(i => i.complete)", timeout=15000)
     assert page.evaluate(
         "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
 

@@ -1,0 +1,101 @@
+"""Draw one laid-out page definition as a *part*: a small PDF for merge.py.
+
+A part is what WeasyPrint writes for the definition's pages, with two changes
+that let parts drawn apart (in other processes, in other builds) become one PDF:
+
+- fonts are left out: each font's file stream holds a stub, and the part says
+  which glyphs it draws, their widths and their text. merge.py embeds each
+  font once, subset to the glyphs of all the parts (WeasyPrint keeps glyph IDs,
+  so the pages' text needs no change);
+- a link to another definition's page becomes a URI ``pamphlet-dest:NAME``;
+  merge.py turns it back into the named destination NAME.
+"""
+
+import hashlib
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+DEST = "pamphlet-dest:"
+
+
+@dataclass
+class Drawing:
+    """A part's PDF bytes and what merge.py needs to know about them."""
+
+    pdf: bytes
+    fonts: dict        # PDF font name -> {"file", "widths", "text"} (see `_font_usage`)
+    bookmarks: list    # per page: [(level, label, [x, y], state)]
+    heights: list      # per page: CSS height, for the bookmarks' coordinates
+
+
+def draw(document, font_store: Path, identifier: bytes) -> Drawing:
+    """Write ``document`` (one definition's pages) as a part; fonts go to ``font_store``."""
+    _links_between_parts(document)
+    files = {}
+    with _fonts_left_out(font_store, files):
+        pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/x-4")
+    return Drawing(pdf, _font_usage(document, files),
+                   [[(level, label, list(point), state) for level, label, point, state
+                     in page.bookmarks] for page in document.pages],
+                   [page.height for page in document.pages])
+
+
+def _links_between_parts(document) -> None:
+    """Links to anchors on no page of this part point at ``pamphlet-dest:`` URIs."""
+    anchors = {name for page in document.pages for name in page.anchors}
+    for page in document.pages:
+        page.links = [("external", DEST + target, rectangle, box)
+                      if kind == "internal" and target not in anchors
+                      else (kind, target, rectangle, box)
+                      for kind, target, rectangle, box in page.links]
+
+
+@contextmanager
+def _fonts_left_out(store: Path, files: dict):
+    """While WeasyPrint writes, store each font file once and embed a 4-byte stub.
+
+    ``files`` maps WeasyPrint's font hash to the stored file's sha256. Fonts we
+    cannot stub (variable, colour or bitmap fonts) are embedded as usual, and
+    merge.py leaves them alone.
+    """
+    from weasyprint.pdf import fonts
+
+    original = fonts.Font.clean
+
+    def clean(font, to_unicode, hinting):
+        if font.bitmap or font.png or font.svg or font.colr or "fvar" in font.tables:
+            files[font.hash] = None
+            return original(font, to_unicode, hinting)
+        files[font.hash] = _store(store, font.file_content)
+        font.file_content = font.file_content[:4]   # keeps the TrueType/OpenType signature
+
+    fonts.Font.clean = clean
+    try:
+        yield
+    finally:
+        fonts.Font.clean = original
+
+
+def _store(store: Path, data: bytes) -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    path = store / digest
+    if not path.exists():
+        store.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{digest}.{os.getpid()}")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    return digest
+
+
+def _font_usage(document, files: dict) -> dict:
+    """Per PDF font name: the stored file, and the widths and text of its glyphs."""
+    usage = {}
+    for font in document.fonts.values():
+        usage[font.name.decode()[1:]] = {
+            "file": files.get(font.hash),
+            "widths": {str(glyph): width for glyph, width in sorted(font.widths.items())},
+            "text": {str(glyph): text for glyph, text in sorted(font.to_unicode.items())},
+        }
+    return usage

@@ -1,0 +1,349 @@
+"""Stage 4a: merge the parts (one PDF per page definition, see draw.py) into one PDF.
+
+- pages in the order of the plan; the catalogue (metadata, output intent,
+  language) is the first part's, which all parts share;
+- each font embedded once: one file subset to the glyphs of every part, one
+  width table and one ToUnicode map per font;
+- named destinations of all parts in one sorted name tree, links between parts
+  turned back into named destinations, bookmarks nested across parts the way
+  WeasyPrint nests them in one document;
+- identical streams (the ICC profile each part carries, a picture on two
+  pages) stored once.
+
+The result depends only on the parts' bytes, so a build that reuses parts and
+a build that makes them all give the same PDF.
+"""
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+from .draw import DEST
+
+
+@dataclass
+class PartFile:
+    """What merge needs of a part: its PDF and what draw.py recorded."""
+
+    pdf: Path
+    fonts: dict
+    bookmarks: list
+    heights: list
+
+
+def merge(parts: list[PartFile], identifier: bytes, font_store: Path, finish=None) -> bytes:
+    """The PDF of all ``parts``; ``finish(pdf)`` may rework it (boxes, marks) before saving."""
+    import warnings
+
+    import pikepdf
+
+    sources = [pikepdf.open(part.pdf) for part in parts]
+    out = sources[0]
+    with warnings.catch_warnings():
+        # Named destinations are merged below (_merge_destinations).
+        warnings.filterwarnings("ignore", category=pikepdf.PageCopyWarning)
+        for source in sources[1:]:
+            out.pages.extend(source.pages)
+    offsets = _offsets(parts)
+    _merge_fonts(out, parts, font_store)
+    _merge_destinations(out, sources, offsets)
+    _links_to_destinations(out)
+    _merge_bookmarks(out, parts)
+    _dedupe_streams(out)
+    out.trailer.ID = pikepdf.Array([pikepdf.String(identifier), pikepdf.String(identifier)])
+    if finish is not None:
+        finish(out)
+    buffer = io.BytesIO()
+    out.save(buffer, static_id=True, compress_streams=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    for source in sources:
+        source.close()
+    return _both_ids(buffer.getvalue())
+
+
+def _both_ids(pdf: bytes) -> bytes:
+    """Both /ID strings = ours, as for a newly written file (qpdf writes a constant second)."""
+    head, tail = pdf[:-2048], pdf[-2048:]
+    tail = re.sub(rb"/ID \[<([0-9a-f]+)><[0-9a-f]+>\]",
+                  lambda m: b"/ID [<" + m[1] + b"><" + m[1] + b">]", tail)
+    return head + tail
+
+
+def _offsets(parts) -> list[int]:
+    offsets, total = [], 0
+    for part in parts:
+        offsets.append(total)
+        total += len(part.heights)
+    return offsets
+
+
+# Fonts
+
+def _merge_fonts(out, parts, font_store: Path) -> None:
+    """One font dictionary per font name, one embedded file per font file."""
+    import pikepdf
+
+    from .subset import subset
+
+    usage = _font_usage(parts)
+    glyphs_of_file = {}
+    for name, font in usage.items():
+        if font["file"] is not None:
+            glyphs_of_file.setdefault(font["file"], set()).update(font["widths"])
+    files = {}
+    for digest, glyphs in sorted(glyphs_of_file.items()):
+        data = subset((font_store / digest).read_bytes(), glyphs, font_store)
+        files[digest] = data
+    streams, merged = {}, {}
+    for holder in resource_holders(out):
+        fonts = holder.get("/Font")
+        if fonts is None:
+            continue
+        for key in list(fonts.keys()):
+            font = fonts[key]
+            name = str(font.get("/BaseFont", ""))[1:]
+            if name not in usage or usage[name]["file"] is None:
+                continue
+            if name not in merged:
+                merged[name] = _rebuild_font(out, font, usage[name], files, streams)
+            fonts[key] = merged[name]
+    del pikepdf
+
+
+def _font_usage(parts) -> dict:
+    """Per font name, the union over the parts of glyph widths and text."""
+    usage = {}
+    for part in parts:
+        for name, font in part.fonts.items():
+            entry = usage.setdefault(name, {"file": font["file"], "widths": {}, "text": {}})
+            for glyph, width in font["widths"].items():
+                entry["widths"].setdefault(int(glyph), width)
+            for glyph, text in font["text"].items():
+                entry["text"].setdefault(int(glyph), text)
+    return usage
+
+
+def _rebuild_font(out, font, usage: dict, files: dict, streams: dict):
+    """``font`` (a part's Type0 font) made to serve every part."""
+    import pikepdf
+
+    widths = usage["widths"]
+    descendant = font.DescendantFonts[0]
+    descriptor = descendant.FontDescriptor
+    digest = usage["file"]
+    key = "/FontFile3" if "/FontFile3" in descriptor else "/FontFile2"
+    if digest not in streams:
+        data = files[digest]
+        stream = pikepdf.Stream(out, data)
+        if key == "/FontFile3":
+            stream.Subtype = pikepdf.Name.OpenType
+        else:
+            stream.Length1 = len(data)
+        streams[digest] = out.make_indirect(stream)
+    descriptor[key] = streams[digest]
+    box = descriptor.FontBBox
+    descriptor.FontBBox = pikepdf.Array([box[0], box[1], max(widths.values(), default=0), box[3]])
+    flags = int(descriptor.Flags) & ~1
+    if len(widths) > 1 and len(set(widths.values())) == 1:
+        flags |= 1                                   # FixedPitch, as WeasyPrint sets it
+    descriptor.Flags = flags
+    descendant.W = out.make_indirect(pikepdf.Array(_width_array(widths)))
+    font.ToUnicode = out.make_indirect(pikepdf.Stream(out, _to_unicode(usage["text"])))
+    return font
+
+
+def _width_array(widths: dict) -> list:
+    """[first [w w w] first [w ...]] for runs of consecutive glyph IDs (as WeasyPrint)."""
+    array, run = [], None
+    for glyph in sorted(widths):
+        if run is None or glyph - 1 not in widths:
+            run = []
+            array += [glyph, run]
+        run.append(widths[glyph])
+    return [item if isinstance(item, int) else _numbers(item) for item in array]
+
+
+def _numbers(values):
+    import pikepdf
+    return pikepdf.Array([round(v, 6) if isinstance(v, float) else v for v in values])
+
+
+def _to_unicode(text: dict) -> bytes:
+    """The ToUnicode CMap, in WeasyPrint's words."""
+    lines = [b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap",
+             b"/CIDSystemInfo", b"<< /Registry (Adobe)", b"/Ordering (UCS)", b"/Supplement 0",
+             b">> def", b"/CMapName /Adobe-Identity-UCS def", b"/CMapType 2 def",
+             b"1 begincodespacerange", b"<0000> <ffff>", b"endcodespacerange"]
+    items = sorted(text.items())
+    for start in range(0, len(items), 100):
+        batch = items[start:start + 100]
+        lines.append(f"{len(batch)} beginbfchar".encode())
+        for glyph, chars in batch:
+            code = "".join(ch.encode("utf-16-be").hex() for ch in chars)
+            lines.append(f"<{glyph:04x}> <{code}>".encode())
+        lines.append(b"endbfchar")
+    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    return b"\n".join(lines)
+
+
+def resource_holders(pdf):
+    """Every distinct /Resources dictionary of the pages and of the forms they draw."""
+    seen, stack = set(), [page.obj.get("/Resources") for page in pdf.pages]
+    while stack:
+        resources = stack.pop()
+        if resources is None:
+            continue
+        marker = resources.objgen if resources.is_indirect else id(resources)
+        if marker in seen:
+            continue
+        seen.add(marker)
+        yield resources
+        for xobject in (resources.get("/XObject") or {}).values():
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                stack.append(xobject.Resources)
+
+
+# Destinations, links, bookmarks
+
+def _merge_destinations(out, sources, offsets) -> None:
+    """All parts' named destinations, on the merged pages, sorted by name."""
+    import pikepdf
+
+    names = []
+    for source, offset in zip(sources, offsets):
+        tree = source.Root.get("/Names", {}).get("/Dests")
+        if tree is None:
+            continue
+        pages = {page.objgen: index for index, page in enumerate(source.pages)}
+        flat = list(tree.Names)
+        for name, target in zip(flat[::2], flat[1::2]):
+            page = out.pages[offset + pages[target[0].objgen]].obj
+            names.append((bytes(name), pikepdf.Array([page, *list(target)[1:]])))
+    if not names:
+        return
+    array = pikepdf.Array()
+    for name, target in sorted(names, key=lambda item: item[0]):
+        array.append(pikepdf.String(name))
+        array.append(target)
+    if "/Names" not in out.Root:
+        out.Root.Names = pikepdf.Dictionary()
+    out.Root.Names.Dests = out.make_indirect(pikepdf.Dictionary(Names=array))
+
+
+def _links_to_destinations(out) -> None:
+    """``pamphlet-dest:NAME`` URI links become links to the named destination NAME."""
+    import pikepdf
+
+    for page in out.pages:
+        for annotation in page.obj.get("/Annots") or []:
+            action = annotation.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if uri.startswith(DEST):
+                del annotation["/A"]
+                annotation.Dest = pikepdf.String(uri[len(DEST):])
+
+
+def _merge_bookmarks(out, parts) -> None:
+    """Bookmarks of every part, nested by level across parts (WeasyPrint's own rule)."""
+    import pikepdf
+    from weasyprint.anchors import make_page_bookmark_tree
+    from weasyprint.matrix import Matrix
+
+    if "/Outlines" in out.Root:
+        del out.Root["/Outlines"]
+    pages = [SimpleNamespace(bookmarks=[(level, label, tuple(point), state)
+                                        for level, label, point, state in marks], height=height)
+             for part in parts for marks, height in zip(part.bookmarks, part.heights)]
+    root, skipped, previous = [], [], 0
+    last_by_depth = [root]
+    for number, page in enumerate(pages):
+        matrix = Matrix(a=0.75, d=-0.75, f=page.height * 0.75)
+        previous = make_page_bookmark_tree(page, skipped, last_by_depth, previous, number, matrix)
+    if root:
+        outlines = out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+        outlines.First, outlines.Last, outlines.Count = _outline_items(out, root, outlines)
+        out.Root.Outlines = outlines
+
+
+def _outline_items(out, bookmarks, parent):
+    """(first, last, count) of the outline items of ``bookmarks`` (as WeasyPrint writes them)."""
+    import pikepdf
+
+    items, count = [], len(bookmarks)
+    for title, (page, x, y), children, state in bookmarks:
+        item = out.make_indirect(pikepdf.Dictionary(
+            Title=pikepdf.String(title), Parent=parent,
+            Dest=pikepdf.Array([out.pages[page].obj, pikepdf.Name.XYZ, x, y, 0])))
+        child_count = 0
+        if children:
+            item.First, item.Last, child_count = _outline_items(out, children, item)
+        item.Count = -child_count if state == "closed" else child_count
+        if state != "closed":
+            count += child_count
+        if items:
+            item.Prev = items[-1]
+            items[-1].Next = item
+        items.append(item)
+    return items[0], items[-1], count
+
+
+# Identical streams
+
+def _dedupe_streams(pdf) -> None:
+    """Point every reference to a stream at the first stream with the same bytes."""
+    import pikepdf
+
+    canonical, replace = {}, {}
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.is_indirect:
+            key = _stream_key(obj)
+            first = canonical.setdefault(key, obj)
+            if first.objgen != obj.objgen:
+                replace[obj.objgen] = first
+    if replace:
+        _replace_references(pdf, replace)
+
+
+def _stream_key(stream) -> bytes:
+    import pikepdf
+    digest = hashlib.sha256(stream.read_raw_bytes())
+    for key in sorted(stream.stream_dict.keys()):
+        if key != "/Length":
+            value = stream.stream_dict[key]
+            digest.update(key.encode())
+            digest.update(repr(value.objgen).encode() if isinstance(value, pikepdf.Object)
+                          and value.is_indirect else value.unparse()
+                          if isinstance(value, pikepdf.Object) else repr(value).encode())
+    return digest.digest()
+
+
+def _replace_references(pdf, replace: dict) -> None:
+    import pikepdf
+
+    seen = set()
+    stack = [pdf.Root, pdf.trailer]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, pikepdf.Stream):
+            container = obj.stream_dict
+        elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Array)):
+            container = obj
+        else:
+            continue
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        keys = range(len(container)) if isinstance(container, pikepdf.Array) else \
+            list(container.keys())
+        for key in keys:
+            value = container[key]
+            if not isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
+                continue
+            if value.is_indirect and value.objgen in replace:
+                container[key] = replace[value.objgen]
+                value = replace[value.objgen]
+            stack.append(value)

@@ -1,0 +1,242 @@
+"""Render, lay out and draw each page definition on its own: a *part*, cached on disk.
+
+A part (draw.py) is one definition's pages as a small PDF. It is kept in
+build/cache/parts/ under a key that hashes everything its pages depend on:
+the definition file's text, the document head (styles, fonts, page size),
+the page plan and the contents, every file under the brochure's assets/ and
+data/, the layouts and the fonts, and the code of pamphlet and WeasyPrint.
+A build makes only the parts whose key is new — every part after `make clean`,
+one after a one-sentence edit — on every core at once, and merge.py joins them.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .diagnostics import PamphletError
+from .load import Brochure
+from .merge import PartFile
+
+LOG = logging.getLogger("pamphlet")
+PART_ID = b"pamphlet-part"     # a part's /ID; the merged PDF gets its own
+
+
+@dataclass
+class Part:
+    """A made (or reused) part: where its PDF is and what merge.py needs."""
+
+    page_id: str
+    key: str
+    html: str                 # the definition's HTML, as in build/pamphlet.html
+    fonts: dict
+    bookmarks: list
+    heights: list
+    seconds: float            # what making it cost (orders the next cold build's work)
+    pdf: Path | None = None
+    reused: bool = False
+
+    def file(self) -> PartFile:
+        return PartFile(self.pdf, self.fonts, self.bookmarks, self.heights)
+
+
+@dataclass
+class Failed:
+    """A part that could not be made: the problems, and its pages for inspection."""
+
+    page_id: str
+    problems: list
+    inspection: bytes | None = None
+
+
+@dataclass
+class Job:
+    """What every worker needs; set before the workers fork, so never pickled."""
+
+    brochure: Brochure
+    renderer: object
+    cache: Path
+    keys: dict
+    engine: object = None
+    seconds: dict = field(default_factory=dict)
+
+
+_JOB: Job | None = None
+
+
+def cache_dir(brochure: Brochure) -> Path:
+    return brochure.options.build_dir / "cache"
+
+
+def part_keys(brochure: Brochure, head: str) -> dict[str, str]:
+    """The cache key of each page definition's part."""
+    common = hashlib.sha256(json.dumps([
+        _code_digest(), _world_digest(brochure), head,
+        [(p.id, p.numbers) for p in brochure.pages],
+        [(e.group, e.entry, e.heading, e.page) for e in brochure.toc()],
+        str(brochure.meta)], ensure_ascii=False, default=str).encode()).hexdigest()
+    return {page.id: hashlib.sha256(
+        f"{common}\0{page.id}\0{page.source.path.read_text(encoding='utf-8')}".encode()
+    ).hexdigest() for page in brochure.pages}
+
+
+def make_parts(brochure: Brochure, renderer, engine_holder: dict | None = None) -> list[Part]:
+    """Every definition's part, reused from the cache or made (in parallel).
+
+    ``engine_holder`` keeps the layout engine between builds of a warm process.
+    Raises `PamphletError` with the problems of every part that failed.
+    """
+    global _JOB
+    cache = cache_dir(brochure)
+    keys = part_keys(brochure, renderer.head)
+    parts = {page.id: _reuse(page.id, keys[page.id], cache) for page in brochure.pages}
+    todo = [page.id for page in brochure.pages if parts[page.id] is None]
+    LOG.info("parts: %d reused, %d to make", len(parts) - len(todo), len(todo))
+    engine = (engine_holder or {}).get(renderer.head)
+    _JOB = Job(brochure, renderer, cache, keys, engine, _costs(cache))
+    try:
+        made = _run(sorted(todo, key=lambda i: -_JOB.seconds.get(i, 1.0)), brochure.options.jobs)
+    finally:
+        if engine_holder is not None and _JOB.engine is not None:
+            engine_holder.clear()
+            engine_holder[renderer.head] = _JOB.engine
+        _JOB = None
+    failed = [result for result in made if isinstance(result, Failed)]
+    if failed:
+        raise PartsFailed(failed)
+    for part in made:
+        parts[part.page_id] = part
+    _remember_costs(cache, parts)
+    _write(cache / "last-build.json", json.dumps(
+        {"made": [p.page_id for p in made], "reused": [i for i, p in parts.items() if p.reused]},
+        ensure_ascii=False).encode())
+    _prune(cache, set(keys.values()))
+    return [parts[page.id] for page in brochure.pages]
+
+
+class PartsFailed(PamphletError):
+    def __init__(self, failed: list[Failed]):
+        super().__init__([problem for part in failed for problem in part.problems])
+        self.failed = failed
+
+
+def _run(todo: list[str], jobs: int | None) -> list:
+    jobs = min(jobs or os.cpu_count() or 1, len(todo))
+    if jobs <= 1:
+        return [_make(page_id) for page_id in todo]
+    import multiprocessing
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return list(pool.imap_unordered(_make, todo))
+
+
+def _make(page_id: str):
+    """Render, lay out and draw one definition (in a worker, or in the main process)."""
+    from .draw import draw
+    from .typeset import Engine, overset, prepare
+
+    job = _JOB
+    page = job.brochure.page(page_id)
+    start = time.perf_counter()
+    try:
+        html = job.renderer.page(page)
+        if job.engine is None:
+            prepare(job.brochure.options.build_dir)
+            job.engine = Engine(job.renderer.head, job.brochure.options.html.parent)
+        document = job.engine.layout(html)
+        problems = overset(document, job.brochure, page)
+        if problems:
+            return Failed(page_id, problems, document.write_pdf(pdf_identifier=b"overset"))
+        drawing = draw(document, job.cache / "fonts", PART_ID)
+    except PamphletError as error:
+        return Failed(page_id, error.diagnostics)
+    part = Part(page_id, job.keys[page_id], html, drawing.fonts, drawing.bookmarks,
+                drawing.heights, round(time.perf_counter() - start, 3))
+    _save(part, drawing.pdf, job.cache)
+    LOG.info("made part %s in %.2f s", page_id, part.seconds)
+    return part
+
+
+def _save(part: Part, pdf: bytes, cache: Path) -> None:
+    folder = cache / "parts"
+    folder.mkdir(parents=True, exist_ok=True)
+    part.pdf = folder / f"{part.key}.pdf"
+    _write(part.pdf, pdf)
+    meta = {k: v for k, v in asdict(part).items() if k not in ("pdf", "reused")}
+    _write(folder / f"{part.key}.json", json.dumps(meta, ensure_ascii=False).encode())
+
+
+def _reuse(page_id: str, key: str, cache: Path) -> Part | None:
+    folder = cache / "parts"
+    pdf, meta = folder / f"{key}.pdf", folder / f"{key}.json"
+    if not (pdf.is_file() and meta.is_file()):
+        return None
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    return Part(**data, pdf=pdf, reused=True)
+
+
+def _write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _costs(cache: Path) -> dict:
+    try:
+        return json.loads((cache / "costs.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _remember_costs(cache: Path, parts: dict) -> None:
+    costs = {**_costs(cache), **{i: p.seconds for i, p in parts.items() if not p.reused}}
+    _write(cache / "costs.json", json.dumps(costs, sort_keys=True).encode())
+
+
+def _prune(cache: Path, keep: set, spare: int = 200) -> None:
+    """Forget the oldest parts no build uses once more than ``spare`` pile up."""
+    folder = cache / "parts"
+    old = sorted((p for p in folder.glob("*.pdf") if p.stem not in keep),
+                 key=lambda p: p.stat().st_mtime)
+    for pdf in old[:max(0, len(old) - spare)]:
+        pdf.unlink(missing_ok=True)
+        pdf.with_suffix(".json").unlink(missing_ok=True)
+
+
+def _code_digest() -> str:
+    """pamphlet's own files and WeasyPrint's version: new code, new parts."""
+    import weasyprint
+    digest = hashlib.sha256(weasyprint.__version__.encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(Path(__file__).parent)}:{stat.st_size}:"
+                      f"{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _world_digest(brochure: Brochure) -> str:
+    """Every file a page may read: assets, data, layouts, fonts (size and time)."""
+    root = brochure.options.brochure
+    digest = hashlib.sha256()
+    for folder in (root / "assets", root / "data", *brochure.options.layouts,
+                   brochure.options.fonts, brochure.options.output_profile):
+        if folder is None:
+            continue
+        folder = Path(folder)
+        files = sorted(folder.rglob("*")) if folder.is_dir() else [folder]
+        for path in files:
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def describe(parts: list[Part]) -> str:
+    made = [p for p in parts if not p.reused]
+    return f"{len(made)} of {len(parts)} page definitions laid out"
+

@@ -1,0 +1,62 @@
+"""Parts: each page definition laid out on its own, reused from build/cache while unchanged."""
+
+import hashlib
+import json
+import shutil
+
+from pamphlet.build import build
+from pamphlet.options import command_line_options
+from utils import edit, pdf_text, squeeze
+
+
+def _made(out) -> list[str]:
+    """The page definitions whose parts the last build made (not reused)."""
+    return sorted(json.loads((out.parent / "cache" / "last-build.json").read_text())["made"])
+
+
+def test_a_one_page_edit_makes_one_part_and_matches_a_cold_build(mini, tmp_path):
+    options = command_line_options(mini, tmp_path / "pamphlet.pdf")
+    build(options)
+    assert len(_made(options.out)) == 7
+
+    edit(mini / "pages/gamma.yaml", "最後の章です。", "書き直した最後の章です。")
+    result = build(options)                              # a fresh build, same cache
+    assert _made(options.out) == ["gamma"]
+    assert "書き直した最後の章です。" in squeeze("".join(pdf_text(result.pdf)))
+    edited = result.pdf.read_bytes()
+
+    shutil.rmtree(tmp_path / "cache")                     # make clean
+    cold = build(options)
+    assert len(_made(options.out)) == 7
+    assert hashlib.sha256(cold.pdf.read_bytes()).digest() == hashlib.sha256(edited).digest()
+
+
+def test_a_warm_process_reuses_its_engine_and_matches_a_cold_build(mini, tmp_path):
+    warm = {}
+    options = command_line_options(mini, tmp_path / "pamphlet.pdf")
+    build(options, warm)                                  # every part, in worker processes
+    edit(mini / "pages/alpha.yaml", "二つ目の段落です。", "二つ目の文章です。")
+    build(options, warm)                                  # one part, in this process
+    engine = next(iter(warm.values()))
+    edit(mini / "pages/alpha.yaml", "二つ目の文章です。", "二つ目の文です。")
+    warm_bytes = build(options, warm).pdf.read_bytes()
+    assert next(iter(warm.values())) is engine           # stylesheets not parsed again
+    assert _made(options.out) == ["alpha"]
+
+    shutil.rmtree(tmp_path / "cache")
+    assert build(options).pdf.read_bytes() == warm_bytes
+
+
+def test_a_style_change_makes_every_part_again(mini, tmp_path):
+    options = command_line_options(mini, tmp_path / "pamphlet.pdf")
+    build(options)
+    css = mini / "layouts" / "plain.css"
+    css.write_text(css.read_text() + "\n.sheet .t-heading { letter-spacing: 0.1em; }\n")
+    build(options)
+    assert len(_made(options.out)) == 7
+
+
+def test_a_part_made_in_a_worker_is_the_part_made_in_process(mini, tmp_path):
+    one = build(command_line_options(mini, tmp_path / "a" / "pamphlet.pdf", jobs=1))
+    two = build(command_line_options(mini, tmp_path / "b" / "pamphlet.pdf", jobs=2))
+    assert one.pdf.read_bytes() == two.pdf.read_bytes()

@@ -1,0 +1,70 @@
+"""speedups.py: WeasyPrint remembers preferred widths, and lays out exactly the same."""
+
+import pytest
+
+from pamphlet import speedups
+from pamphlet.typeset import prepare
+from utils import ROOT
+
+TEXT = "出入国在留管理庁は、日本と世界をつなぐ最前線で、安全・安心な社会の実現に取り組んでいます。"
+HTML = f"""<!DOCTYPE html><html lang="ja"><head><style>
+@font-face {{ font-family: G; src: url("fonts/BIZUDGothic-Regular.ttf"); }}
+@page {{ size: A5; margin: 10mm; }}
+body {{ font-family: G; font-size: 9pt; }}
+.row {{ display: flex; gap: 3mm; }} .row > * {{ flex: 1 1 auto; }}
+.card {{ display: flex; flex-direction: column; border: 1px solid; }}
+.float {{ float: left; width: 40%; }} .chip {{ display: inline-block; border: 1px solid; }}
+</style></head><body>
+<div class="row"><div class="card"><p>{TEXT}</p>
+  <div class="row"><span class="chip">入れ子の{TEXT[:12]}</span><div>{TEXT}</div></div></div>
+  <div class="card"><p>{TEXT * 2}</p></div></div>
+<table><tr><td>{TEXT}</td><td>令和7年度 123人</td><td>{TEXT[:20]}</td></tr></table>
+<div class="float">{TEXT}</div><p>{TEXT * 3} <span class="chip">{TEXT[:8]}</span></p>
+</body></html>"""
+
+
+@pytest.fixture()
+def layout(tmp_path):
+    prepare(tmp_path)
+    import weasyprint
+    from weasyprint.layout import preferred
+
+    calls = []
+    original = preferred.inline_line_widths
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    preferred.inline_line_widths = counting
+
+    def run() -> tuple[bytes, int]:
+        calls.clear()
+        pdf = weasyprint.HTML(string=HTML, base_url=f"{ROOT}/").write_pdf()
+        return pdf, len(calls)
+
+    yield run
+    preferred.inline_line_widths = original
+    speedups.install()
+
+
+def test_remembered_widths_lay_out_the_same_pdf_with_less_work(layout):
+    speedups.install()
+    fast, fast_calls = layout()
+    speedups.uninstall()
+    plain, plain_calls = layout()
+    assert fast == plain
+    assert fast_calls < plain_calls
+
+
+def test_install_is_idempotent_and_uninstall_restores_weasyprint():
+    from weasyprint.layout import flex, preferred
+    speedups.install()
+    speedups.install()
+    assert flex.min_content_width is preferred.min_content_width
+    assert hasattr(preferred.min_content_width, "__wrapped__")
+    assert not hasattr(preferred.min_content_width.__wrapped__, "__wrapped__")
+    speedups.uninstall()
+    assert not hasattr(preferred.min_content_width, "__wrapped__")
+    assert flex.min_content_width is preferred.min_content_width
+    speedups.install()

@@ -6,7 +6,10 @@ from pamphlet import speedups
 from pamphlet.typeset import prepare
 from utils import ROOT
 
-TEXT = "出入国在留管理庁は、日本と世界をつなぐ最前線で、安全・安心な社会の実現に取り組んでいます。"
+TEXT = ("出入国在留管理庁は、日本と世界をつなぐ最前線で、安全・安心な社会の実現に取り組んでいます。"
+        "「外国人との共生社会」の実現へ――令和6年（2024年）の入国者数は約4,034万人。"
+        "Immigration Services Agency of Japan, 1,234,567,890,123,456,789 people…。")
+LONG_WORD = "Supercalifragilisticexpialidocious" * 2
 HTML = f"""<!DOCTYPE html><html lang="ja"><head><style>
 @font-face {{ font-family: G; src: url("fonts/BIZUDGothic-Regular.ttf"); }}
 @page {{ size: A5; margin: 10mm; }}
@@ -20,6 +23,8 @@ body {{ font-family: G; font-size: 9pt; }}
   <div class="card"><p>{TEXT * 2}</p></div></div>
 <table><tr><td>{TEXT}</td><td>令和7年度 123人</td><td>{TEXT[:20]}</td></tr></table>
 <div class="float">{TEXT}</div><p>{TEXT * 3} <span class="chip">{TEXT[:8]}</span></p>
+<div class="row"><div class="card">{LONG_WORD}</div><div class="card">{"、。」』" * 12}</div>
+  <div class="card" style="white-space: nowrap">{TEXT}</div></div>
 </body></html>"""
 
 
@@ -62,9 +67,11 @@ def test_install_is_idempotent_and_uninstall_restores_weasyprint():
     speedups.install()
     speedups.install()
     assert flex.min_content_width is preferred.min_content_width
-    assert hasattr(preferred.min_content_width, "__wrapped__")
-    assert not hasattr(preferred.min_content_width.__wrapped__, "__wrapped__")
+    for function in (preferred.min_content_width, preferred.split_first_line):
+        assert hasattr(function, "__wrapped__")
+        assert not hasattr(function.__wrapped__, "__wrapped__")
     speedups.uninstall()
     assert not hasattr(preferred.min_content_width, "__wrapped__")
+    assert not hasattr(preferred.split_first_line, "__wrapped__")
     assert flex.min_content_width is preferred.min_content_width
     speedups.install()

@@ -7,6 +7,8 @@ that let parts drawn apart (in other processes, in other builds) become one PDF:
   which glyphs it draws, their widths and their text. merge.py embeds each
   font once, subset to the glyphs of all the parts (WeasyPrint keeps glyph IDs,
   so the pages' text needs no change);
+- colour profiles are left out too: their stream holds ``pamphlet-icc:SHA256``
+  and merge.py puts the profile (stored under that name) back, once;
 - a link to another definition's page becomes a URI ``pamphlet-dest:NAME``;
   merge.py turns it back into the named destination NAME.
 """
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEST = "pamphlet-dest:"
+PROFILE = b"pamphlet-icc:"
 
 
 @dataclass
@@ -34,7 +37,7 @@ def draw(document, font_store: Path, identifier: bytes) -> Drawing:
     """Write ``document`` (one definition's pages) as a part; fonts go to ``font_store``."""
     _links_between_parts(document)
     files = {}
-    with _fonts_left_out(font_store, files):
+    with _fonts_left_out(font_store, files), _profiles_left_out(font_store):
         pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/x-4")
     return Drawing(pdf, _font_usage(document, files),
                    [[(level, label, list(point), state) for level, label, point, state
@@ -76,6 +79,24 @@ def _fonts_left_out(store: Path, files: dict):
         yield
     finally:
         fonts.Font.clean = original
+
+
+@contextmanager
+def _profiles_left_out(store: Path):
+    """While WeasyPrint writes, a colour profile's stream is a reference to the stored profile.
+
+    A part would otherwise compress the whole profile (about 0.1 s) to be thrown
+    away when merged with the others.
+    """
+    from weasyprint.css import ColorProfile
+
+    original = ColorProfile.content
+    ColorProfile.content = property(lambda profile: PROFILE + _store(
+        store, original.fget(profile)).encode())
+    try:
+        yield
+    finally:
+        ColorProfile.content = original
 
 
 def _store(store: Path, data: bytes) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from .draw import DEST
+from .draw import DEST, PROFILE
 
 
 @dataclass
@@ -49,6 +49,7 @@ def merge(parts: list[PartFile], identifier: bytes, font_store: Path, finish=Non
             out.pages.extend(source.pages)
     offsets = _offsets(parts)
     _merge_fonts(out, parts, font_store)
+    _put_profiles_back(out, font_store)
     _merge_destinations(out, sources, offsets)
     _links_to_destinations(out)
     _merge_bookmarks(out, parts)
@@ -204,6 +205,17 @@ def resource_holders(pdf):
         for xobject in (resources.get("/XObject") or {}).values():
             if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
                 stack.append(xobject.Resources)
+
+
+def _put_profiles_back(out, store: Path) -> None:
+    """Each colour profile stream left out by draw.py gets the profile's bytes back."""
+    import pikepdf
+
+    for obj in out.objects:
+        if isinstance(obj, pikepdf.Stream) and "/N" in obj and "/Type" not in obj:
+            data = obj.read_bytes()
+            if data.startswith(PROFILE):
+                obj.write((store / data[len(PROFILE):].decode()).read_bytes())
 
 
 # Destinations, links, bookmarks

@@ -98,7 +98,8 @@ def make_parts(brochure: Brochure, renderer, engine_holder: dict | None = None) 
     engine = (engine_holder or {}).get(renderer.head)
     _JOB = Job(brochure, renderer, cache, keys, engine, _costs(cache))
     try:
-        made = _run(sorted(todo, key=lambda i: -_JOB.seconds.get(i, 1.0)), brochure.options.jobs)
+        made = _run(sorted(todo, key=lambda i: -_JOB.seconds.get(i, _pages(brochure, i))),
+                    brochure.options.jobs)
     finally:
         if engine_holder is not None and _JOB.engine is not None:
             engine_holder.clear()
@@ -132,6 +133,11 @@ def _run(todo: list[str], jobs: int | None) -> list:
         return list(pool.imap_unordered(_make, todo))
 
 
+def _pages(brochure: Brochure, page_id: str) -> float:
+    """Without a previous build's timings, a definition costs about its page count."""
+    return float(len(brochure.page(page_id).numbers))
+
+
 def _make(page_id: str):
     """Render, lay out and draw one definition (in a worker, or in the main process)."""
     from .draw import draw
@@ -139,9 +145,15 @@ def _make(page_id: str):
 
     job = _JOB
     page = job.brochure.page(page_id)
-    start = time.perf_counter()
+    clock = [time.perf_counter()]
+
+    def lap() -> float:
+        clock.append(time.perf_counter())
+        return clock[-1] - clock[-2]
+
     try:
         html = job.renderer.page(page)
+        rendering = lap()
         if job.engine is None:
             prepare(job.brochure.options.build_dir)
             job.engine = Engine(job.renderer.head, job.brochure.options.html.parent)
@@ -149,13 +161,16 @@ def _make(page_id: str):
         problems = overset(document, job.brochure, page)
         if problems:
             return Failed(page_id, problems, document.write_pdf(pdf_identifier=b"overset"))
+        layout = lap()
         drawing = draw(document, job.cache / "fonts", PART_ID)
+        drawn = lap()
     except PamphletError as error:
         return Failed(page_id, error.diagnostics)
     part = Part(page_id, job.keys[page_id], html, drawing.fonts, drawing.bookmarks,
-                drawing.heights, round(time.perf_counter() - start, 3))
+                drawing.heights, round(clock[-1] - clock[0], 3))
+    LOG.info("laid out %s in %.2f s (render %.2f, layout %.2f, draw %.2f)", page_id,
+             part.seconds, rendering, layout, drawn)
     _save(part, drawing.pdf, job.cache)
-    LOG.info("made part %s in %.2f s", page_id, part.seconds)
     return part
 
 

@@ -1,42 +1,70 @@
 """Make WeasyPrint 70's layout cheaper without changing what it lays out.
 
-Flex containers ask for the min- and max-content widths of the same boxes
-again and again (to size each item, then each line, then the container, and
-once more for every enclosing flex or shrink-to-fit box). For Japanese text
-each answer costs a line break at every character: the guide spends a fifth
-of its layout there. A box's preferred widths depend only on the box (its
-style and its content), which layout does not change, so each is computed
-once per box and remembered until the document is laid out.
+The guide spends about half its layout time on min-content widths (the
+narrowest a box can be), which flex containers ask for again and again:
+
+1. Remembered widths. A box's min- and max-content widths depend only on the
+   box (its style and its content), which layout does not change, so each is
+   computed once per box and remembered until the document is laid out.
+2. Short text for the narrowest line. To find the min-content width of a text,
+   WeasyPrint breaks it at every opportunity, each time laying out *all* the
+   rest of the text in a zero-wide line; for Japanese, where a break may come
+   after nearly every character, that is quadratic. WeasyPrint already lays
+   out only the first word and a letter when the text has spaces; here the
+   first 32 characters stand in for a text without spaces, as long as the
+   first line ends with 16 or more characters to spare (so the characters that
+   decide where it ends are all there); otherwise the whole text is used.
 
 Checked by tests/test_speedups.py: the same PDF, byte for byte, with and
-without, on flex, table, float and inline-block layouts.
+without, on flex, table, float and inline-block layouts with Japanese, Latin
+and numbers; and on the guide (all 36 pages, see the issue note).
 """
 
+import importlib
 from functools import wraps
 
-_MODULES = ("preferred", "flex", "grid", "page")
-_FUNCTIONS = ("min_content_width", "max_content_width")
+WINDOW = 32          # characters laid out instead of the whole text ...
+SPARE = 16           # ... if at least this many follow the first line
+_WIDTH_MODULES = ("preferred", "flex", "grid", "page")
 _memo: dict = {}
 
 
 def install() -> None:
-    """Remember preferred widths per box; forget them when a layout ends. Idempotent."""
-    import importlib
-
+    """Put both speedups in place. Idempotent."""
     from weasyprint import document
     from weasyprint.layout import preferred
 
-    if getattr(preferred, "_pamphlet_memo", False):
+    if getattr(preferred, "_pamphlet_speedups", False):
         return
-    for name in _FUNCTIONS:
+    for name in ("min_content_width", "max_content_width"):
         original = getattr(preferred, name)
-        remembered = _remembering(original, name)
-        for module_name in _MODULES:
-            module = importlib.import_module(f"weasyprint.layout.{module_name}")
-            if getattr(module, name, None) is original:
-                setattr(module, name, remembered)
+        _replace(original, _remembering(original, name), _WIDTH_MODULES)
+    preferred.split_first_line = _short_first_line(preferred.split_first_line)
     document.layout_document = _forgetting(document.layout_document)
-    preferred._pamphlet_memo = True
+    preferred._pamphlet_speedups = True
+
+
+def uninstall() -> None:
+    """Back to WeasyPrint's own functions (for tests that compare the two)."""
+    from weasyprint import document
+    from weasyprint.layout import preferred
+
+    if not getattr(preferred, "_pamphlet_speedups", False):
+        return
+    for name in ("min_content_width", "max_content_width"):
+        wrapper = getattr(preferred, name)
+        _replace(wrapper, wrapper.__wrapped__, _WIDTH_MODULES)
+    preferred.split_first_line = preferred.split_first_line.__wrapped__
+    document.layout_document = document.layout_document.__wrapped__
+    preferred._pamphlet_speedups = False
+
+
+def _replace(old, new, module_names) -> None:
+    """Wherever WeasyPrint's layout modules hold ``old`` under its name, put ``new``."""
+    for module_name in module_names:
+        module = importlib.import_module(f"weasyprint.layout.{module_name}")
+        if getattr(module, old.__name__, None) is old:
+            setattr(module, old.__name__, new)
 
 
 def _remembering(function, name: str):
@@ -63,20 +91,18 @@ def _forgetting(layout_document):
     return layout_and_forget
 
 
-def uninstall() -> None:
-    """Back to WeasyPrint's own functions (for tests that compare the two)."""
-    import importlib
-
-    from weasyprint import document
-    from weasyprint.layout import preferred
-
-    if not getattr(preferred, "_pamphlet_memo", False):
-        return
-    for name in _FUNCTIONS:
-        original = getattr(preferred, name).__wrapped__
-        for module_name in _MODULES:
-            module = importlib.import_module(f"weasyprint.layout.{module_name}")
-            if getattr(getattr(module, name, None), "__wrapped__", None) is original:
-                setattr(module, name, original)
-    document.layout_document = document.layout_document.__wrapped__
-    preferred._pamphlet_memo = False
+def _short_first_line(split_first_line):
+    @wraps(split_first_line)
+    def short_first_line(text, style, context, max_width, justification_spacing,
+                         is_line_start=True, minimum=False):
+        if max_width == 0 and len(text) > WINDOW and \
+                style["white_space"] in ("normal", "pre-wrap", "pre-line"):
+            short = text[:WINDOW]
+            result = split_first_line(short, style, context, max_width, justification_spacing,
+                                      is_line_start, minimum)
+            resume = result[2]
+            if resume is not None and len(short.encode()[resume:].decode()) >= SPARE:
+                return result
+        return split_first_line(text, style, context, max_width, justification_spacing,
+                                is_line_start, minimum)
+    return short_first_line

@@ -69,11 +69,18 @@ def _read_yaml(path: Path) -> Source:
         raise PamphletError(Diagnostic(f"not UTF-8 text ({error.reason})", path,
                                        hint="save the file as UTF-8")) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        raise PamphletError(_syntax_diagnostic(path, error)) from None
+        node = yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.MarkedYAMLError:
+        try:                       # PyYAML's own parser words the problem, and says where
+            yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as error:
+            raise PamphletError(_syntax_diagnostic(path, error)) from None
+        raise
     source = Source(path, None)
-    source.data = _convert(node, (), source) if node is not None else {}
+    try:
+        source.data = _convert(node, (), source) if node is not None else {}
+    finally:
+        _CONSTRUCTOR.constructed_objects.clear()
     return source
 
 
@@ -104,7 +111,11 @@ def _convert(node, path: Path_, source: Source):
 
 def _scalar(node):
     """Construct a scalar with YAML's own rules (ints, booleans, dates, strings)."""
-    return yaml.SafeLoader("").construct_object(node, deep=True)
+    return _CONSTRUCTOR.construct_object(node, deep=True)
+
+
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml, when PyYAML has it
+_CONSTRUCTOR = yaml.SafeLoader("")
 
 
 def _convert_mapping(node, path: Path_, source: Source) -> dict:

@@ -5,8 +5,10 @@ Prints min / median / max of several runs for
   cold       make clean, then pamphlet build
   edit       one sentence changed in one page definition, then pamphlet build
   watch      the same edit under a running `pamphlet watch` (save -> new PDF)
-with each ratio to plain WeasyPrint and the peak memory (RSS) of each process.
-Not a test: nothing here passes or fails.
+with each ratio to plain WeasyPrint and the peak memory: the largest process's
+peak RSS (GNU time), and the whole process tree's peak PSS, sampled every 20 ms
+(pamphlet lays out on every core in forked workers, which share pages; PSS
+counts a shared page once). Not a test: nothing here passes or fails.
 """
 
 import argparse
@@ -15,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -23,15 +26,52 @@ BIN = Path(sys.executable).parent
 EDIT_FILE = "pages/mission-1.yaml"
 
 
-def timed(command: list, cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one command, via GNU time."""
+def timed(command: list, cwd: Path) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS of the largest process (KiB, GNU time) and peak PSS of the tree."""
     start = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd,
-                            capture_output=True, text=True)
+    process = subprocess.Popen(["/usr/bin/time", "-f", "%M", *command], cwd=cwd,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+    sampler = threading.Thread(target=_sample_pss, args=(process, peak), daemon=True)
+    sampler.start()
+    out, err = process.communicate()
     seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f"bench: {' '.join(command)} failed:\n{result.stderr[-2000:]}")
-    return seconds, int(result.stderr.strip().splitlines()[-1])
+    sampler.join()
+    if process.returncode != 0:
+        sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{err[-2000:]}")
+    return seconds, int(err.strip().splitlines()[-1]), peak[0]
+
+
+def _sample_pss(process, peak) -> None:
+    while process.poll() is None:
+        peak[0] = max(peak[0], sum(_pss(pid) for pid in _tree(process.pid)))
+        time.sleep(0.02)
+
+
+def _tree(root: int) -> list[int]:
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack += children.get(pid, [])
+    return found
+
+
+def _pss(pid: int) -> int:
+    try:
+        for row in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if row.startswith("Pss:"):
+                return int(row.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def toggle_edit(project: Path, round_: int) -> None:
@@ -82,7 +122,7 @@ def bench_watch(project, runs):
             start = time.perf_counter()
             toggle_edit(project, 100 + round_)
             _wait(lambda: (project / "watch.log").read_text().count("rebuilt") > before, 600)
-            results.append((time.perf_counter() - start, 0))
+            results.append((time.perf_counter() - start, 0, 0))
     finally:
         watcher.terminate()
         watcher.wait()
@@ -98,13 +138,24 @@ def _wait(condition, seconds):
 
 
 def line(name, results, plain_median):
-    seconds = [s for s, _ in results]
+    seconds = [s for s, _, _ in results]
     median = statistics.median(seconds)
-    rss = max(r for _, r in results)
-    ratio = f"{median / plain_median:5.2f} x plain" if plain_median else ""
-    memory = f"peak RSS {rss / 1024:6.0f} MiB" if rss else "peak RSS (in the watcher)"
-    return (f"{name:<7} min {min(seconds):6.2f} s  median {median:6.2f} s  "
+    rss, pss = max(r for _, r, _ in results), max(p for _, _, p in results)
+    ratio = f"{median / plain_median:5.2f} x plain" if plain_median else " " * 13
+    memory = (f"peak RSS {rss / 1024:4.0f} MiB, tree PSS {pss / 1024:4.0f} MiB" if rss
+              else "memory: see the watcher")
+    return (f"{name:<6} min {min(seconds):6.2f} s  median {median:6.2f} s  "
             f"max {max(seconds):6.2f} s  {ratio}  {memory}")
+
+
+def laid_out(project: Path) -> str:
+    """What the last build made, from build/cache/last-build.json."""
+    import json
+    try:
+        facts = json.loads((project / "build/cache/last-build.json").read_text())
+    except (OSError, ValueError):
+        return "?"
+    return f"{len(facts['made'])} of {len(facts['made']) + len(facts['reused'])}"
 
 
 def main() -> None:
@@ -114,12 +165,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="pamphlet-bench-") as folder:
         project = copy_project(Path(folder))
         plain = bench_plain(project, args.runs)
-        plain_median = statistics.median(s for s, _ in plain)
-        rows = [("plain", plain), ("cold", bench_cold(project, args.runs)),
-                ("edit", bench_edit(project, args.runs)), ("watch", bench_watch(project, args.runs))]
+        plain_median = statistics.median(s for s, _, _ in plain)
+        cold = bench_cold(project, args.runs)
+        cold_made = laid_out(project)
+        edit = bench_edit(project, args.runs)
+        edit_made = laid_out(project)
+        rows = [("plain", plain), ("cold", cold), ("edit", edit),
+                ("watch", bench_watch(project, args.runs))]
         print(f"make bench: {args.runs} runs each, {subprocess.getoutput('nproc')} cores")
         for name, results in rows:
             print(line(name, results, plain_median if name != "plain" else 0))
+        print(f"page definitions laid out: cold {cold_made}, edit {edit_made}")
 
 
 if __name__ == "__main__":

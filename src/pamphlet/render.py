@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import charts, markup, typography
+from . import charts, fitting, markup, typography
 from .diagnostics import Collector, Diagnostic, PamphletError
 from .images import is_raster, press_image
 from .fonts import coverage, font_face_css, load_fonts, missing_characters
@@ -107,6 +107,7 @@ def _environment(brochure: Brochure, base: Path) -> jinja2.Environment:
         chart=lambda page, spec: charts.statistics_chart(_data(brochure, page, "data"), spec),
         org_chart=lambda page: charts.organisation_chart(_data(brochure, page, "data")),
         format_pages=markup.format_pages,
+        mission_plan=lambda page: fitting.plan_mission(page.fields),
         anchor=markup.anchor,
         pages_of=pages_of,
     )

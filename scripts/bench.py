@@ -6,7 +6,7 @@ Prints min / median / max of several runs for
   edit       one sentence changed in one page definition, then pamphlet build
   watch      the same edit under a running `pamphlet watch` (save -> new PDF)
 with each ratio to plain WeasyPrint and the peak memory: the largest process's
-peak RSS (GNU time), and the whole process tree's peak PSS, sampled every 20 ms
+peak RSS (GNU time), and the whole process tree's peak PSS, sampled every 50 ms
 (pamphlet lays out on every core in forked workers, which share pages; PSS
 counts a shared page once). Not a test: nothing here passes or fails.
 """
@@ -43,24 +43,22 @@ def timed(command: list, cwd: Path) -> tuple[float, int, int]:
 
 
 def _sample_pss(process, peak) -> None:
+    """Every 50 ms, the PSS of the process and its descendants (cheap: no /proc scan)."""
     while process.poll() is None:
         peak[0] = max(peak[0], sum(_pss(pid) for pid in _tree(process.pid)))
-        time.sleep(0.02)
+        time.sleep(0.05)
 
 
 def _tree(root: int) -> list[int]:
-    children = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
     found, stack = [], [root]
     while stack:
         pid = stack.pop()
         found.append(pid)
-        stack += children.get(pid, [])
+        for task in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                stack += [int(child) for child in task.read_text().split()]
+            except OSError:
+                pass
     return found
 
 
@@ -74,12 +72,18 @@ def _pss(pid: int) -> int:
     return 0
 
 
+EDIT_CHARS = "護衛保固堅備防抑警監守衡"   # a new character each round: nothing cached can serve it
+
+
 def toggle_edit(project: Path, round_: int) -> None:
     """Change one character of one sentence (same length, so nothing reflows elsewhere)."""
+    import re
     path = project / "brochure" / EDIT_FILE
     text = path.read_text(encoding="utf-8")
-    old, new = ("水際を守り", "水際を護り") if "水際を守り" in text else ("水際を護り", "水際を守り")
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    edited = re.sub("水際を.り", f"水際を{EDIT_CHARS[round_ % len(EDIT_CHARS)]}り", text, count=1)
+    if edited == text:
+        sys.exit(f"bench: the sentence to edit is not in {path} (or the edit repeats)")
+    path.write_text(edited, encoding="utf-8")
 
 
 def copy_project(target: Path) -> Path:
@@ -120,7 +124,7 @@ def bench_watch(project, runs):
         for round_ in range(runs):
             before = (project / "watch.log").read_text().count("rebuilt")
             start = time.perf_counter()
-            toggle_edit(project, 100 + round_)
+            toggle_edit(project, runs + round_)
             _wait(lambda: (project / "watch.log").read_text().count("rebuilt") > before, 600)
             results.append((time.perf_counter() - start, 0, 0))
     finally:

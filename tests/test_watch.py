@@ -30,6 +30,8 @@ def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(mini, tmp_path
         assert wait_for(lambda: out.stat().st_mtime_ns != first), \
             (tmp_path / "watch.log").read_text()
         assert wait_for(lambda: "書き直した最後の章です。" in squeeze("".join(pdf_text(out))))
+        assert wait_for(lambda: "(1 of 7 page definitions laid out)" in
+                        (tmp_path / "watch.log").read_text())       # only the edited one
         good = out.read_bytes()
 
         edit(mini / "pages/gamma.yaml", "layout: plain", "layout: plian")

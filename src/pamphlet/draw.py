@@ -71,7 +71,10 @@ def _fonts_left_out(store: Path, files: dict):
         if font.bitmap or font.png or font.svg or font.colr or "fvar" in font.tables:
             files[font.hash] = None
             return original(font, to_unicode, hinting)
-        files[font.hash] = _store(store, font.file_content)
+        known = (font.hash, len(font.file_content), font.file_content[:4096])
+        if known not in _STORED or not (store / _STORED[known]).exists():
+            _STORED[known] = _store(store, font.file_content)   # hashing 5 MB, once
+        files[font.hash] = _STORED[known]
         font.file_content = font.file_content[:4]   # keeps the TrueType/OpenType signature
 
     fonts.Font.clean = clean
@@ -97,6 +100,9 @@ def _profiles_left_out(store: Path):
         yield
     finally:
         ColorProfile.content = original
+
+
+_STORED: dict = {}      # (font hash, size, head) -> stored file, per process
 
 
 def _store(store: Path, data: bytes) -> str:

@@ -38,6 +38,7 @@ class Part:
     seconds: float            # what making it cost (orders the next cold build's work)
     pdf: Path | None = None
     reused: bool = False
+    timing: str = ""
 
     def file(self) -> PartFile:
         return PartFile(self.pdf, self.fonts, self.bookmarks, self.heights)
@@ -94,7 +95,8 @@ def make_parts(brochure: Brochure, renderer, engine_holder: dict | None = None) 
     keys = part_keys(brochure, renderer.head)
     parts = {page.id: _reuse(page.id, keys[page.id], cache) for page in brochure.pages}
     todo = [page.id for page in brochure.pages if parts[page.id] is None]
-    LOG.info("parts: %d reused, %d to make", len(parts) - len(todo), len(todo))
+    LOG.info("page definitions: %d reused from %s, %d to lay out", len(parts) - len(todo),
+             cache / "parts", len(todo))
     engine = (engine_holder or {}).get(renderer.head)
     _JOB = Job(brochure, renderer, cache, keys, engine, _costs(cache))
     try:
@@ -125,12 +127,22 @@ class PartsFailed(PamphletError):
 
 
 def _run(todo: list[str], jobs: int | None) -> list:
+    """Make the parts ``todo``: in this process, or in ``jobs`` forked workers."""
     jobs = min(jobs or os.cpu_count() or 1, len(todo))
     if jobs <= 1:
-        return [_make(page_id) for page_id in todo]
+        return [_progress(_make(page_id), done, len(todo)) for done, page_id in
+                enumerate(todo, start=1)]
     import multiprocessing
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return list(pool.imap_unordered(_make, todo))
+        return [_progress(result, done, len(todo)) for done, result in
+                enumerate(pool.imap_unordered(_make, todo), start=1)]
+
+
+def _progress(result, done: int, total: int):
+    if isinstance(result, Part):
+        LOG.info("[%d/%d] laid out %s in %.2f s (%s)", done, total, result.page_id,
+                 result.seconds, result.timing)
+    return result
 
 
 def _pages(brochure: Brochure, page_id: str) -> float:
@@ -168,8 +180,7 @@ def _make(page_id: str):
         return Failed(page_id, error.diagnostics)
     part = Part(page_id, job.keys[page_id], html, drawing.fonts, drawing.bookmarks,
                 drawing.heights, round(clock[-1] - clock[0], 3))
-    LOG.info("laid out %s in %.2f s (render %.2f, layout %.2f, draw %.2f)", page_id,
-             part.seconds, rendering, layout, drawn)
+    part.timing = f"render {rendering:.2f}, layout {layout:.2f}, draw {drawn:.2f}"
     _save(part, drawing.pdf, job.cache)
     return part
 
@@ -179,7 +190,7 @@ def _save(part: Part, pdf: bytes, cache: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     part.pdf = folder / f"{part.key}.pdf"
     _write(part.pdf, pdf)
-    meta = {k: v for k, v in asdict(part).items() if k not in ("pdf", "reused")}
+    meta = {k: v for k, v in asdict(part).items() if k not in ("pdf", "reused", "timing")}
     _write(folder / f"{part.key}.json", json.dumps(meta, ensure_ascii=False).encode())
 
 
@@ -224,9 +235,16 @@ def _prune(cache: Path, keep: set, spare: int = 200) -> None:
 
 
 def _code_digest() -> str:
-    """pamphlet's own files and WeasyPrint's version: new code, new parts."""
+    """pamphlet's own files and its engine's versions: new code, new parts."""
+    from importlib.metadata import version
+
     import weasyprint
     digest = hashlib.sha256(weasyprint.__version__.encode())
+    for package in ("pydyf", "jinja2", "tinycss2", "cssselect2", "budoux", "fonttools"):
+        try:
+            digest.update(f"{package}={version(package)}".encode())
+        except Exception:       # not installed as a distribution: its files are not ours
+            digest.update(package.encode())
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         stat = path.stat()
         digest.update(f"{path.relative_to(Path(__file__).parent)}:{stat.st_size}:"

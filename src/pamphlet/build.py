@@ -9,11 +9,11 @@ from .fonts import load_fonts
 from .load import load_brochure
 from .options import Options
 from .merge import merge
-from .parts import PartsFailed, cache_dir, describe, make_parts
+from .parts import PRINT, SCREEN, PartsFailed, cache_dir, describe, make_parts
+from .press import reproducible_xmp
 from .render import Renderer
-from .screen import typeset_screen
 from .diagnostics import Diagnostic, PamphletError
-from .write import document_id, write_bytes, write_pdf, write_text
+from .write import document_id, write_bytes, write_text
 
 LOG = logging.getLogger("pamphlet")
 STEPS = 4
@@ -43,24 +43,27 @@ def build(options: Options, warm: dict | None = None) -> BuildResult:
     brochure = load_brochure(options)
     _step(2, "rendering and typesetting", f"{brochure.page_count} pages")
     renderer = Renderer(brochure)
+    editions = (PRINT, SCREEN) if brochure.options.screen else (PRINT,)
     try:
-        parts = make_parts(brochure, renderer, engine_holder=warm)
+        parts = make_parts(brochure, renderer, engine_holder=warm, editions=editions)
     except PartsFailed as error:
         raise _keep_for_inspection(error, brochure.options.out) from None
-    html = renderer.document({part.page_id: part.html for part in parts})
+    html = renderer.document({part.page_id: part.html for part in parts[PRINT]})
     write_text(brochure.options.html, html)
-    _step(3, "merging", describe(parts))
-    pdf = merge([part.file() for part in parts], document_id(html), cache_dir(brochure) / "fonts",
+    fonts = cache_dir(brochure) / "fonts"
+    _step(3, "merging", describe(parts[PRINT]))
+    pdf = merge([part.file() for part in parts[PRINT]], document_id(html), fonts,
                 finish=_press_finish(brochure))
     _step(4, "writing", brochure.options.out)
     write_bytes(brochure.options.out, pdf)
     if brochure.options.screen:
         _step(4, "writing the screen edition", brochure.options.screen_pdf)
-        screen = typeset_screen(html, brochure.options.html.parent, brochure.options.output_profile)
-        write_pdf(screen, brochure.options.screen_pdf, document_id(html, "screen"),
-                  pdf_variant="pdf/ua-1")
+        screen = merge([part.file() for part in parts[SCREEN]], document_id(html, "screen"),
+                       fonts, finish=reproducible_xmp, tagged=True)
+        write_bytes(brochure.options.screen_pdf, screen)
     return BuildResult(brochure.options.out, brochure.options.html, brochure.page_count,
-                       time.perf_counter() - start, brochure.warnings, brochure, describe(parts))
+                       time.perf_counter() - start, brochure.warnings, brochure,
+                       describe(parts[PRINT]))
 
 
 def _press_finish(brochure):

@@ -33,12 +33,12 @@ class Drawing:
     heights: list      # per page: CSS height, for the bookmarks' coordinates
 
 
-def draw(document, font_store: Path, identifier: bytes) -> Drawing:
+def draw(document, font_store: Path, identifier: bytes, variant: str = "pdf/x-4") -> Drawing:
     """Write ``document`` (one definition's pages) as a part; fonts go to ``font_store``."""
     _links_between_parts(document)
     files = {}
     with _fonts_left_out(font_store, files), _profiles_left_out(font_store):
-        pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/x-4")
+        pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
     return Drawing(pdf, _font_usage(document, files),
                    [[(level, label, list(point), state) for level, label, point, state
                      in page.bookmarks] for page in document.pages],

@@ -34,8 +34,12 @@ class PartFile:
     heights: list
 
 
-def merge(parts: list[PartFile], identifier: bytes, font_store: Path, finish=None) -> bytes:
-    """The PDF of all ``parts``; ``finish(pdf)`` may rework it (boxes, marks) before saving."""
+def merge(parts: list[PartFile], identifier: bytes, font_store: Path, finish=None,
+          tagged: bool = False) -> bytes:
+    """The PDF of all ``parts``; ``finish(pdf)`` may rework it (boxes, marks) before saving.
+
+    ``tagged`` parts (PDF/UA) have their structure trees joined under one Document.
+    """
     import warnings
 
     import pikepdf
@@ -53,24 +57,42 @@ def merge(parts: list[PartFile], identifier: bytes, font_store: Path, finish=Non
     _merge_destinations(out, sources, offsets)
     _links_to_destinations(out)
     _merge_bookmarks(out, parts)
+    if tagged:
+        _merge_structure(out, sources, offsets)
     _dedupe_streams(out)
+    identifier = _sixteen_bytes(identifier)
     out.trailer.ID = pikepdf.Array([pikepdf.String(identifier), pikepdf.String(identifier)])
     if finish is not None:
         finish(out)
     buffer = io.BytesIO()
     out.save(buffer, static_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.disable)
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
     for source in sources:
         source.close()
     return _both_ids(buffer.getvalue())
 
 
+def _sixteen_bytes(identifier: bytes) -> bytes:
+    """An ID string of 16 bytes (an MD5), as PDF writers make them: 32 hex digits become
+    their bytes, anything else its MD5."""
+    try:
+        return bytes.fromhex(identifier.decode("ascii")) if len(identifier) == 32 else \
+            hashlib.md5(identifier).digest()
+    except ValueError:
+        return hashlib.md5(identifier).digest()
+
+
 def _both_ids(pdf: bytes) -> bytes:
-    """Both /ID strings = ours, as for a newly written file (qpdf writes a constant second)."""
-    head, tail = pdf[:-2048], pdf[-2048:]
-    tail = re.sub(rb"/ID \[<([0-9a-f]+)><[0-9a-f]+>\]",
-                  lambda m: b"/ID [<" + m[1] + b"><" + m[1] + b">]", tail)
-    return head + tail
+    """Both /ID strings = ours, as for a newly written file.
+
+    qpdf keeps the first and writes a constant second one; both are 16 bytes, so
+    the second is overwritten in place and no offset moves.
+    """
+    start = pdf.rfind(b"/ID [<")
+    match = re.compile(rb"/ID \[<([0-9a-f]{32})><([0-9a-f]{32})>\]").match(pdf, start)
+    if start < 0 or match is None:
+        return pdf
+    return pdf[:match.start(2)] + match[1] + pdf[match.end(2):]
 
 
 def _offsets(parts) -> list[int]:
@@ -300,6 +322,49 @@ def _outline_items(out, bookmarks, parent):
             items[-1].Next = item
         items.append(item)
     return items[0], items[-1], count
+
+
+# Structure (tagged parts)
+
+def _merge_structure(out, sources, offsets) -> None:
+    """One structure tree: each part's elements under the first part's Document element,
+    the parent tree keyed by page number (as WeasyPrint keys it), then the annotations."""
+    import pikepdf
+
+    root = out.Root.StructTreeRoot
+    document = root.K[0]
+    entries, next_key = [], len(out.pages)
+    counts = [end - start for start, end in zip(offsets, [*offsets[1:], len(out.pages)])]
+    for index, (source, offset, pages) in enumerate(zip(sources, offsets, counts)):
+        if index == 0:
+            tree, part_document = root, document
+        else:
+            tree = out.copy_foreign(source.Root.StructTreeRoot)
+            part_document = tree.K[0]
+            for child in part_document.K:
+                child.P = document
+                document.K.append(child)
+        renumber = {}
+        flat = list(tree.ParentTree.Nums)
+        for key, value in zip(flat[::2], flat[1::2]):
+            key = int(key)
+            if key < pages:
+                out.pages[offset + key].obj.StructParents = offset + key
+                entries.append((offset + key, value))
+            else:
+                renumber[key] = next_key
+                entries.append((next_key, value))
+                next_key += 1
+        for page in out.pages[offset:offset + pages]:
+            for annotation in page.obj.get("/Annots") or []:
+                if "/StructParent" in annotation:
+                    annotation.StructParent = renumber[int(annotation.StructParent)]
+    nums = pikepdf.Array()
+    for key, value in sorted(entries, key=lambda entry: entry[0]):
+        nums.append(key)
+        nums.append(value)
+    root.ParentTree = out.make_indirect(pikepdf.Dictionary(Nums=nums))
+    root.ParentTreeNextKey = next_key
 
 
 # Identical streams

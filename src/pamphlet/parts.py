@@ -25,6 +25,9 @@ LOG = logging.getLogger("pamphlet")
 PART_ID = b"pamphlet-part"     # a part's /ID; the merged PDF gets its own
 
 
+PRINT, SCREEN = "print", "screen"
+
+
 @dataclass
 class Part:
     """A made (or reused) part: where its PDF is and what merge.py needs."""
@@ -36,12 +39,17 @@ class Part:
     bookmarks: list
     heights: list
     seconds: float            # what making it cost (orders the next cold build's work)
+    edition: str = PRINT      # or SCREEN: RGB, tagged
     pdf: Path | None = None
     reused: bool = False
     timing: str = ""
 
     def file(self) -> PartFile:
         return PartFile(self.pdf, self.fonts, self.bookmarks, self.heights)
+
+    @property
+    def name(self) -> str:
+        return self.page_id if self.edition == PRINT else f"{self.page_id} ({self.edition})"
 
 
 @dataclass
@@ -60,8 +68,8 @@ class Job:
     brochure: Brochure
     renderer: object
     cache: Path
-    keys: dict
-    engine: object = None
+    keys: dict                # (page id, edition) -> key
+    engines: dict             # edition -> Engine, made on first use in each process
     seconds: dict = field(default_factory=dict)
 
 
@@ -72,52 +80,57 @@ def cache_dir(brochure: Brochure) -> Path:
     return brochure.options.build_dir / "cache"
 
 
-def part_keys(brochure: Brochure, head: str) -> dict[str, str]:
-    """The cache key of each page definition's part."""
+def part_keys(brochure: Brochure, head: str, editions=(PRINT,)) -> dict[tuple, str]:
+    """The cache key of each page definition's part in each edition."""
     common = hashlib.sha256(json.dumps([
         _code_digest(), _world_digest(brochure), head,
         [(p.id, p.numbers) for p in brochure.pages],
         [(e.group, e.entry, e.heading, e.page) for e in brochure.toc()],
         str(brochure.meta)], ensure_ascii=False, default=str).encode()).hexdigest()
-    return {page.id: hashlib.sha256(
-        f"{common}\0{page.id}\0{page.source.path.read_text(encoding='utf-8')}".encode()
-    ).hexdigest() for page in brochure.pages}
+    return {(page.id, edition): hashlib.sha256(
+        f"{common}\0{edition}\0{page.id}\0{page.source.path.read_text(encoding='utf-8')}".encode()
+    ).hexdigest() for page in brochure.pages for edition in editions}
 
 
-def make_parts(brochure: Brochure, renderer, engine_holder: dict | None = None) -> list[Part]:
-    """Every definition's part, reused from the cache or made (in parallel).
+def make_parts(brochure: Brochure, renderer, engine_holder: dict | None = None,
+               editions=(PRINT,)) -> dict[str, list[Part]]:
+    """Every definition's part in each edition, reused from the cache or made in parallel.
 
-    ``engine_holder`` keeps the layout engine between builds of a warm process.
-    Raises `PamphletError` with the problems of every part that failed.
+    Returns edition -> parts in page order. ``engine_holder`` keeps the layout
+    engines between builds of a warm process. Raises `PartsFailed` with the
+    problems of every part that failed.
     """
     global _JOB
     cache = cache_dir(brochure)
-    keys = part_keys(brochure, renderer.head)
-    parts = {page.id: _reuse(page.id, keys[page.id], cache) for page in brochure.pages}
-    todo = [page.id for page in brochure.pages if parts[page.id] is None]
-    LOG.info("page definitions: %d reused from %s, %d to lay out", len(parts) - len(todo),
-             cache / "parts", len(todo))
-    engine = (engine_holder or {}).get(renderer.head)
-    _JOB = Job(brochure, renderer, cache, keys, engine, _costs(cache))
+    keys = part_keys(brochure, renderer.head, editions)
+    parts = {task: _reuse(task, key, cache) for task, key in keys.items()}
+    todo = [task for task in keys if parts[task] is None]
+    LOG.info("page definitions: %d parts reused from %s, %d to lay out",
+             len(parts) - len(todo), cache / "parts", len(todo))
+    holder = engine_holder if engine_holder is not None else {}
+    engines = {edition: engine for (edition, head), engine in holder.items()
+               if head == renderer.head}
+    _JOB = Job(brochure, renderer, cache, keys, engines, _costs(cache))
     try:
-        made = _run(sorted(todo, key=lambda i: -_JOB.seconds.get(i, _pages(brochure, i))),
-                    brochure.options.jobs)
+        made = _run(sorted(todo, key=lambda task: -_JOB.seconds.get(
+            _cost_key(task), _pages(brochure, task[0]))), brochure.options.jobs)
     finally:
-        if engine_holder is not None and _JOB.engine is not None:
+        if engine_holder is not None and _JOB.engines:
             engine_holder.clear()
-            engine_holder[renderer.head] = _JOB.engine
+            engine_holder.update({(edition, renderer.head): engine
+                                  for edition, engine in _JOB.engines.items()})
         _JOB = None
     failed = [result for result in made if isinstance(result, Failed)]
     if failed:
         raise PartsFailed(failed)
     for part in made:
-        parts[part.page_id] = part
+        parts[part.page_id, part.edition] = part
     _remember_costs(cache, parts)
     _write(cache / "last-build.json", json.dumps(
-        {"made": [p.page_id for p in made], "reused": [i for i, p in parts.items() if p.reused]},
+        {"made": [p.name for p in made], "reused": [p.name for p in parts.values() if p.reused]},
         ensure_ascii=False).encode())
     _prune(cache, set(keys.values()))
-    return [parts[page.id] for page in brochure.pages]
+    return {edition: [parts[page.id, edition] for page in brochure.pages] for edition in editions}
 
 
 class PartsFailed(PamphletError):
@@ -126,11 +139,11 @@ class PartsFailed(PamphletError):
         self.failed = failed
 
 
-def _run(todo: list[str], jobs: int | None) -> list:
+def _run(todo: list[tuple], jobs: int | None) -> list:
     """Make the parts ``todo``: in this process, or in ``jobs`` forked workers."""
     jobs = min(jobs or os.cpu_count() or 1, len(todo))
     if jobs <= 1:
-        return [_progress(_make(page_id), done, len(todo)) for done, page_id in
+        return [_progress(_make(task), done, len(todo)) for done, task in
                 enumerate(todo, start=1)]
     import multiprocessing
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
@@ -140,9 +153,14 @@ def _run(todo: list[str], jobs: int | None) -> list:
 
 def _progress(result, done: int, total: int):
     if isinstance(result, Part):
-        LOG.info("[%d/%d] laid out %s in %.2f s (%s)", done, total, result.page_id,
+        LOG.info("[%d/%d] laid out %s in %.2f s (%s)", done, total, result.name,
                  result.seconds, result.timing)
     return result
+
+
+def _cost_key(task: tuple) -> str:
+    page_id, edition = task
+    return page_id if edition == PRINT else f"{page_id}/{edition}"
 
 
 def _pages(brochure: Brochure, page_id: str) -> float:
@@ -150,11 +168,12 @@ def _pages(brochure: Brochure, page_id: str) -> float:
     return float(len(brochure.page(page_id).numbers))
 
 
-def _make(page_id: str):
+def _make(task: tuple):
     """Render, lay out and draw one definition (in a worker, or in the main process)."""
     from .draw import draw
-    from .typeset import Engine, overset, prepare
+    from .typeset import overset
 
+    page_id, edition = task
     job = _JOB
     page = job.brochure.page(page_id)
     clock = [time.perf_counter()]
@@ -166,23 +185,42 @@ def _make(page_id: str):
     try:
         html = job.renderer.page(page)
         rendering = lap()
-        if job.engine is None:
-            prepare(job.brochure.options.build_dir)
-            job.engine = Engine(job.renderer.head, job.brochure.options.html.parent)
-        document = job.engine.layout(html)
-        problems = overset(document, job.brochure, page)
-        if problems:
-            return Failed(page_id, problems, document.write_pdf(pdf_identifier=b"overset"))
+        engine = _engine(job, edition)
+        if edition == SCREEN:
+            from .screen import screen_html
+            html = screen_html(html, job.brochure.options.output_profile)
+        document = engine.layout(html)
+        if edition == PRINT:
+            problems = overset(document, job.brochure, page)
+            if problems:
+                return Failed(page_id, problems, document.write_pdf(pdf_identifier=b"overset"))
         layout = lap()
-        drawing = draw(document, job.cache / "fonts", PART_ID)
+        drawing = draw(document, job.cache / "fonts", PART_ID,
+                       "pdf/x-4" if edition == PRINT else "pdf/ua-1")
         drawn = lap()
     except PamphletError as error:
         return Failed(page_id, error.diagnostics)
-    part = Part(page_id, job.keys[page_id], html, drawing.fonts, drawing.bookmarks,
-                drawing.heights, round(clock[-1] - clock[0], 3))
+    part = Part(page_id, job.keys[task], html, drawing.fonts, drawing.bookmarks,
+                drawing.heights, round(clock[-1] - clock[0], 3), edition)
     part.timing = f"render {rendering:.2f}, layout {layout:.2f}, draw {drawn:.2f}"
     _save(part, drawing.pdf, job.cache)
     return part
+
+
+def _engine(job: Job, edition: str):
+    """This process's layout engine for ``edition`` (stylesheets parsed once)."""
+    from .typeset import Engine, prepare
+
+    if edition not in job.engines:
+        options = job.brochure.options
+        prepare(options.build_dir)
+        if edition == SCREEN:
+            from .screen import screen_engine
+            job.engines[edition] = screen_engine(job.renderer.head, options.html.parent,
+                                                 options.output_profile)
+        else:
+            job.engines[edition] = Engine(job.renderer.head, options.html.parent)
+    return job.engines[edition]
 
 
 def _save(part: Part, pdf: bytes, cache: Path) -> None:
@@ -194,7 +232,7 @@ def _save(part: Part, pdf: bytes, cache: Path) -> None:
     _write(folder / f"{part.key}.json", json.dumps(meta, ensure_ascii=False).encode())
 
 
-def _reuse(page_id: str, key: str, cache: Path) -> Part | None:
+def _reuse(task: tuple, key: str, cache: Path) -> Part | None:
     folder = cache / "parts"
     pdf, meta = folder / f"{key}.pdf", folder / f"{key}.json"
     if not (pdf.is_file() and meta.is_file()):
@@ -220,7 +258,8 @@ def _costs(cache: Path) -> dict:
 
 
 def _remember_costs(cache: Path, parts: dict) -> None:
-    costs = {**_costs(cache), **{i: p.seconds for i, p in parts.items() if not p.reused}}
+    costs = {**_costs(cache), **{_cost_key(task): p.seconds for task, p in parts.items()
+                                 if not p.reused}}
     _write(cache / "costs.json", json.dumps(costs, sort_keys=True).encode())
 
 
@@ -270,6 +309,7 @@ def _world_digest(brochure: Brochure) -> str:
 
 
 def describe(parts: list[Part]) -> str:
+    """"N of M page definitions laid out" (the others reused from the cache)."""
     made = [p for p in parts if not p.reused]
     return f"{len(made)} of {len(parts)} page definitions laid out"
 

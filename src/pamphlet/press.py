@@ -39,7 +39,7 @@ def finish(pdf, *, bleed_mm: float, marks: bool, slug: str, font: Path) -> None:
             _add_marks(pdf, page, trim, bleed, f"{slug}   {number:02d} / {total:02d}", font)
     _name_output_intent(pdf)
     _stable_image_names(pdf)
-    _reproducible_xmp(pdf)
+    reproducible_xmp(pdf)
 
 
 def _add_marks(pdf, page, trim: Box, bleed: Box, slug: str, font: Path) -> None:
@@ -139,7 +139,7 @@ def _rename_in_contents(pdf, renames: dict) -> None:
                 rename(xobject)
 
 
-def _reproducible_xmp(pdf) -> None:
+def reproducible_xmp(pdf) -> None:
     """Replace WeasyPrint's random xmpMM:DocumentID with one derived from the file's /ID."""
     metadata = pdf.Root.get("/Metadata")
     if metadata is None:

@@ -1,4 +1,9 @@
-"""The screen PDF: the same pages in RGB, no bleed or marks, tagged, with bookmarks."""
+"""The screen PDF: the same pages in RGB, no bleed or marks, tagged, with bookmarks.
+
+Made like the print PDF, part by part (parts.py): each definition's HTML with its
+CMYK colours turned into RGB, laid out by `screen_engine`, drawn tagged (PDF/UA-1);
+merge.py joins the parts' structure trees.
+"""
 
 import logging
 import re
@@ -69,15 +74,8 @@ def rgb_url_fetcher(profile: Path | None):
     return RGBFetcher()
 
 
-def typeset_screen(html: str, base_url: Path, profile: Path | None):
-    """Lay out the screen edition (fonts isolated already by the print typesetting)."""
-    import weasyprint
-
-    from . import typography
-    typography.install()
-    document = weasyprint.HTML(string=screen_html(html, profile),
-                               base_url=str(base_url.resolve()) + "/",
-                               url_fetcher=rgb_url_fetcher(profile)).render(
-        stylesheets=[weasyprint.CSS(string=SCREEN_CSS)])
-    LOG.info("typeset the screen edition, %d pages", len(document.pages))
-    return document
+def screen_engine(head: str, base_url: Path, profile: Path | None):
+    """The layout engine for the screen edition's parts (see typeset.Engine)."""
+    from .typeset import Engine
+    return Engine(screen_html(head, profile), base_url, fetcher=rgb_url_fetcher(profile),
+                  extra_css=SCREEN_CSS)

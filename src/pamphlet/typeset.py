@@ -1,4 +1,8 @@
-"""Stage 3: lay the HTML out with WeasyPrint, and refuse text that overflows its page."""
+"""Stage 3: lay a page definition's HTML out with WeasyPrint, and refuse overset text.
+
+`Engine` lays out one definition at a time (parts.py runs it per definition and
+per process); `overset` finds content that does not fit its frame or its pages.
+"""
 
 import logging
 import os
@@ -7,7 +11,7 @@ import warnings
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .diagnostics import Diagnostic, PamphletError
+from .diagnostics import Diagnostic
 from .load import Brochure
 
 LOG = logging.getLogger("pamphlet")
@@ -36,21 +40,6 @@ def isolate_fonts(build_dir: Path) -> None:
         conf.write_text(text)
     os.environ["FONTCONFIG_FILE"] = str(conf.resolve())
     os.environ["PAMPHLET_FONTCONFIG_SET"] = "1"
-
-
-def typeset(html: str, base_url: Path, brochure: Brochure):
-    """Lay out a whole document ``html`` (links relative to ``base_url``).
-
-    Raises `OversetError` naming the page definition and the first element that
-    does not fit ("overset text"), or when the page count differs from the plan.
-    """
-    prepare(brochure.options.build_dir)
-    document = _layout(html, base_url)
-    LOG.info("typeset %d pages", len(document.pages))
-    problems = overset(document, brochure)
-    if problems:
-        raise OversetError(problems, document)
-    return document
 
 
 def prepare(build_dir: Path) -> None:
@@ -83,15 +72,6 @@ def _stable_colour_profiles() -> None:
     ColorProfile._pamphlet_stable = True
 
 
-def _layout(html: str, base_url: Path, font_config=None):
-    import weasyprint
-    with warnings.catch_warnings():
-        # fontconfig has no fonts on purpose: @font-face gives WeasyPrint fonts/.
-        warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
-        return weasyprint.HTML(string=html, base_url=str(base_url.resolve()) + "/",
-                               url_fetcher=local_fetcher()()).render(font_config=font_config)
-
-
 class Engine:
     """Lays out one page definition at a time against one document head.
 
@@ -99,13 +79,13 @@ class Engine:
     a definition's own HTML is then all that WeasyPrint reads.
     """
 
-    def __init__(self, head: str, base_url: Path):
+    def __init__(self, head: str, base_url: Path, fetcher=None, extra_css: str = ""):
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
         self.head = head
         self.base_url = base_url.resolve().as_uri() + "/"
-        self.fetcher = local_fetcher()()
+        self.fetcher = fetcher or local_fetcher()()
         self.font_config = FontConfiguration()
         self.color_profiles = {}
         self.images = {}
@@ -116,6 +96,8 @@ class Engine:
             self.stylesheets = [weasyprint.CSS(string=css, **options) for css in _STYLE.findall(head)]
             self.stylesheets += [weasyprint.CSS(url=urljoin(self.base_url, href), **options)
                                  for href in _LINK.findall(head)]
+            if extra_css:
+                self.stylesheets.append(weasyprint.CSS(string=extra_css, **options))
         self.bare_head = _LINK.sub("", _STYLE_ELEMENT.sub("", head))
 
     def layout(self, fragment: str):
@@ -130,14 +112,6 @@ class Engine:
 _STYLE_ELEMENT = re.compile(r"<style>.*?</style>\s*", re.S)
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 _LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">\s*')
-
-
-class OversetError(PamphletError):
-    """Content does not fit; ``document`` holds the pages for inspection."""
-
-    def __init__(self, diagnostics, document):
-        super().__init__(diagnostics)
-        self.document = document
 
 
 def local_fetcher():

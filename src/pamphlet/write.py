@@ -24,20 +24,6 @@ def document_id(*parts: str | bytes) -> bytes:
     return digest.hexdigest().encode()
 
 
-def write_pdf(document, target: Path, identifier: bytes, finish=None, **options) -> Path:
-    """Write ``document`` to ``target`` through a temporary file and one rename.
-
-    ``finish(bytes) -> bytes`` may rework the PDF (boxes, marks) before it lands.
-    A failure at any point leaves the previous ``target`` as it was.
-    """
-    pdf = document.write_pdf(pdf_identifier=identifier, **options)
-    if finish is not None:
-        pdf = finish(pdf)
-    write_atomically(target, lambda path: path.write_bytes(pdf))
-    LOG.info("wrote %s", target)
-    return target
-
-
 def write_atomically(target: Path, produce) -> None:
     """Call ``produce(temporary_path)``, then rename the result over ``target``."""
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,79 @@
+"""merge.py: the parts become one PDF — fonts once, links and bookmarks whole, one structure tree."""
+
+import pikepdf
+import pytest
+
+from utils import run
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory):
+    """The mini fixture built with its screen edition (parts made in worker processes)."""
+    from utils import copy_brochure
+    folder = tmp_path_factory.mktemp("merge")
+    mini = copy_brochure(folder)
+    out = folder / "mini.pdf"
+    assert run("build", "--brochure", mini, "--out", out, "--screen", "--quiet").code == 0
+    return pikepdf.open(out), pikepdf.open(folder / "mini-screen.pdf")
+
+
+def _fonts(pdf) -> dict:
+    """Font objects by name, over every page (a font used on several pages counts once)."""
+    found = {}
+    for page in pdf.pages:
+        for font in page.obj.Resources.Font.values():
+            found.setdefault(str(font.BaseFont), set()).add(font.objgen)
+    return found
+
+
+@pytest.mark.parametrize("edition", [0, 1])
+def test_each_font_is_embedded_once_for_all_parts(editions, edition):
+    pdf = editions[edition]
+    fonts = _fonts(pdf)
+    assert fonts and all(len(objects) == 1 for objects in fonts.values())
+    files = {pdf.get_object(f).DescendantFonts[0].FontDescriptor.FontFile2.objgen
+             for objects in fonts.values() for f in objects}
+    assert len(files) <= len(fonts)
+    for objects in fonts.values():
+        font = pdf.get_object(next(iter(objects)))
+        data = font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+        assert len(data) > 1000                      # the subset, not draw.py's stub
+
+
+def test_links_between_parts_point_at_named_destinations(editions):
+    pdf = editions[0]
+    names = dict(zip(*[iter(list(pdf.Root.Names.Dests.Names))] * 2))
+    links = [a for page in pdf.pages for a in page.obj.get("/Annots") or []
+             if a.get("/Subtype") == "/Link"]
+    internal = [a for a in links if "/Dest" in a]
+    assert internal, "the mini fixture links its contents to its chapters"
+    assert not [a for a in links if str(a.get("/A", {}).get("/URI", "")).startswith("pamphlet")]
+    page_of = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+    for link in internal:
+        target = names[str(link.Dest)]
+        assert target[0].objgen in page_of
+
+
+def test_the_screen_structure_tree_is_one_tree_over_all_pages(editions):
+    pdf = editions[1]
+    root = pdf.Root.StructTreeRoot
+    document = root.K[0]
+    assert document.S == "/Document" and len(root.K) == 1
+    assert all(child.P.objgen == document.objgen for child in document.K)
+    pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    nums = list(root.ParentTree.Nums)
+    tree = dict(zip([int(k) for k in nums[::2]], nums[1::2]))
+    assert sorted(tree) == [int(k) for k in nums[::2]]          # a number tree is sorted
+    for number, page in enumerate(pdf.pages):
+        assert int(page.obj.StructParents) == number
+        for element in tree[number]:                            # each MCID's element ...
+            assert pages[element.Pg.objgen] == number           # ... is on that page
+    annotations = [a for page in pdf.pages for a in page.obj.get("/Annots") or []
+                   if "/StructParent" in a]
+    assert annotations
+    assert sorted(int(a.StructParent) for a in annotations) == \
+        list(range(len(pdf.pages), int(root.ParentTreeNextKey)))
+    for annotation in annotations:
+        element = tree[int(annotation.StructParent)]
+        assert any(k.get("/Obj") is not None and k.Obj.objgen == annotation.objgen
+                   for k in element.K if isinstance(k, pikepdf.Dictionary))

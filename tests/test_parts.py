@@ -60,3 +60,12 @@ def test_a_part_made_in_a_worker_is_the_part_made_in_process(mini, tmp_path):
     one = build(command_line_options(mini, tmp_path / "a" / "pamphlet.pdf", jobs=1))
     two = build(command_line_options(mini, tmp_path / "b" / "pamphlet.pdf", jobs=2))
     assert one.pdf.read_bytes() == two.pdf.read_bytes()
+
+
+def test_the_guide_is_the_same_made_in_one_process_or_on_every_core(guide_pdf, tmp_path):
+    # A worker's history (which parts it drew before) must not show in the bytes.
+    from utils import ROOT, run
+    out = tmp_path / "pamphlet.pdf"
+    assert run("build", "--brochure", ROOT / "brochure", "--out", out, "--jobs", "1",
+               "--quiet").code == 0
+    assert out.read_bytes() == guide_pdf.read_bytes()

@@ -39,6 +39,7 @@ def build(options: Options, warm: dict | None = None) -> BuildResult:
     ``warm`` (a dict a watching process keeps) holds the layout engine between builds.
     """
     start = time.perf_counter()
+    _import_engine_early(options)
     _step(1, "loading", options.brochure)
     brochure = load_brochure(options)
     _step(2, "rendering and typesetting", f"{brochure.page_count} pages")
@@ -64,6 +65,23 @@ def build(options: Options, warm: dict | None = None) -> BuildResult:
     return BuildResult(brochure.options.out, brochure.options.html, brochure.page_count,
                        time.perf_counter() - start, brochure.warnings, brochure,
                        describe(parts[PRINT]))
+
+
+def _import_engine_early(options: Options) -> None:
+    """Import WeasyPrint in a thread while the brochure loads and renders.
+
+    The import takes most of a second, a third of it waiting for ldconfig to find
+    libraries; the first use of WeasyPrint then waits for the import to finish.
+    """
+    import importlib
+    import sys
+    import threading
+
+    if "weasyprint" in sys.modules:
+        return
+    from .typeset import isolate_fonts
+    isolate_fonts(options.build_dir)          # before fontconfig reads its configuration
+    threading.Thread(target=importlib.import_module, args=("weasyprint",), daemon=True).start()
 
 
 def _press_finish(brochure):

@@ -16,7 +16,9 @@ a build that makes them all give the same PDF.
 
 import hashlib
 import io
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -40,17 +42,10 @@ def merge(parts: list[PartFile], identifier: bytes, font_store: Path, finish=Non
 
     ``tagged`` parts (PDF/UA) have their structure trees joined under one Document.
     """
-    import warnings
-
     import pikepdf
 
     sources = [pikepdf.open(part.pdf) for part in parts]
-    out = sources[0]
-    with warnings.catch_warnings():
-        # Named destinations are merged below (_merge_destinations).
-        warnings.filterwarnings("ignore", category=pikepdf.PageCopyWarning)
-        for source in sources[1:]:
-            out.pages.extend(source.pages)
+    out = _new_document(sources)
     offsets = _offsets(parts)
     _merge_fonts(out, parts, font_store)
     _put_profiles_back(out, font_store)
@@ -65,11 +60,41 @@ def merge(parts: list[PartFile], identifier: bytes, font_store: Path, finish=Non
     if finish is not None:
         finish(out)
     buffer = io.BytesIO()
-    out.save(buffer, static_id=True, compress_streams=True,
+    out.save(buffer, static_id=True, compress_streams=True, min_version=sources[0].pdf_version,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     for source in sources:
         source.close()
     return _both_ids(buffer.getvalue())
+
+
+def _new_document(sources):
+    """A new PDF with every part's pages, and the first part's catalogue and information.
+
+    Everything is copied into a new document, in the order of the pages, so that
+    the objects' numbers (which order the object streams) depend on the content
+    alone, not on the history of the process that drew a part.
+    """
+    import warnings
+
+    import pikepdf
+
+    out = pikepdf.new()
+    with warnings.catch_warnings():
+        # Named destinations are merged below (_merge_destinations).
+        warnings.filterwarnings("ignore", category=pikepdf.PageCopyWarning)
+        for source in sources:
+            out.pages.extend(source.pages)
+    first = sources[0]
+    keys = [k for k in sorted(first.Root.keys()) if k not in ("/Type", "/Pages", "/Names",
+                                                               "/Outlines")]
+    # Direct objects are copied through an indirect holder (copy_foreign takes those only).
+    holder = out.copy_foreign(first.make_indirect(pikepdf.Dictionary(
+        {key: first.Root[key] for key in keys})))
+    for key in keys:
+        out.Root[key] = holder[key]
+    if "/Info" in first.trailer:
+        out.trailer.Info = out.copy_foreign(first.trailer.Info)
+    return out
 
 
 def _sixteen_bytes(identifier: bytes) -> bytes:
@@ -116,10 +141,13 @@ def _merge_fonts(out, parts, font_store: Path) -> None:
     for name, font in usage.items():
         if font["file"] is not None:
             glyphs_of_file.setdefault(font["file"], set()).update(font["widths"])
-    files = {}
-    for digest, glyphs in sorted(glyphs_of_file.items()):
-        data = subset((font_store / digest).read_bytes(), glyphs, font_store)
-        files[digest] = data
+    def subset_file(item):
+        digest, glyphs = item
+        return digest, subset((font_store / digest).read_bytes(), glyphs, font_store)
+
+    # HarfBuzz runs outside the GIL: the fonts are subset side by side.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        files = dict(pool.map(subset_file, sorted(glyphs_of_file.items())))
     streams, merged = {}, {}
     for holder in resource_holders(out):
         fonts = holder.get("/Font")
@@ -337,7 +365,7 @@ def _merge_structure(out, sources, offsets) -> None:
     counts = [end - start for start, end in zip(offsets, [*offsets[1:], len(out.pages)])]
     for index, (source, offset, pages) in enumerate(zip(sources, offsets, counts)):
         if index == 0:
-            tree, part_document = root, document
+            tree = root
         else:
             tree = out.copy_foreign(source.Root.StructTreeRoot)
             part_document = tree.K[0]

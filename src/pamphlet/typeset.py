@@ -30,6 +30,9 @@ def isolate_fonts(build_dir: Path) -> None:
     Two machines with different system fonts then render the same pamphlet, and
     a missing glyph shows as a missing glyph instead of a silent fallback.
     """
+    # fontconfig has no fonts on purpose (@font-face gives WeasyPrint fonts/): its
+    # warning at WeasyPrint's import and at each font configuration is noise here.
+    warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
     if os.environ.get("PAMPHLET_FONTCONFIG_SET"):
         return
     build_dir.mkdir(parents=True, exist_ok=True)
@@ -91,13 +94,11 @@ class Engine:
         self.images = {}
         options = dict(base_url=self.base_url, url_fetcher=self.fetcher,
                        font_config=self.font_config, color_profiles=self.color_profiles)
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
-            self.stylesheets = [weasyprint.CSS(string=css, **options) for css in _STYLE.findall(head)]
-            self.stylesheets += [weasyprint.CSS(url=urljoin(self.base_url, href), **options)
-                                 for href in _LINK.findall(head)]
-            if extra_css:
-                self.stylesheets.append(weasyprint.CSS(string=extra_css, **options))
+        self.stylesheets = [weasyprint.CSS(string=css, **options) for css in _STYLE.findall(head)]
+        self.stylesheets += [weasyprint.CSS(url=urljoin(self.base_url, href), **options)
+                             for href in _LINK.findall(head)]
+        if extra_css:
+            self.stylesheets.append(weasyprint.CSS(string=extra_css, **options))
         self.bare_head = _LINK.sub("", _STYLE_ELEMENT.sub("", head))
 
     def layout(self, fragment: str):

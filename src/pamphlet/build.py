@@ -70,18 +70,17 @@ def build(options: Options, warm: dict | None = None) -> BuildResult:
 def _import_engine_early(options: Options) -> None:
     """Import WeasyPrint in a thread while the brochure loads and renders.
 
-    The import takes most of a second, a third of it waiting for ldconfig to find
-    libraries; the first use of WeasyPrint then waits for the import to finish.
+    The import takes most of a second, partly waiting for subprocesses; the first
+    use of WeasyPrint then waits for the import to finish.
     """
-    import importlib
     import sys
     import threading
 
     if "weasyprint" in sys.modules:
         return
-    from .typeset import isolate_fonts
+    from .typeset import import_engine, isolate_fonts
     isolate_fonts(options.build_dir)          # before fontconfig reads its configuration
-    threading.Thread(target=importlib.import_module, args=("weasyprint",), daemon=True).start()
+    threading.Thread(target=import_engine, daemon=True).start()
 
 
 def _press_finish(brochure):

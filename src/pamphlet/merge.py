@@ -59,12 +59,24 @@ def merge(parts: list[PartFile], identifier: bytes, font_store: Path, finish=Non
     out.trailer.ID = pikepdf.Array([pikepdf.String(identifier), pikepdf.String(identifier)])
     if finish is not None:
         finish(out)
-    buffer = io.BytesIO()
-    out.save(buffer, static_id=True, compress_streams=True, min_version=sources[0].pdf_version,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    data = _save(out, sources[0].pdf_version, pikepdf.ObjectStreamMode.disable)
     for source in sources:
         source.close()
-    return _both_ids(buffer.getvalue())
+    if tagged:
+        # A structure tree is thousands of small objects: object streams halve the
+        # file. Written once without them first, the objects are numbered in the
+        # order they are written, so the object streams (filled in number order)
+        # do not depend on how the parts were numbered.
+        with pikepdf.open(io.BytesIO(data)) as again:
+            data = _save(again, again.pdf_version, pikepdf.ObjectStreamMode.generate)
+    return _both_ids(data)
+
+
+def _save(pdf, version: str, object_streams) -> bytes:
+    buffer = io.BytesIO()
+    pdf.save(buffer, static_id=True, compress_streams=True, min_version=version,
+             object_stream_mode=object_streams)
+    return buffer.getvalue()
 
 
 def _new_document(sources):

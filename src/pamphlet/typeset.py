@@ -45,6 +45,44 @@ def isolate_fonts(build_dir: Path) -> None:
     os.environ["PAMPHLET_FONTCONFIG_SET"] = "1"
 
 
+def import_engine() -> None:
+    """Import WeasyPrint, finding its libraries with one reading of the linker cache.
+
+    WeasyPrint tries several names for each library, and ctypes answers each
+    through ``ldconfig -p`` and then a compiler run for the names it does not
+    know: a fifth of a second per process. Here ``ldconfig -p`` runs once; a name
+    it does not list is not there (WeasyPrint then opens the library by its
+    file name, which the dynamic loader still finds wherever it is).
+    """
+    import ctypes.util
+    import importlib
+    import subprocess
+    import sys
+
+    listing = b""
+    if "weasyprint" not in sys.modules and sys.platform.startswith("linux"):
+        try:
+            listing = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, timeout=10,
+                                     check=True).stdout
+        except (OSError, subprocess.SubprocessError):
+            pass
+    if not listing:
+        importlib.import_module("weasyprint")
+        return
+    abi = "libc6,x86-64" if os.uname().machine == "x86_64" else "libc6"
+    original = ctypes.util.find_library
+
+    def find_library(name: str):
+        found = re.search(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({abi}".encode(), listing)
+        return found.group(1).decode() if found else None
+
+    ctypes.util.find_library = find_library
+    try:
+        importlib.import_module("weasyprint")
+    finally:
+        ctypes.util.find_library = original
+
+
 def prepare(build_dir: Path) -> None:
     """Fonts isolated and the JLREQ line layout installed, before any layout."""
     isolate_fonts(build_dir)

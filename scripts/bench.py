@@ -54,7 +54,11 @@ def _tree(root: int) -> list[int]:
     while stack:
         pid = stack.pop()
         found.append(pid)
-        for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            tasks = list(Path(f"/proc/{pid}/task").glob("*/children"))
+        except OSError:                       # the process has just ended
+            continue
+        for task in tasks:
             try:
                 stack += [int(child) for child in task.read_text().split()]
             except OSError:

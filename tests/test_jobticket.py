@@ -36,3 +36,14 @@ def test_a_damaged_pdf_fails_and_the_ticket_says_so(mini_pdf, mini, tmp_path):
     ticket = (tmp_path / "damaged-jobticket.txt").read_text(encoding="utf-8")
     assert "Pages:        7, cover included" in ticket
     assert "Contents:" in ticket and "PROBLEMS" in ticket
+
+
+def test_a_file_that_is_not_a_pdf_is_one_error_without_a_ticket(mini, tmp_path):
+    notes = tmp_path / "notes.pdf"
+    notes.write_text("# not a PDF\n", encoding="utf-8")
+    result = run("check", notes, "--brochure", mini, "--quiet")
+    assert result.code == 2
+    assert result.err.splitlines()[0].startswith(f"error: {notes}: cannot read {notes}")
+    assert result.err.splitlines()[1] == "hint: is it a PDF? was the build finished?"
+    assert "Traceback" not in result.err
+    assert not (tmp_path / "notes-jobticket.txt").exists()

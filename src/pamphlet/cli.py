@@ -204,35 +204,66 @@ def _run_check(args) -> int:
     from .options import command_line_options
     from .write import write_text
 
+    from .checks.pdftext import UnreadablePDF, ensure_readable
+
     pdf = Path(args.pdf)
     brochure = load_brochure(command_line_options(args.brochure, debug=args.debug))
+    try:
+        ensure_readable(pdf)
+    except UnreadablePDF as error:
+        print_diagnostics([Diagnostic(str(error), pdf, hint="is it a PDF? was the build finished?")])
+        return 2
     preflight = importlib.import_module("pamphlet.checks.preflight")
-    toc = check_toc(pdf, brochure)
-    press = preflight.preflight(pdf, brochure.options.fonts)
+    # Preflight (the slowest: every content stream) runs on another core meanwhile.
+    with _beside(preflight.preflight, pdf, brochure.options.fonts) as press_later:
+        toc = check_toc(pdf, brochure)
+        typography = _typography_report(pdf)
+        press = press_later()
     failed = [name for name, ok in (("check-toc", toc.ok), ("preflight", press.ok)) if not ok]
     print_diagnostics(toc.diagnostics() + press.diagnostics())
-    typography = _typography_verdict(pdf, failed)
+    if typography is not None and not typography.ok:
+        failed.append("check-typography")
+        print_diagnostics(typography.diagnostics())
     ticket = pdf.with_name(pdf.stem + "-jobticket.txt")
-    write_text(ticket, job_ticket(pdf, brochure, press, toc, typography))
+    write_text(ticket, job_ticket(pdf, brochure, press, toc, _verdict(typography)))
     verdict = "all checks pass" if not failed else "FAILED: " + ", ".join(failed)
     print(f"pamphlet: {pdf}: {verdict}; job ticket: {ticket}", file=sys.stderr)
     return 1 if failed else 0
 
 
-def _typography_verdict(pdf: Path, failed: list) -> str | None:
-    """Run check-typography when it exists; None when it does not yet."""
+class _beside:
+    """``with _beside(f, *args) as result:`` runs f(*args) in a forked process (one core
+    more) while the block runs; ``result()`` waits for it (and raises what it raised)."""
+
+    def __init__(self, function, *args):
+        self.call = (function, args)
+
+    def __enter__(self):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        future = self.pool.submit(self.call[0], *self.call[1])
+        return future.result
+
+    def __exit__(self, *exc):
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        return False
+
+
+def _typography_report(pdf: Path):
+    """check-typography's report, or None while the check does not exist."""
     import importlib
     try:
         module = importlib.import_module("pamphlet.checks.typography")
     except ModuleNotFoundError:
         return None
     check = getattr(module, "check_typography", None)
-    if check is None:
+    return check(pdf) if check is not None else None
+
+
+def _verdict(report) -> str | None:
+    if report is None:
         return None
-    report = check(pdf)
-    if not report.ok:
-        failed.append("check-typography")
-        print_diagnostics(report.diagnostics())
     return report.summary() if hasattr(report, "summary") else ("ok" if report.ok else "PROBLEMS")
 
 

@@ -51,6 +51,14 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+def ensure_readable(path: Path) -> None:
+    """Raise `UnreadablePDF` unless pdfium opens ``path`` as a PDF."""
+    try:
+        pdfium.PdfDocument(str(path)).close()
+    except (pdfium.PdfiumError, FileNotFoundError, OSError) as error:
+        raise UnreadablePDF(f"cannot read {path}: {error}") from None
+
+
 def read_pages(path: Path) -> list[PageText]:
     try:
         document = pdfium.PdfDocument(str(path))

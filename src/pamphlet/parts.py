@@ -111,6 +111,8 @@ def make_parts(brochure: Brochure, renderer, engine_holder: dict | None = None,
     engines = {edition: engine for (edition, head), engine in holder.items()
                if head == renderer.head}
     _JOB = Job(brochure, renderer, cache, keys, engines, _costs(cache))
+    for edition in sorted({edition for _, edition in todo}):
+        _engine(_JOB, edition)       # before the workers fork: they share its fonts and CSS
     try:
         made = _run(sorted(todo, key=lambda task: -_JOB.seconds.get(
             _cost_key(task), _pages(brochure, task[0]))), brochure.options.jobs)
@@ -145,10 +147,15 @@ def _run(todo: list[tuple], jobs: int | None) -> list:
     if jobs <= 1:
         return [_progress(_make(task), done, len(todo)) for done, task in
                 enumerate(todo, start=1)]
+    import gc
     import multiprocessing
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return [_progress(result, done, len(todo)) for done, result in
-                enumerate(pool.imap_unordered(_make, todo), start=1)]
+    gc.freeze()          # the workers' collector leaves the objects they inherit alone:
+    try:                 # their pages stay shared instead of being copied
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return [_progress(result, done, len(todo)) for done, result in
+                    enumerate(pool.imap_unordered(_make, todo), start=1)]
+    finally:
+        gc.unfreeze()
 
 
 def _progress(result, done: int, total: int):

@@ -7,8 +7,9 @@ Prints min / median / max of several runs for
   watch      the same edit under a running `pamphlet watch` (save -> new PDF)
 with each ratio to plain WeasyPrint and the peak memory: the largest process's
 peak RSS (GNU time), and the whole process tree's peak PSS, sampled every 50 ms
-(pamphlet lays out on every core in forked workers, which share pages; PSS
-counts a shared page once). Not a test: nothing here passes or fails.
+in one extra run of each kind (pamphlet lays out on every core in forked
+workers, which share pages; PSS counts a shared page once; sampling costs CPU,
+so the timed runs do not sample). Not a test: nothing here passes or fails.
 """
 
 import argparse
@@ -26,17 +27,20 @@ BIN = Path(sys.executable).parent
 EDIT_FILE = "pages/mission-1.yaml"
 
 
-def timed(command: list, cwd: Path) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS of the largest process (KiB, GNU time) and peak PSS of the tree."""
+def timed(command: list, cwd: Path, sample: bool = False) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS of the largest process (KiB, GNU time) and, when ``sample``,
+    peak PSS of the process tree (KiB; the sampling costs CPU, so timed runs skip it)."""
     start = time.perf_counter()
     process = subprocess.Popen(["/usr/bin/time", "-f", "%M", *command], cwd=cwd,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
     sampler = threading.Thread(target=_sample_pss, args=(process, peak), daemon=True)
-    sampler.start()
+    if sample:
+        sampler.start()
     out, err = process.communicate()
     seconds = time.perf_counter() - start
-    sampler.join()
+    if sample:
+        sampler.join()
     if process.returncode != 0:
         sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{err[-2000:]}")
     return seconds, int(err.strip().splitlines()[-1]), peak[0]
@@ -76,7 +80,7 @@ def _pss(pid: int) -> int:
     return 0
 
 
-EDIT_CHARS = "護衛保固堅備防抑警監守衡"   # a new character each round: nothing cached can serve it
+EDIT_CHARS = "護衛保固堅備防抑警監守衡援助導支"   # a new character each round: nothing cached can serve it
 
 
 def toggle_edit(project: Path, round_: int) -> None:
@@ -96,25 +100,27 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+# Each kind: ``runs`` timed runs, then one more that samples the memory.
+
 def bench_plain(project, runs):
     subprocess.run([BIN / "pamphlet", "build", "--quiet"], cwd=project, check=True)
-    return [timed([BIN / "weasyprint", "build/pamphlet.html", "/tmp/bench-plain.pdf"], project)
-            for _ in range(runs)]
+    return [timed([BIN / "weasyprint", "build/pamphlet.html", "/tmp/bench-plain.pdf"], project,
+                  sample=round_ == runs) for round_ in range(runs + 1)]
 
 
 def bench_cold(project, runs):
     results = []
-    for _ in range(runs):
+    for round_ in range(runs + 1):
         shutil.rmtree(project / "build", ignore_errors=True)
-        results.append(timed([BIN / "pamphlet", "build", "--quiet"], project))
+        results.append(timed([BIN / "pamphlet", "build", "--quiet"], project, round_ == runs))
     return results
 
 
 def bench_edit(project, runs):
     results = []
-    for round_ in range(runs):
+    for round_ in range(runs + 1):
         toggle_edit(project, round_)
-        results.append(timed([BIN / "pamphlet", "build", "--quiet"], project))
+        results.append(timed([BIN / "pamphlet", "build", "--quiet"], project, round_ == runs))
     return results
 
 
@@ -128,7 +134,7 @@ def bench_watch(project, runs):
         for round_ in range(runs):
             before = (project / "watch.log").read_text().count("rebuilt")
             start = time.perf_counter()
-            toggle_edit(project, runs + round_)
+            toggle_edit(project, runs + 1 + round_)
             _wait(lambda: (project / "watch.log").read_text().count("rebuilt") > before, 600)
             results.append((time.perf_counter() - start, 0, 0))
     finally:
@@ -146,9 +152,10 @@ def _wait(condition, seconds):
 
 
 def line(name, results, plain_median):
-    seconds = [s for s, _, _ in results]
+    timing, memory_run = (results[:-1], results[-1]) if name != "watch" else (results, None)
+    seconds = [s for s, _, _ in timing]
     median = statistics.median(seconds)
-    rss, pss = max(r for _, r, _ in results), max(p for _, _, p in results)
+    rss, pss = (max(r for _, r, _ in results), memory_run[2]) if memory_run else (0, 0)
     ratio = f"{median / plain_median:5.2f} x plain" if plain_median else " " * 13
     memory = (f"peak RSS {rss / 1024:4.0f} MiB, tree PSS {pss / 1024:4.0f} MiB" if rss
               else "memory: see the watcher")
@@ -170,10 +177,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    if 2 * args.runs + 1 > len(EDIT_CHARS):
+        sys.exit(f"bench: at most {(len(EDIT_CHARS) - 1) // 2} runs (one new character each)")
     with tempfile.TemporaryDirectory(prefix="pamphlet-bench-") as folder:
         project = copy_project(Path(folder))
         plain = bench_plain(project, args.runs)
-        plain_median = statistics.median(s for s, _, _ in plain)
+        plain_median = statistics.median(s for s, _, _ in plain[:-1])
         cold = bench_cold(project, args.runs)
         cold_made = laid_out(project)
         edit = bench_edit(project, args.runs)

@@ -107,32 +107,49 @@ def make_parts(brochure: Brochure, renderer, engine_holder: dict | None = None,
     todo = [task for task in keys if parts[task] is None]
     LOG.info("page definitions: %d parts reused from %s, %d to lay out",
              len(parts) - len(todo), cache / "parts", len(todo))
-    holder = engine_holder if engine_holder is not None else {}
-    engines = {edition: engine for (edition, head), engine in holder.items()
-               if head == renderer.head}
-    _JOB = Job(brochure, renderer, cache, keys, engines, _costs(cache))
-    for edition in sorted({edition for _, edition in todo}):
-        _engine(_JOB, edition)       # before the workers fork: they share its fonts and CSS
+    _JOB = Job(brochure, renderer, cache, keys, _held(engine_holder, renderer.head),
+               _costs(cache))
     try:
-        made = _run(sorted(todo, key=lambda task: -_JOB.seconds.get(
-            _cost_key(task), _pages(brochure, task[0]))), brochure.options.jobs)
+        for edition in sorted({edition for _, edition in todo}):
+            _engine(_JOB, edition)     # before the workers fork: they share its fonts and CSS
+        made = _run(_largest_first(todo, _JOB), brochure.options.jobs)
     finally:
-        if engine_holder is not None and _JOB.engines:
-            engine_holder.clear()
-            engine_holder.update({(edition, renderer.head): engine
-                                  for edition, engine in _JOB.engines.items()})
+        _hold(engine_holder, renderer.head, _JOB.engines)
         _JOB = None
     failed = [result for result in made if isinstance(result, Failed)]
     if failed:
         raise PartsFailed(failed)
-    for part in made:
-        parts[part.page_id, part.edition] = part
+    parts.update({(part.page_id, part.edition): part for part in made})
+    _record(cache, parts, made, set(keys.values()))
+    return {edition: [parts[page.id, edition] for page in brochure.pages] for edition in editions}
+
+
+def _held(holder: dict | None, head: str) -> dict:
+    """The engines a warm process kept for this document head."""
+    return {edition: engine for (edition, kept_head), engine in (holder or {}).items()
+            if kept_head == head}
+
+
+def _hold(holder: dict | None, head: str, engines: dict) -> None:
+    if holder is not None and engines:
+        holder.clear()
+        holder.update({(edition, head): engine for edition, engine in engines.items()})
+
+
+def _largest_first(todo: list[tuple], job: Job) -> list[tuple]:
+    """The costliest parts first (last build's timings, else page counts): the
+    workers then finish close together."""
+    return sorted(todo, key=lambda task: -job.seconds.get(
+        _cost_key(task), _pages(job.brochure, task[0])))
+
+
+def _record(cache: Path, parts: dict, made: list, keys: set) -> None:
+    """Timings for the next build's order, what this build made, and an end to old parts."""
     _remember_costs(cache, parts)
     _write(cache / "last-build.json", json.dumps(
         {"made": [p.name for p in made], "reused": [p.name for p in parts.values() if p.reused]},
         ensure_ascii=False).encode())
-    _prune(cache, set(keys.values()))
-    return {edition: [parts[page.id, edition] for page in brochure.pages] for edition in editions}
+    _prune(cache, keys)
 
 
 class PartsFailed(PamphletError):

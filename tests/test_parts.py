@@ -69,3 +69,21 @@ def test_the_guide_is_the_same_made_in_one_process_or_on_every_core(guide_pdf, t
     assert run("build", "--brochure", ROOT / "brochure", "--out", out, "--jobs", "1",
                "--quiet").code == 0
     assert out.read_bytes() == guide_pdf.read_bytes()
+
+
+def test_a_worker_that_crashes_is_one_error_and_the_pdf_stays(mini, tmp_path, monkeypatch):
+    import os
+
+    from pamphlet import draw
+    out = tmp_path / "pamphlet.pdf"
+    out.write_bytes(b"%PDF-1.7 the last good build")
+    # A crash in a C library: the worker ends on the spot (the workers are forked,
+    # so they draw with this replacement).
+    monkeypatch.setattr(draw, "draw", lambda *args, **kwargs: os._exit(11))
+    from utils import run
+    result = run("build", "--brochure", mini, "--out", out, "--jobs", "2", "--quiet")
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "error: a process laying out page definitions stopped without a word (it crashed)",
+        "hint: build again with --jobs 1 to see where; the last good PDF is untouched"]
+    assert out.read_bytes() == b"%PDF-1.7 the last good build"

@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .diagnostics import PamphletError
+from .diagnostics import Diagnostic, PamphletError
 from .load import Brochure
 from .merge import PartFile
 
@@ -166,11 +166,22 @@ def _run(todo: list[tuple], jobs: int | None) -> list:
                 enumerate(todo, start=1)]
     import gc
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     gc.freeze()          # the workers' collector leaves the objects they inherit alone:
     try:                 # their pages stay shared instead of being copied
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return [_progress(result, done, len(todo)) for done, result in
-                    enumerate(pool.imap_unordered(_make, todo), start=1)]
+        # An executor, not a Pool: a worker that dies (a crash in a C library)
+        # raises BrokenProcessPool here instead of leaving the build waiting forever.
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_make, task) for task in todo]
+            return [_progress(future.result(), done, len(todo)) for done, future in
+                    enumerate(as_completed(futures), start=1)]
+    except BrokenProcessPool:
+        raise PamphletError(Diagnostic(
+            "a process laying out page definitions stopped without a word (it crashed)",
+            hint="build again with --jobs 1 to see where; the last good PDF is untouched")) \
+            from None
     finally:
         gc.unfreeze()
 

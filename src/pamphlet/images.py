@@ -1,6 +1,7 @@
 """Convert raster images to the press's CMYK with LittleCMS, once, into a cache."""
 
 import hashlib
+import os
 from pathlib import Path
 
 RASTER = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
@@ -34,7 +35,9 @@ def press_image(source: Path, profile: Path, cache: Path) -> Path:
                 rgb, source_profile, str(profile), outputMode="CMYK",
                 renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
                 flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
-        temporary = target.with_suffix(".part")
+        # Each process its own temporary file: parts made side by side may convert
+        # the same picture at the same time; the last rename wins, with the same bytes.
+        temporary = target.with_name(f".{target.stem}.{os.getpid()}.part")
         image.save(temporary, "JPEG", quality=92, subsampling=0,
                    **({"dpi": dpi} if dpi else {}))
         temporary.replace(target)

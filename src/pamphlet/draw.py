@@ -14,10 +14,11 @@ that let parts drawn apart (in other processes, in other builds) become one PDF:
 """
 
 import hashlib
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from .write import write_atomically
 
 DEST = "pamphlet-dest:"
 PROFILE = b"pamphlet-icc:"
@@ -109,10 +110,7 @@ def _store(store: Path, data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     path = store / digest
     if not path.exists():
-        store.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{digest}.{os.getpid()}")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        write_atomically(path, lambda temporary: temporary.write_bytes(data))
     return digest
 
 

@@ -1,8 +1,9 @@
 """Convert raster images to the press's CMYK with LittleCMS, once, into a cache."""
 
 import hashlib
-import os
 from pathlib import Path
+
+from .write import write_atomically
 
 RASTER = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
 
@@ -23,7 +24,6 @@ def press_image(source: Path, profile: Path, cache: Path) -> Path:
     target = cache / f"{key}.jpg"
     if target.exists():
         return target
-    cache.mkdir(parents=True, exist_ok=True)
     with Image.open(source) as image:
         dpi = image.info.get("dpi")
         if image.mode != "CMYK":
@@ -35,10 +35,8 @@ def press_image(source: Path, profile: Path, cache: Path) -> Path:
                 rgb, source_profile, str(profile), outputMode="CMYK",
                 renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
                 flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
-        # Each process its own temporary file: parts made side by side may convert
-        # the same picture at the same time; the last rename wins, with the same bytes.
-        temporary = target.with_name(f".{target.stem}.{os.getpid()}.part")
-        image.save(temporary, "JPEG", quality=92, subsampling=0,
-                   **({"dpi": dpi} if dpi else {}))
-        temporary.replace(target)
+        # Parts made side by side may convert the same picture at the same time:
+        # each writes its own temporary file; the last rename wins, with the same bytes.
+        write_atomically(target, lambda temporary: image.save(
+            temporary, "JPEG", quality=92, subsampling=0, **({"dpi": dpi} if dpi else {})))
     return target

@@ -20,6 +20,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, PamphletError
 from .load import Brochure
 from .merge import PartFile
+from .write import write_atomically
 
 LOG = logging.getLogger("pamphlet")
 PART_ID = b"pamphlet-part"     # a part's /ID; the merged PDF gets its own
@@ -280,9 +281,7 @@ def _reuse(task: tuple, key: str, cache: Path) -> Part | None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    write_atomically(path, lambda temporary: temporary.write_bytes(data))
 
 
 def _costs(cache: Path) -> dict:

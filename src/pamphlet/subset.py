@@ -6,9 +6,10 @@ the whole document. Results are cached on disk by (font file, glyphs).
 """
 
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
+
+from .write import write_atomically
 
 CDEF = """
 typedef ... hb_blob_t;
@@ -53,10 +54,7 @@ def subset(data: bytes, glyphs, cache: Path | None = None) -> bytes:
         return cached.read_bytes()
     result = _harfbuzz_subset(data, glyphs)
     if cached is not None:
-        cache.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_name(f".{cached.name}.{os.getpid()}")
-        temporary.write_bytes(result)
-        os.replace(temporary, cached)
+        write_atomically(cached, lambda temporary: temporary.write_bytes(result))
     return result
 
 

@@ -1,6 +1,6 @@
 """Typesetting: content that does not fit its page is refused, naming the page."""
 
-from utils import edit, run
+from utils import ROOT, edit, run
 
 
 def test_overset_text_names_the_page_definition_and_field(mini, tmp_path):
@@ -37,3 +37,42 @@ def test_columns_that_overflow_their_frame_are_overset(mini, tmp_path):
     result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--quiet")
     assert result.code == 1
     assert "overset text: page definition 'gamma' does not fit page 06" in result.err
+
+
+def test_an_svg_picture_keeps_no_laid_out_definition_alive(tmp_path):
+    """The engine's picture cache outlives each definition; an SVG it kept held its
+    document's whole layout (every computed style) until the end of the build."""
+    import gc
+
+    from weasyprint.css import ComputedStyle
+    from weasyprint.images import SVGImage
+
+    from pamphlet.typeset import Engine, prepare
+
+    prepare(tmp_path)
+    (tmp_path / "art.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<rect width="10" height="10" fill="red"/></svg>')
+    font = ROOT / "fonts" / "BIZUDGothic-Regular.ttf"
+    engine = Engine("<!DOCTYPE html><html><head><style>@font-face { font-family: G; src: url("
+                    f'"{font.as_uri()}"); }} body {{ font-family: G }}</style></head><body>',
+                    tmp_path)
+    engine.layout("<p>before</p>")
+    gc.collect()
+    alive = sum(isinstance(o, ComputedStyle) for o in gc.get_objects())
+    document = engine.layout('<p><img src="art.svg"> a picture</p>' * 20)
+    assert any(isinstance(box.replacement, SVGImage) for box in _replaced(document))
+    document.write_pdf()
+    del document
+    gc.collect()
+    assert sum(isinstance(o, ComputedStyle) for o in gc.get_objects()) <= alive
+    assert not any(isinstance(image, SVGImage) for image in engine.images.values())
+
+
+def _replaced(document):
+    def walk(box):
+        yield box
+        for child in getattr(box, "children", ()):
+            yield from walk(child)
+    return [box for page in document.pages for box in walk(page._page_box)
+            if hasattr(box, "replacement")]

@@ -144,8 +144,23 @@ class Engine:
         import weasyprint
         html = weasyprint.HTML(string=f"{self.bare_head}{fragment}</body></html>",
                                base_url=self.base_url, url_fetcher=self.fetcher)
-        return html.render(stylesheets=self.stylesheets, font_config=self.font_config,
-                           color_profiles=self.color_profiles, cache=self.images)
+        document = html.render(stylesheets=self.stylesheets, font_config=self.font_config,
+                               color_profiles=self.color_profiles, cache=self.images)
+        self._forget_drawings()
+        return document
+
+    def _forget_drawings(self) -> None:
+        """Keep decoded pictures for the next definition, but not SVG drawings.
+
+        WeasyPrint's SVG image holds the layout of the document that loaded it
+        (every element's computed style): kept in the cache, each drawing would
+        keep a whole definition's layout alive for the rest of the build. The
+        document just laid out holds its own drawings until it is drawn.
+        """
+        from weasyprint.images import SVGImage
+
+        for url in [url for url, image in self.images.items() if isinstance(image, SVGImage)]:
+            del self.images[url]
 
 
 _STYLE_ELEMENT = re.compile(r"<style>.*?</style>\s*", re.S)

@@ -15,6 +15,7 @@ that let parts drawn apart (in other processes, in other builds) become one PDF:
 
 import hashlib
 from contextlib import contextmanager
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,27 +63,56 @@ def _fonts_left_out(store: Path, files: dict):
 
     ``files`` maps WeasyPrint's font hash to the stored file's sha256. Fonts we
     cannot stub (variable, colour or bitmap fonts) are embedded as usual, and
-    merge.py leaves them alone.
+    merge.py leaves them alone. WeasyPrint copies each font file into memory
+    for each document it writes (four 5 MB copies a part, for the guide's
+    fonts); here the font's bytes are read where HarfBuzz has them, uncopied.
     """
     from weasyprint.pdf import fonts
 
-    original = fonts.Font.clean
+    original_clean, original_data = fonts.Font.clean, fonts.get_hb_object_data
+    blobs = []
 
     def clean(font, to_unicode, hinting):
         if font.bitmap or font.png or font.svg or font.colr or "fvar" in font.tables:
             files[font.hash] = None
-            return original(font, to_unicode, hinting)
-        known = (font.hash, len(font.file_content), font.file_content[:4096])
+            font.file_content = bytes(font.file_content)
+            return original_clean(font, to_unicode, hinting)
+        known = (font.hash, len(font.file_content), bytes(font.file_content[:4096]))
         if known not in _STORED or not (store / _STORED[known]).exists():
             _STORED[known] = _store(store, font.file_content)   # hashing 5 MB, once
         files[font.hash] = _STORED[known]
-        font.file_content = font.file_content[:4]   # keeps the TrueType/OpenType signature
+        font.file_content = bytes(font.file_content[:4])   # the TrueType/OpenType signature
 
     fonts.Font.clean = clean
+    fonts.get_hb_object_data = partial(_face_data, original_data, blobs)
     try:
         yield
     finally:
-        fonts.Font.clean = original
+        fonts.Font.clean, fonts.get_hb_object_data = original_clean, original_data
+        _release(blobs)
+
+
+def _face_data(original, blobs: list, hb_object, ot_color=None, glyph=None):
+    """A font face's bytes as a read-only view of HarfBuzz's blob (WeasyPrint copies them)."""
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    if ot_color is not None:
+        return original(hb_object, ot_color, glyph)
+    blob = harfbuzz.hb_face_reference_blob(hb_object)
+    blobs.append(blob)                     # alive until the part is written
+    length = ffi.new("unsigned int *")
+    data = harfbuzz.hb_blob_get_data(blob, length)
+    if data == ffi.NULL:
+        return None
+    return memoryview(ffi.buffer(data, length[0])).toreadonly()
+
+
+def _release(blobs: list) -> None:
+    from weasyprint.text.ffi import harfbuzz
+
+    for blob in blobs:
+        harfbuzz.hb_blob_destroy(blob)
+    blobs.clear()
 
 
 @contextmanager

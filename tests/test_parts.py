@@ -3,6 +3,7 @@
 import hashlib
 import json
 import shutil
+import time
 
 from pamphlet.build import build
 from pamphlet.options import command_line_options
@@ -78,8 +79,17 @@ def test_a_worker_that_crashes_is_one_error_and_the_pdf_stays(mini, tmp_path, mo
     out = tmp_path / "pamphlet.pdf"
     out.write_bytes(b"%PDF-1.7 the last good build")
     # A crash in a C library: the worker ends on the spot (the workers are forked,
-    # so they draw with this replacement).
-    monkeypatch.setattr(draw, "draw", lambda *args, **kwargs: os._exit(11))
+    # so they draw with this replacement). This process lays parts out too, slowly,
+    # so that the worker surely takes one.
+    real_draw, this_process = draw.draw, os.getpid()
+
+    def crash_in_worker(*args, **kwargs):
+        if os.getpid() != this_process:
+            os._exit(11)
+        time.sleep(1)
+        return real_draw(*args, **kwargs)
+
+    monkeypatch.setattr(draw, "draw", crash_in_worker)
     from utils import run
     result = run("build", "--brochure", mini, "--out", out, "--jobs", "2", "--quiet")
     assert result.code == 1

@@ -160,24 +160,35 @@ class PartsFailed(PamphletError):
 
 
 def _run(todo: list[tuple], jobs: int | None) -> list:
-    """Make the parts ``todo``: in this process, or in ``jobs`` forked workers."""
+    """Make the parts ``todo``: in this process and ``jobs - 1`` forked workers.
+
+    Every process takes the next part off one shared counter (the costliest
+    first), so this process lays parts out too instead of waiting: one process
+    fewer holding a layout engine.
+    """
     jobs = min(jobs or os.cpu_count() or 1, len(todo))
     if jobs <= 1:
         return [_progress(_make(task), done, len(todo)) for done, task in
                 enumerate(todo, start=1)]
     import gc
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    context = multiprocessing.get_context("fork")
+    queue = _Queue(todo, context)
     gc.freeze()          # the workers' collector leaves the objects they inherit alone:
     try:                 # their pages stay shared instead of being copied
         # An executor, not a Pool: a worker that dies (a crash in a C library)
         # raises BrokenProcessPool here instead of leaving the build waiting forever.
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_make, task) for task in todo]
-            return [_progress(future.result(), done, len(todo)) for done, future in
-                    enumerate(as_completed(futures), start=1)]
+        with ProcessPoolExecutor(jobs - 1, mp_context=context,
+                                 initializer=_take_queue, initargs=(queue,)) as pool:
+            workers = [pool.submit(_drain) for _ in range(jobs - 1)]
+            try:
+                made = _drain(queue)
+            finally:
+                queue.close()       # a failure here: the workers take nothing more
+            return made + [part for worker in workers for part in worker.result()]
     except BrokenProcessPool:
         raise PamphletError(Diagnostic(
             "a process laying out page definitions stopped without a word (it crashed)",
@@ -185,6 +196,48 @@ def _run(todo: list[tuple], jobs: int | None) -> list:
             from None
     finally:
         gc.unfreeze()
+
+
+class _Queue:
+    """The parts to make, and two counters every process shares: next and done."""
+
+    def __init__(self, todo: list[tuple], context):
+        self.todo = todo
+        self.next = context.Value("i", 0)
+        self.done = context.Value("i", 0)
+
+    def take(self) -> tuple | None:
+        with self.next.get_lock():
+            index = self.next.value
+            self.next.value += 1
+        return self.todo[index] if index < len(self.todo) else None
+
+    def finish(self, result):
+        with self.done.get_lock():
+            self.done.value += 1
+            done = self.done.value
+        return _progress(result, done, len(self.todo))
+
+    def close(self) -> None:
+        with self.next.get_lock():
+            self.next.value = len(self.todo)
+
+
+_QUEUE: _Queue | None = None
+
+
+def _take_queue(queue: _Queue) -> None:
+    global _QUEUE
+    _QUEUE = queue
+
+
+def _drain(queue: _Queue | None = None) -> list:
+    """Make parts until none is left to take."""
+    queue = queue or _QUEUE
+    made = []
+    while (task := queue.take()) is not None:
+        made.append(queue.finish(_make(task)))
+    return made
 
 
 def _progress(result, done: int, total: int):

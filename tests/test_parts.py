@@ -57,6 +57,17 @@ def test_a_style_change_makes_every_part_again(mini, tmp_path):
     assert len(_made(options.out)) == 7
 
 
+def test_files_saved_unchanged_make_nothing_again(mini, tmp_path):
+    import os
+    options = command_line_options(mini, tmp_path / "pamphlet.pdf")
+    before = build(options).pdf.read_bytes()
+    later = 2_000_000_000
+    for path in [mini / "layouts" / "plain.css", *(mini / "pages").glob("*.yaml")]:
+        os.utime(path, (later, later))                 # an editor's save, a git checkout
+    assert build(options).pdf.read_bytes() == before
+    assert _made(options.out) == []
+
+
 def test_a_part_made_in_a_worker_is_the_part_made_in_process(mini, tmp_path):
     one = build(command_line_options(mini, tmp_path / "a" / "pamphlet.pdf", jobs=1))
     two = build(command_line_options(mini, tmp_path / "b" / "pamphlet.pdf", jobs=2))

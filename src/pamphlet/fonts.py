@@ -51,7 +51,7 @@ def file_sha256(path: Path) -> str:
     return _sha256(path, stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=1024)
 def _sha256(path: Path, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, PamphletError
+from .fonts import file_sha256
 from .load import Brochure
 from .merge import PartFile
 from .write import write_atomically
@@ -371,15 +372,15 @@ def _code_digest() -> str:
             digest.update(f"{package}={version(package)}".encode())
         except Exception:       # not installed as a distribution: its files are not ours
             digest.update(package.encode())
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(Path(__file__).parent)}:{stat.st_size}:"
-                      f"{stat.st_mtime_ns}".encode())
+    here = Path(__file__).parent
+    for path in sorted(here.rglob("*.py")):
+        digest.update(f"{path.relative_to(here)}:{file_sha256(path)}".encode())
     return digest.hexdigest()
 
 
 def _world_digest(brochure: Brochure) -> str:
-    """Every file a page may read: assets, data, layouts, fonts (size and time)."""
+    """Every file a page may read: assets, data, layouts, fonts — by content, so that
+    a file saved unchanged (or checked out again) remakes nothing."""
     root = brochure.options.brochure
     digest = hashlib.sha256()
     for folder in (root / "assets", root / "data", *brochure.options.layouts,
@@ -390,8 +391,7 @@ def _world_digest(brochure: Brochure) -> str:
         files = sorted(folder.rglob("*")) if folder.is_dir() else [folder]
         for path in files:
             if path.is_file():
-                stat = path.stat()
-                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+                digest.update(f"{path.relative_to(folder)}:{file_sha256(path)}".encode())
     return digest.hexdigest()
 
 

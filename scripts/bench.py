@@ -9,7 +9,9 @@ with each ratio to plain WeasyPrint and the peak memory: the largest process's
 peak RSS (GNU time), and the whole process tree's peak PSS, sampled every 50 ms
 in one extra run of each kind (pamphlet lays out on every core in forked
 workers, which share pages; PSS counts a shared page once; sampling costs CPU,
-so the timed runs do not sample). Not a test: nothing here passes or fails.
+so the timed runs do not sample). The runs go in rounds — cold, edit, plain —
+so that the machine's drift from minute to minute shows in all three alike.
+Not a test: nothing here passes or fails.
 """
 
 import argparse
@@ -100,28 +102,24 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-# Each kind: ``runs`` timed runs, then one more that samples the memory.
+# ``runs`` rounds of cold build, one-page edit and plain WeasyPrint, side by side
+# (so that the machine's drift from minute to minute shows in all three alike),
+# then one more round that samples the memory.
 
-def bench_plain(project, runs):
-    subprocess.run([BIN / "pamphlet", "build", "--quiet"], cwd=project, check=True)
-    return [timed([BIN / "weasyprint", "build/pamphlet.html", "/tmp/bench-plain.pdf"], project,
-                  sample=round_ == runs) for round_ in range(runs + 1)]
-
-
-def bench_cold(project, runs):
-    results = []
+def bench_rounds(project, runs):
+    results = {"plain": [], "cold": [], "edit": []}
+    made = {}
     for round_ in range(runs + 1):
+        sample = round_ == runs
         shutil.rmtree(project / "build", ignore_errors=True)
-        results.append(timed([BIN / "pamphlet", "build", "--quiet"], project, round_ == runs))
-    return results
-
-
-def bench_edit(project, runs):
-    results = []
-    for round_ in range(runs + 1):
+        results["cold"].append(timed([BIN / "pamphlet", "build", "--quiet"], project, sample))
+        made["cold"] = laid_out(project)
         toggle_edit(project, round_)
-        results.append(timed([BIN / "pamphlet", "build", "--quiet"], project, round_ == runs))
-    return results
+        results["edit"].append(timed([BIN / "pamphlet", "build", "--quiet"], project, sample))
+        made["edit"] = laid_out(project)
+        results["plain"].append(timed([BIN / "weasyprint", "build/pamphlet.html",
+                                       "/tmp/bench-plain.pdf"], project, sample))
+    return results, made
 
 
 def bench_watch(project, runs):
@@ -181,18 +179,14 @@ def main() -> None:
         sys.exit(f"bench: at most {(len(EDIT_CHARS) - 1) // 2} runs (one new character each)")
     with tempfile.TemporaryDirectory(prefix="pamphlet-bench-") as folder:
         project = copy_project(Path(folder))
-        plain = bench_plain(project, args.runs)
-        plain_median = statistics.median(s for s, _, _ in plain[:-1])
-        cold = bench_cold(project, args.runs)
-        cold_made = laid_out(project)
-        edit = bench_edit(project, args.runs)
-        edit_made = laid_out(project)
-        rows = [("plain", plain), ("cold", cold), ("edit", edit),
+        rounds, made = bench_rounds(project, args.runs)
+        plain_median = statistics.median(s for s, _, _ in rounds["plain"][:-1])
+        rows = [("plain", rounds["plain"]), ("cold", rounds["cold"]), ("edit", rounds["edit"]),
                 ("watch", bench_watch(project, args.runs))]
         print(f"make bench: {args.runs} runs each, {subprocess.getoutput('nproc')} cores")
         for name, results in rows:
             print(line(name, results, plain_median if name != "plain" else 0))
-        print(f"page definitions laid out: cold {cold_made}, edit {edit_made}")
+        print(f"page definitions laid out: cold {made['cold']}, edit {made['edit']}")
 
 
 if __name__ == "__main__":

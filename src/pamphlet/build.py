@@ -71,9 +71,10 @@ def build(options: Options, warm: dict | None = None) -> BuildResult:
 def _return_big_blocks() -> None:
     """Keep glibc handing blocks over 1 MB back to the system when they are freed.
 
-    Drawing a part copies each font file (5 MB) and frees it. glibc raises its
-    mmap threshold after such a free, so later copies come from the heap and its
-    high-water mark stays: about 20 MB more per process on the guide.
+    The merge reads font files (5 MB each) and parts, and frees them. glibc
+    raises its mmap threshold after such a free, so later blocks come from the
+    heap and its high-water mark stays: the guide's build peaks 16 MB higher
+    without this (171 MB against 155 MB, measured).
     """
     import ctypes
     import sys

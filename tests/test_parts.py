@@ -74,6 +74,26 @@ def test_a_part_made_in_a_worker_is_the_part_made_in_process(mini, tmp_path):
     assert one.pdf.read_bytes() == two.pdf.read_bytes()
 
 
+def test_two_jobs_are_this_process_and_one_worker(mini, tmp_path, monkeypatch):
+    import os
+
+    from pamphlet import parts
+    makers = tmp_path / "makers"
+    real_make = parts._make
+
+    def make(task):                        # forked workers inherit the replacement
+        with makers.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+        time.sleep(0.3)                    # every process gets a share of the seven
+        return real_make(task)
+
+    monkeypatch.setattr(parts, "_make", make)
+    build(command_line_options(mini, tmp_path / "pamphlet.pdf", jobs=2))
+    pids = makers.read_text().split()
+    assert len(pids) == 7
+    assert str(os.getpid()) in pids and len(set(pids)) == 2
+
+
 def test_the_guide_is_the_same_made_in_one_process_or_on_every_core(guide_pdf, tmp_path):
     # A worker's history (which parts it drew before) must not show in the bytes.
     from utils import ROOT, run

@@ -2,7 +2,7 @@
 
 import pytest
 
-from utils import edit, run
+from utils import ROOT, edit, run
 
 # (file, text to replace, replacement, the exact error lines after the brochure folder)
 BAD_INPUTS = {
@@ -62,6 +62,11 @@ BAD_INPUTS = {
         "pages/gamma.yaml", "最後の章です。", "最後の章です𓀀。",
         "pages/gamma.yaml:6:5: body[0]: character '𓀀' (U+13000) is in no font of fonts/",
         "use another character, or add a font that has it to fonts/manifest.yaml"),
+    "missing glyphs": (
+        "pages/gamma.yaml", "最後の章です。", "最後の章です𓀁𓀀𓀁。",
+        "pages/gamma.yaml:6:5: body[0]: characters '𓀀', '𓀁' (U+13000, U+13001) are in no font "
+        "of fonts/",
+        "use another character, or add a font that has it to fonts/manifest.yaml"),
     "unknown page reference": (
         "pages/gamma.yaml", "最後の章です。", "最後の章です▶[[p:gama]]。",
         "pages/gamma.yaml:6:5: body[0]: page reference to unknown page 'gama'",
@@ -90,6 +95,18 @@ def test_bad_input_is_one_clear_error_and_keeps_the_last_pdf(mini, case):
     assert result.err.splitlines() == [f"error: {mini}/{error}", f"hint: {hint}"]
     assert "Traceback" not in result.err
     assert previous.read_bytes() == b"%PDF-1.7 the last good build"
+
+
+def test_a_manifest_without_fonts_is_one_error(mini, tmp_path):
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "manifest.yaml").write_text("fonts: []\n")
+    edit(mini / "brochure.yaml", f"fonts: {ROOT / 'fonts'}", f"fonts: {fonts}")
+    result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--quiet")
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        f"error: {fonts}/manifest.yaml:1:8: fonts/manifest.yaml lists no fonts",
+        "hint: list each font: family, weight, file, sha256"]
 
 
 def test_every_problem_in_a_file_is_reported_at_once(mini):

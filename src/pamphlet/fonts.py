@@ -40,6 +40,9 @@ def load_fonts(folder: Path) -> list[Font]:
                                               f"font file '{item['file']}' does not match its sha256",
                                               "restore the file, or update the manifest on purpose"))
         fonts.append(font)
+    if not fonts and not problems:
+        problems.append(source.diagnostic(("fonts",), "fonts/manifest.yaml lists no fonts",
+                                          "list each font: family, weight, file, sha256"))
     if problems:
         raise PamphletError(problems)
     return fonts

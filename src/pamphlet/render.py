@@ -212,9 +212,19 @@ def _check_glyphs(brochure: Brochure, covered: frozenset) -> None:
     collector = Collector()
     for page in brochure.pages:
         for path, text in _strings(page.fields, ()):
-            for ch in missing_characters(markup.plain_text(text), covered):
+            missing = missing_characters(markup.plain_text(text), covered)
+            if missing:
                 collector.add(page.source.diagnostic(
-                    path, f"{field_name(path)}: character '{ch}' (U+{ord(ch):04X}) is in no font "
-                    "of fonts/", "use another character, or add a font that has it to "
-                    "fonts/manifest.yaml"))
+                    path, f"{field_name(path)}: {_characters(missing)} in no font of fonts/",
+                    "use another character, or add a font that has it to fonts/manifest.yaml"))
     collector.raise_errors()
+
+
+def _characters(missing: list[str]) -> str:
+    """"character 'X' (U+0058) is", or "characters 'X', 'Y' (U+0058, U+0059) are"."""
+    if len(missing) == 1:
+        return f"character '{missing[0]}' (U+{ord(missing[0]):04X}) is"
+    shown = missing[:12]
+    more = f" and {len(missing) - len(shown)} more" if len(missing) > len(shown) else ""
+    return (f"characters {', '.join(repr(ch) for ch in shown)}{more} "
+            f"({', '.join(f'U+{ord(ch):04X}' for ch in shown)}) are")

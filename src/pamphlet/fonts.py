@@ -26,26 +26,49 @@ def load_fonts(folder: Path) -> list[Font]:
         raise PamphletError(Diagnostic("no fonts/manifest.yaml", manifest,
                                        hint="list each font: family, weight, file, sha256"))
     source = read_yaml(manifest)
+    items = source.data.get("fonts") if isinstance(source.data, dict) else None
+    if not items or not isinstance(items, list):
+        raise PamphletError(source.diagnostic(("fonts",), "fonts/manifest.yaml lists no fonts",
+                                              "list each font: family, weight, file, sha256"))
     fonts, problems = [], []
-    for index, item in enumerate(source.data.get("fonts", [])):
-        path = folder / item["file"]
-        font = Font(item["family"], int(item.get("weight", 400)), item.get("style", "normal"),
-                    path, str(item["sha256"]))
-        if not path.is_file():
-            problems.append(source.diagnostic(("fonts", index, "file"),
-                                              f"font file '{item['file']}' not found",
-                                              "fonts/ must hold every font the manifest lists"))
-        elif file_sha256(path) != font.sha256:
-            problems.append(source.diagnostic(("fonts", index, "sha256"),
-                                              f"font file '{item['file']}' does not match its sha256",
-                                              "restore the file, or update the manifest on purpose"))
+    for index, item in enumerate(items):
+        font, problem = _manifest_font(source, folder, index, item)
         fonts.append(font)
-    if not fonts and not problems:
-        problems.append(source.diagnostic(("fonts",), "fonts/manifest.yaml lists no fonts",
-                                          "list each font: family, weight, file, sha256"))
+        problems += [problem] if problem else []
     if problems:
         raise PamphletError(problems)
     return fonts
+
+
+def _manifest_font(source, folder: Path, index: int, item) -> tuple[Font | None, object]:
+    """One manifest entry as a Font, or the problem with it (a Diagnostic)."""
+    where = ("fonts", index)
+    missing = [key for key in ("family", "file", "sha256")
+               if not isinstance(item, dict) or key not in item]
+    if missing:
+        return None, source.diagnostic(where, f"font entry {index + 1} lacks {', '.join(missing)}",
+                                       "list each font: family, weight, file, sha256")
+    if not str(item.get("weight", 400)).isdigit():
+        return None, source.diagnostic(where + ("weight",), f"weight must be a number such as "
+                                       f"400 or 700, not '{item['weight']}'", "400 is regular")
+    path = folder / str(item["file"])
+    font = Font(str(item["family"]), int(item.get("weight", 400)),
+                str(item.get("style", "normal")), path, str(item["sha256"]))
+    if not path.is_file():
+        return font, source.diagnostic(where + ("file",), f"font file '{item['file']}' not found",
+                                       "fonts/ must hold every font the manifest lists")
+    if file_sha256(path) != font.sha256:
+        return font, source.diagnostic(where + ("sha256",),
+                                       f"font file '{item['file']}' does not match its sha256",
+                                       "restore the file, or update the manifest on purpose")
+    try:
+        _cmap(path, font.sha256)
+    except (struct.error, KeyError, IndexError):
+        return font, source.diagnostic(where + ("file",),
+                                       f"font file '{item['file']}' is not a font pamphlet can "
+                                       "read (no Unicode character map)",
+                                       "fonts/ takes TrueType or OpenType files (.ttf, .otf)")
+    return font, None
 
 
 def file_sha256(path: Path) -> str:

@@ -18,6 +18,14 @@ ENTRIES = {
         lambda fonts: f"{{family: G, weight: 400, file: junk.ttf, sha256: {_sha(fonts / 'junk.ttf')}}}",
         "2:36: font file 'junk.ttf' is not a font pamphlet can read (no Unicode character map)",
         "fonts/ takes TrueType or OpenType files (.ttf, .otf)"),
+    "file not there": (
+        lambda fonts: f"{{family: G, weight: 400, file: gone.ttf, sha256: {_sha(REGULAR)}}}",
+        "2:36: font file 'gone.ttf' not found",
+        "fonts/ must hold every font the manifest lists"),
+    "another file": (
+        lambda fonts: f"{{family: G, weight: 400, file: {REGULAR}, sha256: {'0' * 64}}}",
+        f"2:{46 + len(str(REGULAR))}: font file '{REGULAR}' does not match its sha256",
+        "restore the file, or update the manifest on purpose"),
     "no sha256": (
         lambda fonts: f"{{family: G, weight: 400, file: {REGULAR}}}",
         "2:5: font entry 1 lacks sha256",

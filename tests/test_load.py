@@ -67,6 +67,10 @@ BAD_INPUTS = {
         "pages/gamma.yaml:6:5: body[0]: characters '𓀀', '𓀁' (U+13000, U+13001) are in no font "
         "of fonts/",
         "use another character, or add a font that has it to fonts/manifest.yaml"),
+    "layout syntax error": (
+        "layouts/plain.html.j2", "{{ at(page, ('heading',)) }}", "{{ (at(page, ('heading',)) }}",
+        "layouts/plain.html.j2:4: layout error: unexpected '}', expected ')'",
+        "fix the template in layouts/ (or your override of it)"),
     "unknown page reference": (
         "pages/gamma.yaml", "最後の章です。", "最後の章です▶[[p:gama]]。",
         "pages/gamma.yaml:6:5: body[0]: page reference to unknown page 'gama'",

@@ -155,8 +155,12 @@ def _record(cache: Path, parts: dict, made: list, keys: set) -> None:
 
 
 class PartsFailed(PamphletError):
+    """The problems of every part that failed, each said once (a broken layout
+    fails every definition that uses it, with the same problem)."""
+
     def __init__(self, failed: list[Failed]):
-        super().__init__([problem for part in failed for problem in part.problems])
+        super().__init__(list(dict.fromkeys(problem for part in failed
+                                            for problem in part.problems)))
         self.failed = failed
 
 

@@ -120,6 +120,8 @@ def _template(environment, name: str, brochure: Brochure):
     except jinja2.TemplateNotFound:
         searched = ", ".join(str(p) for p in brochure.options.layouts)
         raise PamphletError(Diagnostic(f"template '{name}' not found", hint=f"searched: {searched}"))
+    except jinja2.TemplateSyntaxError as error:
+        raise PamphletError(_template_diagnostic(error)) from None
 
 
 def _template_diagnostic(error: jinja2.TemplateError) -> Diagnostic:

@@ -48,6 +48,18 @@ def test_a_warm_process_reuses_its_engine_and_matches_a_cold_build(mini, tmp_pat
     assert build(options).pdf.read_bytes() == warm_bytes
 
 
+def test_a_warm_process_lays_out_with_a_stylesheet_saved_anew(mini, tmp_path):
+    warm = {}
+    options = command_line_options(mini, tmp_path / "pamphlet.pdf")
+    build(options, warm)
+    css = mini / "layouts" / "plain.css"
+    css.write_text(css.read_text() + "\n.sheet .t-heading { font-size: 30pt; color: red; }\n")
+    warm_bytes = build(options, warm).pdf.read_bytes()   # as `pamphlet watch` does
+
+    shutil.rmtree(tmp_path / "cache")
+    assert build(options).pdf.read_bytes() == warm_bytes
+
+
 def test_a_style_change_makes_every_part_again(mini, tmp_path):
     options = command_line_options(mini, tmp_path / "pamphlet.pdf")
     build(options)

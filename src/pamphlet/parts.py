@@ -82,10 +82,11 @@ def cache_dir(brochure: Brochure) -> Path:
     return brochure.options.build_dir / "cache"
 
 
-def part_keys(brochure: Brochure, head: str, editions=(PRINT,)) -> dict[tuple, str]:
+def part_keys(brochure: Brochure, head: str, editions=(PRINT,),
+              world: str | None = None) -> dict[tuple, str]:
     """The cache key of each page definition's part in each edition."""
     common = hashlib.sha256(json.dumps([
-        _code_digest(), _world_digest(brochure), head,
+        _code_digest(), world or _world_digest(brochure), head,
         [(p.id, p.numbers) for p in brochure.pages],
         [(e.group, e.entry, e.heading, e.page) for e in brochure.toc()],
         str(brochure.meta)], ensure_ascii=False, default=str).encode()).hexdigest()
@@ -104,19 +105,23 @@ def make_parts(brochure: Brochure, renderer, engine_holder: dict | None = None,
     """
     global _JOB
     cache = cache_dir(brochure)
-    keys = part_keys(brochure, renderer.head, editions)
+    world = _world_digest(brochure)
+    keys = part_keys(brochure, renderer.head, editions, world)
+    # A kept engine serves while the head and every file it read are the same:
+    # a stylesheet, font or picture saved anew under `watch` makes a new engine.
+    engine_key = f"{renderer.head}\0{world}"
     parts = {task: _reuse(task, key, cache) for task, key in keys.items()}
     todo = [task for task in keys if parts[task] is None]
     LOG.info("page definitions: %d parts reused from %s, %d to lay out",
              len(parts) - len(todo), cache / "parts", len(todo))
-    _JOB = Job(brochure, renderer, cache, keys, _held(engine_holder, renderer.head),
+    _JOB = Job(brochure, renderer, cache, keys, _held(engine_holder, engine_key),
                _costs(cache))
     try:
         for edition in sorted({edition for _, edition in todo}):
             _engine(_JOB, edition)     # before the workers fork: they share its fonts and CSS
         made = _run(_largest_first(todo, _JOB), brochure.options.jobs)
     finally:
-        _hold(engine_holder, renderer.head, _JOB.engines)
+        _hold(engine_holder, engine_key, _JOB.engines)
         _JOB = None
     failed = [result for result in made if isinstance(result, Failed)]
     if failed:
@@ -126,16 +131,16 @@ def make_parts(brochure: Brochure, renderer, engine_holder: dict | None = None,
     return {edition: [parts[page.id, edition] for page in brochure.pages] for edition in editions}
 
 
-def _held(holder: dict | None, head: str) -> dict:
-    """The engines a warm process kept for this document head."""
-    return {edition: engine for (edition, kept_head), engine in (holder or {}).items()
-            if kept_head == head}
+def _held(holder: dict | None, key: str) -> dict:
+    """The engines a warm process kept for this document head and these files."""
+    return {edition: engine for (edition, kept), engine in (holder or {}).items()
+            if kept == key}
 
 
-def _hold(holder: dict | None, head: str, engines: dict) -> None:
+def _hold(holder: dict | None, key: str, engines: dict) -> None:
     if holder is not None and engines:
         holder.clear()
-        holder.update({(edition, head): engine for edition, engine in engines.items()})
+        holder.update({(edition, key): engine for edition, engine in engines.items()})
 
 
 def _largest_first(todo: list[tuple], job: Job) -> list[tuple]:

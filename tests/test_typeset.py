@@ -76,3 +76,19 @@ def _replaced(document):
             yield from walk(child)
     return [box for page in document.pages for box in walk(page._page_box)
             if hasattr(box, "replacement")]
+
+
+def test_a_declaration_weasyprint_cannot_read_is_a_warning_at_its_line(mini, tmp_path):
+    css = mini / "layouts" / "plain.css"
+    lines = len(css.read_text().splitlines())
+    css.write_text(css.read_text() + ".t-heading { colr: red; width: 10qq; }\n")
+    expected = [
+        f"warning: {css}:{lines + 1}:14: stylesheet: Ignored 'colr: red', unknown property",
+        "hint: WeasyPrint skips what it cannot read: fix the property or its value",
+        f"warning: {css}:{lines + 1}:25: stylesheet: Ignored 'width: 10qq', invalid value"]
+    for _ in range(2):             # the second build reuses every part, and still says it
+        result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf")
+        assert result.code == 0
+        said = [line for line in result.err.splitlines() if "stylesheet" in line or
+                "WeasyPrint skips" in line]
+        assert said == expected

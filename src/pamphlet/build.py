@@ -47,9 +47,10 @@ def build(options: Options, warm: dict | None = None) -> BuildResult:
     renderer = Renderer(brochure)
     editions = (PRINT, SCREEN) if brochure.options.screen else (PRINT,)
     try:
-        parts = make_parts(brochure, renderer, engine_holder=warm, editions=editions)
+        made = make_parts(brochure, renderer, engine_holder=warm, editions=editions)
     except PartsFailed as error:
         raise _keep_for_inspection(error, brochure.options.out) from None
+    parts = made.parts
     html = renderer.document({part.page_id: part.html for part in parts[PRINT]})
     write_text(brochure.options.html, html)
     fonts = cache_dir(brochure) / "fonts"
@@ -64,7 +65,7 @@ def build(options: Options, warm: dict | None = None) -> BuildResult:
                        fonts, finish=reproducible_xmp, tagged=True)
         write_bytes(brochure.options.screen_pdf, screen)
     return BuildResult(brochure.options.out, brochure.options.html, brochure.page_count,
-                       time.perf_counter() - start, brochure.warnings, brochure,
+                       time.perf_counter() - start, brochure.warnings + made.warnings, brochure,
                        describe(parts[PRINT]))
 
 

@@ -95,13 +95,20 @@ def part_keys(brochure: Brochure, head: str, editions=(PRINT,),
     ).hexdigest() for page in brochure.pages for edition in editions}
 
 
+@dataclass
+class Made:
+    """Each edition's parts in page order, and what the stylesheets' parsing noticed."""
+
+    parts: dict               # edition -> [Part]
+    warnings: list            # Diagnostics: declarations WeasyPrint ignored
+
+
 def make_parts(brochure: Brochure, renderer, engine_holder: dict | None = None,
-               editions=(PRINT,)) -> dict[str, list[Part]]:
+               editions=(PRINT,)) -> Made:
     """Every definition's part in each edition, reused from the cache or made in parallel.
 
-    Returns edition -> parts in page order. ``engine_holder`` keeps the layout
-    engines between builds of a warm process. Raises `PartsFailed` with the
-    problems of every part that failed.
+    ``engine_holder`` keeps the layout engines between builds of a warm process.
+    Raises `PartsFailed` with the problems of every part that failed.
     """
     global _JOB
     cache = cache_dir(brochure)
@@ -119,16 +126,35 @@ def make_parts(brochure: Brochure, renderer, engine_holder: dict | None = None,
     try:
         for edition in sorted({edition for _, edition in todo}):
             _engine(_JOB, edition)     # before the workers fork: they share its fonts and CSS
+        style = _style_warnings(cache, engine_key, _JOB.engines)
         made = _run(_largest_first(todo, _JOB), brochure.options.jobs)
     finally:
         _hold(engine_holder, engine_key, _JOB.engines)
         _JOB = None
     failed = [result for result in made if isinstance(result, Failed)]
     if failed:
-        raise PartsFailed(failed)
+        raise PartsFailed(failed, style)
     parts.update({(part.page_id, part.edition): part for part in made})
     _record(cache, parts, made, set(keys.values()))
-    return {edition: [parts[page.id, edition] for page in brochure.pages] for edition in editions}
+    return Made({edition: [parts[page.id, edition] for page in brochure.pages]
+                 for edition in editions}, style)
+
+
+def _style_warnings(cache: Path, engine_key: str, engines: dict) -> list[Diagnostic]:
+    """What WeasyPrint ignored in the stylesheets: said by the engine that parsed them,
+    or, when every part is reused, remembered from the last engine for the same files."""
+    path = cache / "style" / f"{hashlib.sha256(engine_key.encode()).hexdigest()}.json"
+    engine = engines.get(PRINT) or engines.get(SCREEN)
+    if engine is not None:
+        for old in path.parent.glob("*.json") if path.parent.is_dir() else ():
+            old.unlink(missing_ok=True)          # for files no longer there
+        _write(path, json.dumps([{**asdict(w), "file": str(w.file)} for w in engine.warnings],
+                                ensure_ascii=False).encode())
+        return list(engine.warnings)
+    try:
+        return [Diagnostic(**{**w, "file": Path(w["file"])}) for w in json.loads(path.read_text())]
+    except (OSError, ValueError, TypeError):
+        return []
 
 
 def _held(holder: dict | None, key: str) -> dict:
@@ -163,9 +189,9 @@ class PartsFailed(PamphletError):
     """The problems of every part that failed, each said once (a broken layout
     fails every definition that uses it, with the same problem)."""
 
-    def __init__(self, failed: list[Failed]):
+    def __init__(self, failed: list[Failed], warnings: list = ()):
         super().__init__(list(dict.fromkeys(problem for part in failed
-                                            for problem in part.problems)))
+                                            for problem in part.problems)) + list(warnings))
         self.failed = failed
 
 

@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -132,9 +133,11 @@ class Engine:
         self.images = {}
         options = dict(base_url=self.base_url, url_fetcher=self.fetcher,
                        font_config=self.font_config, color_profiles=self.color_profiles)
+        self.warnings = []        # what WeasyPrint ignored in the stylesheets, as Diagnostics
         self.stylesheets = [weasyprint.CSS(string=css, **options) for css in _STYLE.findall(head)]
-        self.stylesheets += [weasyprint.CSS(url=urljoin(self.base_url, href), **options)
-                             for href in _LINK.findall(head)]
+        for href in _LINK.findall(head):
+            with _ignored_css(base_url / href, self.warnings):
+                self.stylesheets.append(weasyprint.CSS(url=urljoin(self.base_url, href), **options))
         if extra_css:
             self.stylesheets.append(weasyprint.CSS(string=extra_css, **options))
         self.bare_head = _LINK.sub("", _STYLE_ELEMENT.sub("", head))
@@ -161,6 +164,37 @@ class Engine:
 
         for url in [url for url, image in self.images.items() if isinstance(image, SVGImage)]:
             del self.images[url]
+
+
+@contextmanager
+def _ignored_css(file: Path, found: list):
+    """WeasyPrint's words on what it ignores in a stylesheet, as warnings at the line.
+
+    A browser, and WeasyPrint, skip a declaration they cannot read (``colr: red``,
+    ``width: 10qq``) without a word; a designer wants to know.
+    """
+    weasyprint_log = logging.getLogger("weasyprint")
+    listener = _CssListener(file.resolve(), found)
+    weasyprint_log.addHandler(listener)
+    try:
+        yield
+    finally:
+        weasyprint_log.removeHandler(listener)
+
+
+class _CssListener(logging.Handler):
+    def __init__(self, file: Path, found: list):
+        super().__init__(logging.WARNING)
+        self.file, self.found = file, found
+
+    def emit(self, record) -> None:
+        text = record.getMessage()
+        where = re.search(r" at (\d+):(\d+)", text)
+        line, column = (int(where[1]), int(where[2])) if where else (None, None)
+        message = re.sub(r" at \d+:\d+", "", text).rstrip(".").replace("`", "'")
+        self.found.append(Diagnostic(f"stylesheet: {message}", self.file, line, column,
+                                     "WeasyPrint skips what it cannot read: fix the property "
+                                     "or its value", severity="warning"))
 
 
 _STYLE_ELEMENT = re.compile(r"<style>.*?</style>\s*", re.S)

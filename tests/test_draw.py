@@ -1,5 +1,6 @@
 """draw.py: a part leaves its fonts out — without WeasyPrint's copy of each font file."""
 
+import re
 import tracemalloc
 
 import pikepdf
@@ -44,3 +45,39 @@ def _saved(folder, data: bytes):
     path = folder / "part.pdf"
     path.write_bytes(data)
     return path
+
+
+def test_a_tagged_part_draws_decorations_as_artifacts_and_pictures_as_figures(tmp_path):
+    import logging
+
+    (tmp_path / "ring.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="20" '
+                                       'height="20"><circle cx="10" cy="10" r="9"/></svg>')
+    prepare(tmp_path)
+    engine = Engine(HEAD, tmp_path)
+    document = engine.layout('<p><img src="ring.svg" alt="">出入国<img src="ring.svg" '
+                             'alt="在留カードの見本"></p>')
+    said = []
+    listener = logging.Handler(logging.WARNING)
+    listener.emit = lambda record: said.append(record.getMessage())
+    logging.getLogger("weasyprint").addHandler(listener)
+    try:
+        drawing = draw(document, tmp_path / "fonts", b"part", "pdf/ua-1")
+    finally:
+        logging.getLogger("weasyprint").removeHandler(listener)
+    assert not [message for message in said if "alt" in message]
+    with pikepdf.open(_saved(tmp_path, drawing.pdf)) as pdf:
+        figures = [node for node in _structure(pdf.Root.StructTreeRoot)
+                   if node.get("/S") == "/Figure"]
+        content = pdf.pages[0].Contents.read_bytes()
+    assert [str(figure.Alt) for figure in figures] == ["在留カードの見本"]
+    # the decoration's drawing sits in an artifact, with the page's other artifacts
+    assert len(re.findall(rb"/Figure\s*<<", content)) == 1
+    assert re.search(rb"/Artifact\s*BMC", content)
+
+
+def _structure(node):
+    yield node
+    kids = node.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(kid, pikepdf.Dictionary):
+            yield from _structure(kid)

@@ -77,3 +77,17 @@ def test_the_screen_structure_tree_is_one_tree_over_all_pages(editions):
         element = tree[int(annotation.StructParent)]
         assert any(k.get("/Obj") is not None and k.Obj.objgen == annotation.objgen
                    for k in element.K if isinstance(k, pikepdf.Dictionary))
+
+
+def test_every_figure_of_the_screen_edition_has_its_alternative_text(editions):
+    pdf = editions[1]
+    stack, figures = [pdf.Root.StructTreeRoot], []
+    while stack:
+        node = stack.pop()
+        if node.get("/S") == "/Figure":
+            figures.append(node)
+        kids = node.get("/K")
+        stack += [kid for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+                  if isinstance(kid, pikepdf.Dictionary)]
+    assert figures, "the mini fixture has a picture"
+    assert all(str(figure.get("/Alt", "")) for figure in figures)

@@ -38,8 +38,24 @@ def statistics_chart(data: dict, spec: dict) -> Markup:
     else:
         body = _bars(points, totals, unit)
     svg = (f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-           f'width="{WIDTH}mm" height="{HEIGHT}mm">{body}</svg>')
+           f'width="{WIDTH}mm" height="{HEIGHT}mm"><title>{escape(describe(spec, points, totals))}'
+           f'</title>{body}</svg>')
     return Markup(svg)
+
+
+def describe(spec: dict, points: dict, totals: dict) -> str:
+    """The chart in words, for readers who do not see it (the screen PDF's alternative
+    text), with the figures as the bars print them: '外国人入国者等の総数の推移: 2019年
+    約3,119万人、…、2024年 3,678万人'."""
+    title = str(spec.get("title") or spec["series"]).lstrip("◆ ").strip()
+
+    def said(series: dict) -> str:
+        unit = "万人" if spec["unit"] == "万人" else "人"
+        return "、".join(f"{year}年 {_number(value, spec['unit'], approx)}{unit}"
+                        for year, (value, approx) in sorted(series.items()))
+
+    total = f"（総数 {said(totals)}）" if totals else ""
+    return f"{title}: {said(points)}{total}"
 
 
 def _points(data: dict, key: str) -> dict:

@@ -39,7 +39,8 @@ def draw(document, font_store: Path, identifier: bytes, variant: str = "pdf/x-4"
     """Write ``document`` (one definition's pages) as a part; fonts go to ``font_store``."""
     _links_between_parts(document)
     files = {}
-    with _fonts_left_out(font_store, files), _profiles_left_out(font_store):
+    with _fonts_left_out(font_store, files), _profiles_left_out(font_store), \
+            _decorations_as_artifacts(tagged=variant.startswith("pdf/ua")):
         pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
     return Drawing(pdf, _font_usage(document, files),
                    [[(level, label, list(point), state) for level, label, point, state
@@ -113,6 +114,42 @@ def _release(blobs: list) -> None:
     for blob in blobs:
         harfbuzz.hb_blob_destroy(blob)
     blobs.clear()
+
+
+@contextmanager
+def _decorations_as_artifacts(tagged: bool):
+    """In a tagged PDF, an ``<img alt="">`` (a decoration: the art, a monogram's
+    ring) is drawn as an artifact, outside the structure tree.
+
+    WeasyPrint makes every image a Figure, and a Figure with no alternative
+    text breaks PDF/UA; an image that says nothing belongs to no structure.
+    """
+    if not tagged:
+        yield
+        return
+    from weasyprint.pdf import stream, tags
+
+    marked, build_tree = stream.Stream.marked, tags._build_box_tree
+
+    def marking(self, box, tag):
+        return self.artifact() if _is_decoration(box) else marked(self, box, tag)
+
+    def building(box, *args):
+        if not _is_decoration(box):
+            yield from build_tree(box, *args)
+
+    stream.Stream.marked, tags._build_box_tree = marking, building
+    try:
+        yield
+    finally:
+        stream.Stream.marked, tags._build_box_tree = marked, build_tree
+
+
+def _is_decoration(box) -> bool:
+    box = getattr(box, "_box", box)          # an absolutely positioned box's placeholder
+    element = getattr(box, "element", None)
+    return getattr(box, "element_tag", None) == "img" and element is not None \
+        and element.get("alt") == "" and hasattr(box, "replacement")
 
 
 @contextmanager

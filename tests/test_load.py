@@ -149,3 +149,19 @@ def test_a_picture_not_yet_supplied_is_a_warning_not_an_error(mini, tmp_path):
     warnings = [line for line in result.err.splitlines() if line.startswith("warning:")]
     assert warnings == [f"warning: {mini}/pages/delta.yaml:6:10: picture: FPO placeholder "
                         "('地図'): no picture yet"]
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("broken.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><rect', "unclosed token"),
+    ("broken.png", b"\x89PNG not really", "cannot identify image file")])
+def test_a_picture_that_cannot_be_read_is_one_error_at_its_field(mini, tmp_path, name, content,
+                                                                 reason):
+    (mini / "assets" / name).write_bytes(content)
+    edit(mini / "pages/delta.yaml", "image: assets/photo.png", f"image: assets/{name}")
+    result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--quiet")
+    assert result.code == 1
+    error, hint = result.err.splitlines()
+    assert error.startswith(f"error: {mini}/pages/delta.yaml:3:8: image: 'assets/{name}' is not "
+                            "a picture that can be read (") and reason in error
+    assert hint == "hint: export it again as SVG, PNG, JPEG or TIFF; WeasyPrint would leave its " \
+                   "frame empty"

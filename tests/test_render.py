@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from pamphlet.markup import format_pages, to_html
 from utils import run
 
@@ -38,3 +40,20 @@ def test_the_html_links_are_relative(mini, tmp_path):
     assert all(u.startswith("../") and ":" not in u for u in urls)
     assert "file://" not in html and "http" not in html.replace("http://www.w3.org", "")
     assert '<html lang="ja">' in html
+
+
+def test_a_picture_a_layout_names_that_cannot_be_read_is_one_error(mini):
+    # Layouts may name pictures of their own (a monogram's ring); the page
+    # definitions' pictures are checked when they load (test_load.py).
+    from pamphlet.diagnostics import PamphletError
+    from pamphlet.load import load_brochure
+    from pamphlet.options import command_line_options
+    from pamphlet.render import _asset_url
+
+    (mini / "assets" / "ring.png").write_bytes(b"\x89PNG not really")
+    brochure = load_brochure(command_line_options(mini, mini.parent / "out.pdf"))
+    with pytest.raises(PamphletError) as raised:
+        _asset_url(brochure, "assets/ring.png", mini.parent)
+    (problem,) = raised.value.diagnostics
+    assert problem.message.startswith("picture 'assets/ring.png' cannot be read (")
+    assert problem.file == mini / "assets" / "ring.png"

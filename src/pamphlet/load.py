@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Collector, Diagnostic, PamphletError
+from .images import is_raster
 from .options import BINDINGS, BROCHURE_FIELDS, Options, resolve
 from .schema import Schema, Validator, load_schema, load_types
 from .source import Source, field_name, read_yaml
@@ -217,9 +218,30 @@ def _asset_checker(root: Path, source: Source):
             return source.diagnostic(path, f"{name}: file '{value}' not found",
                                      _suggest(value, siblings) or
                                      "the path is relative to brochure/")
+        reason = _unreadable_picture(target)
+        if reason:
+            return source.diagnostic(path, f"{name}: '{value}' is not a picture that can be "
+                                     f"read ({reason})", "export it again as SVG, PNG, JPEG or "
+                                     "TIFF; WeasyPrint would leave its frame empty")
         return None
 
     return check
+
+
+def _unreadable_picture(path: Path) -> str | None:
+    """Why a picture file cannot be drawn, or None (files of other kinds: None)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".svg":
+            from xml.etree import ElementTree
+            ElementTree.parse(path)
+        elif is_raster(path):
+            from PIL import Image
+            with Image.open(path) as image:
+                image.verify()
+    except Exception as error:        # noqa: BLE001 - whatever the reader says, said once
+        return str(error).split("\n")[0] or type(error).__name__
+    return None
 
 
 def _number_pages(pages: list[PageDef]) -> None:

@@ -40,6 +40,12 @@ def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(mini, tmp_path
         assert "unknown layout 'plian'" in text and "hint: did you mean 'plain'?" in text
         assert out.read_bytes() == good
         assert "rebuilt" in text and "contents and references agree" in text
+
+        edit(mini / "pages/gamma.yaml", "layout: plian", "layout: plain")
+        css = mini / "layouts" / "plain.css"
+        css.write_text(css.read_text() + ".t-heading { colr: red; }\n")
+        assert wait_for(lambda: "stylesheet: Ignored 'colr: red', unknown property" in
+                        (tmp_path / "watch.log").read_text()), (tmp_path / "watch.log").read_text()
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -28,6 +28,7 @@ class BuildResult:
     warnings: list = field(default_factory=list)
     brochure: object = None          # the loaded brochure, for the checks that follow
     laid_out: str = ""               # "N of M page definitions laid out" (the others reused)
+    style_warnings: list = field(default_factory=list)   # what the layouts' CSS could not say
 
 
 def build(options: Options, warm: dict | None = None) -> BuildResult:
@@ -66,7 +67,7 @@ def build(options: Options, warm: dict | None = None) -> BuildResult:
         write_bytes(brochure.options.screen_pdf, screen)
     return BuildResult(brochure.options.out, brochure.options.html, brochure.page_count,
                        time.perf_counter() - start, brochure.warnings + made.warnings, brochure,
-                       describe(parts[PRINT]))
+                       describe(parts[PRINT]), made.warnings)
 
 
 def _return_big_blocks() -> None:

@@ -61,8 +61,11 @@ def rebuild(options: Options, warm: dict | None = None) -> Rebuild:
         return Rebuild(time.perf_counter() - start, problems=error.diagnostics)
     verdict = "contents and references agree" if report.ok else \
         f"check-toc: {len(report.diagnostics())} problem(s)"
-    return Rebuild(time.perf_counter() - start, result.pages, verdict,
-                   None if report.ok else report.diagnostics(), result.laid_out)
+    # A save is most often a layout's CSS: what WeasyPrint could not read in it
+    # is shown with every rebuild (the pictures still to come are not).
+    problems = result.style_warnings + ([] if report.ok else report.diagnostics())
+    return Rebuild(time.perf_counter() - start, result.pages, verdict, problems or None,
+                   result.laid_out)
 
 
 def watch(options: Options, report, poll: float = 0.25, rounds: int | None = None) -> None:

@@ -57,3 +57,35 @@ def test_a_picture_a_layout_names_that_cannot_be_read_is_one_error(mini):
     (problem,) = raised.value.diagnostics
     assert problem.message.startswith("picture 'assets/ring.png' cannot be read (")
     assert problem.file == mini / "assets" / "ring.png"
+
+
+@pytest.mark.parametrize("old, new, message, hint", [
+    ("series: foreign_entrants\n", "series: foreign_entrantz\n",
+     "charts[0].series: no series 'foreign_entrantz' with points in data/isa-statistics.yaml",
+     "did you mean 'foreign_entrants'?"),
+    ("total: foreign_entrants_total", "total: visitors",
+     "charts[0].total: no series 'visitors' with points in data/isa-statistics.yaml", None)])
+def test_a_chart_naming_a_series_its_data_lacks_is_one_error_at_the_field(tmp_path, old, new,
+                                                                          message, hint):
+    import shutil
+
+    from pamphlet.diagnostics import PamphletError
+    from pamphlet.load import load_brochure
+    from pamphlet.options import command_line_options
+    from pamphlet.render import _chart_data
+    from utils import ROOT, edit
+
+    guide = tmp_path / "brochure"
+    shutil.copytree(ROOT / "brochure", guide)
+    meta = guide / "brochure.yaml"
+    meta.write_text(meta.read_text() + f"layouts: {ROOT / 'layouts'}\nfonts: {ROOT / 'fonts'}\n")
+    edit(guide / "pages" / "pillars.yaml", old, new)
+    brochure = load_brochure(command_line_options(guide, tmp_path / "out.pdf"))
+    page = brochure.page("pillars")
+    with pytest.raises(PamphletError) as raised:
+        _chart_data(brochure, page, page.fields["charts"][0])
+    (problem,) = raised.value.diagnostics
+    assert (problem.file, problem.message) == (guide / "pages" / "pillars.yaml", message)
+    assert problem.line is not None
+    if hint:
+        assert problem.hint == hint

@@ -12,7 +12,7 @@ from . import charts, fitting, markup, typography
 from .diagnostics import Collector, Diagnostic, PamphletError
 from .images import is_raster, press_image
 from .fonts import coverage, font_face_css, load_fonts, missing_characters
-from .load import Brochure, PageDef, _strings
+from .load import Brochure, PageDef, _strings, _suggest
 from .source import field_name, read_yaml
 
 LOG = logging.getLogger("pamphlet")
@@ -104,7 +104,7 @@ def _environment(brochure: Brochure, base: Path) -> jinja2.Environment:
         asset=lambda path: _asset_url(brochure, path, base),
         at=_source_attribute,
         toc=lambda: _toc(brochure),
-        chart=lambda page, spec: charts.statistics_chart(_data(brochure, page, "data"), spec),
+        chart=lambda page, spec: charts.statistics_chart(_chart_data(brochure, page, spec), spec),
         org_chart=lambda page: charts.organisation_chart(_data(brochure, page, "data")),
         format_pages=markup.format_pages,
         mission_plan=lambda page: fitting.plan_mission(page.fields),
@@ -192,6 +192,33 @@ def _toc(brochure: Brochure) -> list[dict]:
 
 def _data(brochure: Brochure, page: PageDef, key: str) -> dict:
     return read_yaml(brochure.options.brochure / page.fields[key]).data
+
+
+def _chart_data(brochure: Brochure, page: PageDef, spec: dict) -> dict:
+    """The data file of a chart, its series there and every point a number."""
+    data = _data(brochure, page, "data")
+    index = next((i for i, s in enumerate(page.fields.get("charts") or []) if s is spec), 0)
+    for field in ("series", "total"):
+        name = spec.get(field)
+        if not name:
+            continue
+        series = data.get(name) if isinstance(data, dict) else None
+        points = series.get("points") if isinstance(series, dict) else None
+        if not isinstance(points, dict) or not points:
+            known = [k for k, v in data.items() if isinstance(v, dict)] if isinstance(data, dict) else []
+            raise PamphletError(page.source.diagnostic(
+                ("charts", index, field), f"charts[{index}].{field}: no series '{name}' with "
+                f"points in {page.fields['data']}",
+                _suggest(name, known) or f"the series there: {', '.join(known) or 'none'}"))
+        for year, point in points.items():
+            value = point.get("value") if isinstance(point, dict) else None
+            if not str(year).isdigit() or isinstance(value, bool) or \
+                    not isinstance(value, (int, float)):
+                raise PamphletError(page.source.diagnostic(
+                    ("charts", index, field), f"charts[{index}].{field}: in "
+                    f"{page.fields['data']}, {name}'s point {year!r} is not a year with a "
+                    "number value", "write each point as YEAR: {value: NUMBER}"))
+    return data
 
 
 def _output_profile(brochure: Brochure, base: Path) -> str | None:

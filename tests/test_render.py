@@ -67,20 +67,13 @@ def test_a_picture_a_layout_names_that_cannot_be_read_is_one_error(mini):
      "charts[0].total: no series 'visitors' with points in data/isa-statistics.yaml", None)])
 def test_a_chart_naming_a_series_its_data_lacks_is_one_error_at_the_field(tmp_path, old, new,
                                                                           message, hint):
-    import shutil
-
     from pamphlet.diagnostics import PamphletError
-    from pamphlet.load import load_brochure
-    from pamphlet.options import command_line_options
     from pamphlet.render import _chart_data
-    from utils import ROOT, edit
+    from utils import edit
 
-    guide = tmp_path / "brochure"
-    shutil.copytree(ROOT / "brochure", guide)
-    meta = guide / "brochure.yaml"
-    meta.write_text(meta.read_text() + f"layouts: {ROOT / 'layouts'}\nfonts: {ROOT / 'fonts'}\n")
+    guide = _guide_copy(tmp_path)
     edit(guide / "pages" / "pillars.yaml", old, new)
-    brochure = load_brochure(command_line_options(guide, tmp_path / "out.pdf"))
+    brochure = _load(guide)
     page = brochure.page("pillars")
     with pytest.raises(PamphletError) as raised:
         _chart_data(brochure, page, page.fields["charts"][0])
@@ -89,3 +82,42 @@ def test_a_chart_naming_a_series_its_data_lacks_is_one_error_at_the_field(tmp_pa
     assert problem.line is not None
     if hint:
         assert problem.hint == hint
+
+
+def _guide_copy(tmp_path):
+    """A writable copy of the guide's brochure/, reading the project's layouts and fonts."""
+    import shutil
+
+    from utils import ROOT
+    guide = tmp_path / "brochure"
+    shutil.copytree(ROOT / "brochure", guide)
+    meta = guide / "brochure.yaml"
+    meta.write_text(meta.read_text() + f"layouts: {ROOT / 'layouts'}\nfonts: {ROOT / 'fonts'}\n")
+    return guide
+
+
+def _load(guide):
+    from pamphlet.load import load_brochure
+    from pamphlet.options import command_line_options
+    return load_brochure(command_line_options(guide, guide.parent / "out.pdf"))
+
+
+@pytest.mark.parametrize("old, new, where", [
+    ("  name: 出入国在留管理庁", "  nam: 出入国在留管理庁", ("headquarters", 4)),
+    ("    - 総務課 ", "    - {nme: 総務課} ", ("headquarters.units[0]", 6)),
+    ("district_offices:                # 支局 (7)\n", "district_offices: 7\nx:\n",
+     ("district_offices", 21))])
+def test_organisation_data_the_chart_cannot_read_is_one_error_at_its_line(tmp_path, old, new,
+                                                                          where):
+    from pamphlet.diagnostics import PamphletError
+    from pamphlet.render import _organisation_data
+    from utils import edit
+
+    guide = _guide_copy(tmp_path)
+    edit(guide / "data" / "organization.yaml", old, new)
+    brochure = _load(guide)
+    with pytest.raises(PamphletError) as raised:
+        _organisation_data(brochure, brochure.page("organisation"))
+    (problem,) = raised.value.diagnostics
+    assert problem.message == f"{where[0]}: not what the organisation chart reads"
+    assert (problem.file, problem.line) == (guide / "data" / "organization.yaml", where[1])

@@ -105,7 +105,7 @@ def _environment(brochure: Brochure, base: Path) -> jinja2.Environment:
         at=_source_attribute,
         toc=lambda: _toc(brochure),
         chart=lambda page, spec: charts.statistics_chart(_chart_data(brochure, page, spec), spec),
-        org_chart=lambda page: charts.organisation_chart(_data(brochure, page, "data")),
+        org_chart=lambda page: charts.organisation_chart(_organisation_data(brochure, page)),
         format_pages=markup.format_pages,
         mission_plan=lambda page: fitting.plan_mission(page.fields),
         anchor=markup.anchor,
@@ -192,6 +192,31 @@ def _toc(brochure: Brochure) -> list[dict]:
 
 def _data(brochure: Brochure, page: PageDef, key: str) -> dict:
     return read_yaml(brochure.options.brochure / page.fields[key]).data
+
+
+def _organisation_data(brochure: Brochure, page: PageDef) -> dict:
+    """The organisation chart's data file, its shape checked: one error at the line."""
+    source = read_yaml(brochure.options.brochure / page.fields["data"])
+    data = source.data if isinstance(source.data, dict) else {}
+    head = data.get("headquarters")
+    units = head.get("units") if isinstance(head, dict) else None
+
+    def named(unit) -> bool:
+        return isinstance(unit, str) or (isinstance(unit, dict) and isinstance(
+            unit.get("name"), str) and all(isinstance(u, str) for u in unit.get("units", [])))
+
+    where = (("headquarters",) if not isinstance(head, dict) or not isinstance(head.get("name"), str)
+             else ("headquarters", "units") if not isinstance(units, list)
+             else next((("headquarters", "units", i) for i, u in enumerate(units) if not named(u)),
+                       None))
+    where = where or next(((key,) for key, _, _ in charts.GROUPS if key in data and not (
+        isinstance(data[key], list) and all(isinstance(n, str) for n in data[key]))), None)
+    if where:
+        raise PamphletError(source.diagnostic(
+            where if where[0] in data else (), f"{field_name(where)}: not what the organisation "
+            "chart reads", "headquarters: {name, units: [a name, or {name, units: [names]}]}, "
+            "and regional_bureaus, district_offices, detention_centres as lists of names"))
+    return data
 
 
 def _chart_data(brochure: Brochure, page: PageDef, spec: dict) -> dict:

@@ -4,6 +4,7 @@ import difflib
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .diagnostics import Collector, Diagnostic, PamphletError
@@ -229,7 +230,16 @@ def _asset_checker(root: Path, source: Source):
 
 
 def _unreadable_picture(path: Path) -> str | None:
-    """Why a picture file cannot be drawn, or None (files of other kinds: None)."""
+    """Why a picture file cannot be drawn, or None (files of other kinds: None).
+
+    Read again only when the file changed: a photograph is read whole.
+    """
+    stat = path.stat()
+    return _picture_problem(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _picture_problem(path: Path, mtime_ns: int, size: int) -> str | None:
     suffix = path.suffix.lower()
     try:
         if suffix == ".svg":

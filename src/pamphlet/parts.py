@@ -73,6 +73,7 @@ class Job:
     keys: dict                # (page id, edition) -> key
     engines: dict             # edition -> Engine, made on first use in each process
     seconds: dict = field(default_factory=dict)
+    queue: object = None      # a `_Queue` while parts are made on several cores
 
 
 _JOB: Job | None = None
@@ -82,11 +83,11 @@ def cache_dir(brochure: Brochure) -> Path:
     return brochure.options.build_dir / "cache"
 
 
-def part_keys(brochure: Brochure, head: str, editions=(PRINT,),
-              world: str | None = None) -> dict[tuple, str]:
-    """The cache key of each page definition's part in each edition."""
+def part_keys(brochure: Brochure, head: str, editions, world: str) -> dict[tuple, str]:
+    """The cache key of each page definition's part in each edition (``world``: the
+    digest of every file a page may read, `_world_digest`)."""
     common = hashlib.sha256(json.dumps([
-        _code_digest(), world or _world_digest(brochure), head,
+        _code_digest(), world, head,
         [(p.id, p.numbers) for p in brochure.pages],
         [(e.group, e.entry, e.heading, e.page) for e in brochure.toc()],
         str(brochure.meta)], ensure_ascii=False, default=str).encode()).hexdigest()
@@ -212,16 +213,15 @@ def _run(todo: list[tuple], jobs: int | None) -> list:
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("fork")
-    queue = _Queue(todo, context)
+    queue = _JOB.queue = _Queue(todo, context)       # the workers inherit it with _JOB
     gc.freeze()          # the workers' collector leaves the objects they inherit alone:
     try:                 # their pages stay shared instead of being copied
         # An executor, not a Pool: a worker that dies (a crash in a C library)
         # raises BrokenProcessPool here instead of leaving the build waiting forever.
-        with ProcessPoolExecutor(jobs - 1, mp_context=context,
-                                 initializer=_take_queue, initargs=(queue,)) as pool:
+        with ProcessPoolExecutor(jobs - 1, mp_context=context) as pool:
             workers = [pool.submit(_drain) for _ in range(jobs - 1)]
             try:
-                made = _drain(queue)
+                made = _drain()
             finally:
                 queue.close()       # a failure here: the workers take nothing more
             return made + [part for worker in workers for part in worker.result()]
@@ -259,17 +259,9 @@ class _Queue:
             self.next.value = len(self.todo)
 
 
-_QUEUE: _Queue | None = None
-
-
-def _take_queue(queue: _Queue) -> None:
-    global _QUEUE
-    _QUEUE = queue
-
-
-def _drain(queue: _Queue | None = None) -> list:
-    """Make parts until none is left to take."""
-    queue = queue or _QUEUE
+def _drain() -> list:
+    """Make parts until none is left to take (in this process or a worker)."""
+    queue = _JOB.queue
     made = []
     while (task := queue.take()) is not None:
         made.append(queue.finish(_make(task)))

@@ -198,25 +198,31 @@ def _organisation_data(brochure: Brochure, page: PageDef) -> dict:
     """The organisation chart's data file, its shape checked: one error at the line."""
     source = read_yaml(brochure.options.brochure / page.fields["data"])
     data = source.data if isinstance(source.data, dict) else {}
-    head = data.get("headquarters")
-    units = head.get("units") if isinstance(head, dict) else None
-
-    def named(unit) -> bool:
-        return isinstance(unit, str) or (isinstance(unit, dict) and isinstance(
-            unit.get("name"), str) and all(isinstance(u, str) for u in unit.get("units", [])))
-
-    where = (("headquarters",) if not isinstance(head, dict) or not isinstance(head.get("name"), str)
-             else ("headquarters", "units") if not isinstance(units, list)
-             else next((("headquarters", "units", i) for i, u in enumerate(units) if not named(u)),
-                       None))
-    where = where or next(((key,) for key, _, _ in charts.GROUPS if key in data and not (
-        isinstance(data[key], list) and all(isinstance(n, str) for n in data[key]))), None)
+    where = _organisation_problem(data)
     if where:
         raise PamphletError(source.diagnostic(
             where if where[0] in data else (), f"{field_name(where)}: not what the organisation "
             "chart reads", "headquarters: {name, units: [a name, or {name, units: [names]}]}, "
             "and regional_bureaus, district_offices, detention_centres as lists of names"))
     return data
+
+
+def _organisation_problem(data: dict) -> tuple | None:
+    """Where the first thing the organisation chart cannot read is, or None."""
+    def names(value) -> bool:
+        return isinstance(value, list) and all(isinstance(name, str) for name in value)
+
+    head = data.get("headquarters")
+    if not isinstance(head, dict) or not isinstance(head.get("name"), str):
+        return ("headquarters",)
+    if not isinstance(head.get("units"), list):
+        return ("headquarters", "units")
+    for index, unit in enumerate(head["units"]):
+        if not isinstance(unit, str) and not (isinstance(unit, dict) and isinstance(
+                unit.get("name"), str) and names(unit.get("units", []))):
+            return ("headquarters", "units", index)
+    return next(((key,) for key, _, _ in charts.GROUPS if key in data and not names(data[key])),
+                None)
 
 
 def _chart_data(brochure: Brochure, page: PageDef, spec: dict) -> dict:

@@ -17,7 +17,8 @@ def test_a_good_pdf_passes_and_gets_a_job_ticket(mini_pdf, mini, tmp_path):
     assert "Bleed:        3 mm on every side (BleedBox 216 × 303 mm)" in ticket
     assert "Pages:        8, cover included" in ticket
     assert "Binding:      saddle stitch (中綴じ), 2 sheets folded" in ticket
-    assert "output intent: FOGRA39L (pamphlet build)" in ticket
+    assert "output intent: FOGRA39 — Offset, coated paper" in ticket
+    assert "(registered at http://www.color.org); ICC profile “FOGRA39L (pamphlet build)”" in ticket
     assert "BIZ-UDMincho" in ticket
     assert "Preflight:    0 errors" in ticket
     assert "Contents:     3 entries and 3 page references checked against the PDF: all agree" \

@@ -26,6 +26,10 @@ BAD_INPUTS = {
         "pages/gamma.yaml", "\nheading: おわりの章", "\nheading: おわりの章\ncount: many",
         "pages/gamma.yaml:5:8: count must be a whole number, not the text 'many'",
         "write digits only, e.g. `3`"),
+    "overprint not true or false": (
+        "brochure.yaml", "bleed: 3mm", "bleed: 3mm\noverprint: yes please",
+        "brochure.yaml:8:12: overprint must be true or false, not the text 'yes please'",
+        "write `true` or `false`"),
     "unknown key": (
         "pages/gamma.yaml", "\nheading: おわりの章", "\nheading: おわりの章\nheadnig: x",
         "pages/gamma.yaml:5:1: unknown field 'headnig'", "did you mean 'heading'?"),
@@ -165,3 +169,22 @@ def test_a_picture_that_cannot_be_read_is_one_error_at_its_field(mini, tmp_path,
                             "a picture that can be read (") and reason in error
     assert hint == "hint: export it again as SVG, PNG, JPEG or TIFF; WeasyPrint would leave its " \
                    "frame empty"
+
+
+def test_a_profile_of_no_registered_condition_is_one_error_at_its_line(mini):
+    from PIL import ImageCms
+
+    (mini / "own.icc").write_bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    meta = mini / "brochure.yaml"
+    lines = [("output_profile: own.icc" if line.startswith("output_profile:") else line)
+             for line in meta.read_text(encoding="utf-8").splitlines()]
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    line = lines.index("output_profile: own.icc") + 1
+
+    result = run("build", "--brochure", mini, "--out", mini.parent / "out.pdf", "--quiet")
+
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.splitlines()[0] == (
+        f"error: {mini}/brochure.yaml:{line}:17: cannot tell which registered printing "
+        "condition own.icc characterises (PDF/X names it for the RIP)")
+    assert "output_condition: {identifier: NAME}" in result.err

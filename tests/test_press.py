@@ -97,3 +97,16 @@ def test_the_screen_edition_is_rgb_tagged_and_bookmarked(mini, tmp_path):
     images = [x.get_object() for x in reader.pages[6]["/Resources"]["/XObject"].values()
               if x.get_object()["/Subtype"] == "/Image"]
     assert [i["/ColorSpace"] for i in images] == ["/DeviceRGB"]
+
+
+def test_the_output_intent_names_the_condition_the_brochure_gives(mini, tmp_path):
+    meta = mini / "brochure.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") +
+                    "output_condition: {identifier: JC200103, name: Japan Color 2001 Coated}\n",
+                    encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    assert run("build", "--brochure", mini, "--out", out, "--quiet").code == 0
+    intent = pypdf.PdfReader(str(out)).trailer["/Root"]["/OutputIntents"][0].get_object()
+    assert intent["/OutputConditionIdentifier"] == "JC200103"
+    assert intent["/OutputCondition"] == "Japan Color 2001 Coated"
+    assert intent["/RegistryName"] == "http://www.color.org"

@@ -19,6 +19,7 @@ from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
+from .overprint import overprint_part
 from .write import write_atomically
 
 DEST = "pamphlet-dest:"
@@ -35,13 +36,19 @@ class Drawing:
     heights: list      # per page: CSS height, for the bookmarks' coordinates
 
 
-def draw(document, font_store: Path, identifier: bytes, variant: str = "pdf/x-4") -> Drawing:
-    """Write ``document`` (one definition's pages) as a part; fonts go to ``font_store``."""
+def draw(document, font_store: Path, identifier: bytes, variant: str = "pdf/x-4",
+         overprint: bool = False) -> Drawing:
+    """Write ``document`` (one definition's pages) as a part; fonts go to ``font_store``.
+
+    With ``overprint``, K100 text and thin K100 rules overprint (overprint.py).
+    """
     _links_between_parts(document)
     files = {}
     with _fonts_left_out(font_store, files), _profiles_left_out(font_store), \
             _decorations_as_artifacts(tagged=variant.startswith("pdf/ua")):
         pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
+    if overprint:
+        pdf = overprint_part(pdf)
     return Drawing(pdf, _font_usage(document, files),
                    [[(level, label, list(point), state) for level, label, point, state
                      in page.bookmarks] for page in document.pages],

@@ -85,7 +85,12 @@ def _intent(root) -> str:
         intent = intent.get_object()
         profile = intent.get("/DestOutputProfile")
         size = len(profile.get_object().get_data()) if profile else 0
-        return f"{intent.get('/OutputConditionIdentifier')} (ICC profile embedded, {size:,} bytes)"
+        condition = intent.get("/OutputCondition")
+        registry = intent.get("/RegistryName")
+        said = f" — {condition}" if condition else ""
+        said += f" (registered at {registry})" if registry else " (no registered condition)"
+        return (f"{intent.get('/OutputConditionIdentifier')}{said}; ICC profile "
+                f"“{intent.get('/Info')}” embedded, {size:,} bytes")
     return "none"
 
 

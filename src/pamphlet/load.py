@@ -64,6 +64,7 @@ class Brochure:
     meta: dict
     source: Source
     pages: list[PageDef]
+    condition: object = None     # conditions.Condition: the output intent's printing condition
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -95,6 +96,7 @@ def load_brochure(options: Options) -> Brochure:
     for page in pages:
         page.toc = _toc_entries(page, collector)
     brochure = Brochure(options, meta_source.data, meta_source, pages)
+    brochure.condition = _printing_condition(options, meta_source, collector)
     collector.extend(_check_page_refs(brochure))
     collector.extend(_check_binding(brochure))
     collector.raise_errors()
@@ -273,6 +275,34 @@ def _toc_entries(page: PageDef, collector: Collector) -> list[TocEntry]:
         entries.append(TocEntry(str(item["group"]), str(item["entry"]), str(item["heading"]),
                                 page.first + offset - 1))
     return entries
+
+
+def _printing_condition(options: Options, meta: Source, collector):
+    """The registered condition the output profile is for: as brochure.yaml names it, or
+    as the profile says of itself (conditions.py)."""
+    from . import conditions
+
+    named = options.output_condition
+    if named:
+        return conditions.from_identifier(str(named["identifier"]), named.get("name"),
+                                          named.get("registry"))
+    profile = options.output_profile
+    if profile is None or not profile.is_file():
+        return None
+    try:
+        found = conditions.from_profile(profile.read_bytes())
+    except (OSError, ValueError) as error:
+        collector.add(meta.diagnostic(("output_profile",), f"output_profile {profile} "
+                                          f"is not an ICC profile ({error})",
+                                          "name the CMYK .icc file of the printing condition"))
+        return None
+    if found is None:
+        collector.add(meta.diagnostic(
+            ("output_profile",), f"cannot tell which registered printing condition "
+            f"{profile.name} characterises (PDF/X names it for the RIP)",
+            "add `output_condition: {identifier: NAME}` to brochure.yaml with the ICC "
+            "registry's name your printer gives, e.g. FOGRA39 or JC200103"))
+    return found
 
 
 def _check_page_refs(brochure: Brochure) -> list[Diagnostic]:

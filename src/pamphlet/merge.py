@@ -270,14 +270,25 @@ def resource_holders(pdf):
 
 
 def _put_profiles_back(out, store: Path) -> None:
-    """Each colour profile stream left out by draw.py gets the profile's bytes back."""
+    """Each colour profile stream left out by draw.py gets the profile's bytes back,
+    and the /N its header says (WeasyPrint writes 1 for `components: c m y k`)."""
     import pikepdf
 
     for obj in out.objects:
         if isinstance(obj, pikepdf.Stream) and "/N" in obj and "/Type" not in obj:
             data = obj.read_bytes()
             if data.startswith(PROFILE):
-                obj.write((store / data[len(PROFILE):].decode()).read_bytes())
+                profile = (store / data[len(PROFILE):].decode()).read_bytes()
+                obj.write(profile)
+                obj.N = profile_channels(profile) or obj.N
+
+
+CHANNELS = {b"GRAY": 1, b"RGB ": 3, b"Lab ": 3, b"XYZ ": 3, b"CMYK": 4, b"CMY ": 3}
+
+
+def profile_channels(profile: bytes) -> int | None:
+    """How many components an ICC profile's colour space has (its header, bytes 16-20)."""
+    return CHANNELS.get(profile[16:20])
 
 
 # Destinations, links, bookmarks

@@ -22,6 +22,17 @@ BROCHURE_FIELDS = {
     "output_profile": {"type": "plain", "doc": "the CMYK ICC profile of the printing condition "
                        "(default ../color/" + "FOGRA39L-pamphlet.icc); name one you own, e.g. "
                        "Japan Color 2011 Coated"},
+    "output_condition": {"type": "map", "doc": "the registered printing condition the profile "
+                         "characterises, when pamphlet cannot tell it from the profile",
+                         "fields": {"identifier": {"type": "plain", "required": True,
+                                                   "doc": "as the ICC registry names it, "
+                                                   "e.g. FOGRA39 or JC200103"},
+                                    "registry": {"type": "plain",
+                                                 "doc": "default http://www.color.org"},
+                                    "name": {"type": "plain",
+                                             "doc": "the condition in words"}}},
+    "overprint": {"type": "bool", "doc": "K100 text and thin K100 rules overprint "
+                  "(スミノセ); default true"},
 }
 
 DEFAULT_PROFILE = "../color/FOGRA39L-pamphlet.icc"
@@ -45,6 +56,8 @@ class Options:
     marks: bool = True               # trim marks and slug outside the bleed
     screen: bool = False             # also write the RGB, tagged screen edition
     output_profile: Path | None = None
+    output_condition: dict = field(default_factory=dict)   # identifier, registry, name
+    overprint: bool = True           # K100 text and thin K100 rules overprint (スミノセ)
     jobs: int | None = None          # processes laying out page definitions (None: one per core)
     extra: dict = field(default_factory=dict)
 
@@ -90,4 +103,6 @@ def resolve(options: Options, meta: dict) -> Options:
         bleed=str(meta.get("bleed", options.bleed)),
         binding=str(meta.get("binding", options.binding)),
         output_profile=root / meta.get("output_profile", DEFAULT_PROFILE),
+        output_condition=dict(meta.get("output_condition") or {}),
+        overprint=bool(meta.get("overprint", options.overprint)),
     )

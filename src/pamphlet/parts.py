@@ -313,7 +313,8 @@ def _make(task: tuple):
                 return Failed(page_id, problems, document.write_pdf(pdf_identifier=b"overset"))
         layout = lap()
         drawing = draw(document, job.cache / "fonts", PART_ID,
-                       "pdf/x-4" if edition == PRINT else "pdf/ua-1")
+                       "pdf/x-4" if edition == PRINT else "pdf/ua-1",
+                       overprint=edition == PRINT and job.brochure.options.overprint)
         drawn = lap()
     except PamphletError as error:
         return Failed(page_id, error.diagnostics)

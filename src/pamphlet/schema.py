@@ -7,7 +7,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, PamphletError
 from .source import Source, field_name, read_yaml
 
-SCALAR_TYPES = {"text", "plain", "int", "asset", "data", "date"}
+SCALAR_TYPES = {"text", "plain", "int", "bool", "asset", "data", "date"}
 
 
 @dataclass
@@ -88,6 +88,11 @@ class Validator:
         if not isinstance(value, int) or isinstance(value, bool):
             self._error(path, f"{field_name(path)} must be a whole number, not {_kind(value)}",
                         "write digits only, e.g. `3`")
+
+    def _bool(self, value, spec, path):
+        if not isinstance(value, bool):
+            self._error(path, f"{field_name(path)} must be true or false, not {_kind(value)}",
+                        "write `true` or `false`")
 
     def _date(self, value, spec, path):
         import datetime

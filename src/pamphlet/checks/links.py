@@ -14,17 +14,20 @@ class Link:
     target: int | None    # 1-based page it resolves to, None if it goes nowhere
 
 
+LINK_FACTS = "/PamphletLinks"   # a print master's links, kept out of its annotations (press.py)
+
+
 def read_links(path: Path) -> list[Link]:
-    """Every link annotation with an internal destination."""
+    """Every link with an internal destination: link annotations (the screen edition)
+    and the print master's /PamphletLinks, which say the same without annotating."""
     reader = pypdf.PdfReader(str(path))
     pages = {page.indirect_reference.idnum: index + 1 for index, page in enumerate(reader.pages)}
     names = _named_destinations(reader)
     links = []
     for index, page in enumerate(reader.pages):
-        for annotation in page.get("/Annots") or []:
-            annotation = annotation.get_object()
-            if annotation.get("/Subtype") != "/Link":
-                continue
+        annotations = [a.get_object() for a in page.get("/Annots") or []]
+        facts = [f.get_object() for f in page.get(LINK_FACTS) or []]
+        for annotation in [a for a in annotations if a.get("/Subtype") == "/Link"] + facts:
             name, target = _destination(annotation, names, pages)
             if name is None and target is None:
                 continue

@@ -4,6 +4,7 @@ from markupsafe import Markup, escape
 
 # The palette, in CMYK (0..1): charts never carry an RGB colour.
 NAVY = "device-cmyk(1 0.8 0.25 0.25)"
+NAVY_TYPE = "device-cmyk(1 0.8 0 0)"    # small type: two inks (PRINT.md)
 BLUE = "device-cmyk(0.85 0.45 0 0)"
 SKY = "device-cmyk(0.35 0.05 0 0)"
 ORANGE = "device-cmyk(0 0.55 0.85 0)"
@@ -102,9 +103,9 @@ def _bar(centre, width, value, approx, top, unit, last, total, dense) -> str:
         ty = PLOT_BOTTOM - t_height
         pad = 0.7
         parts.append(f'<rect x="{x - pad:.2f}" y="{ty:.2f}" width="{width + 2 * pad:.2f}" '
-                     f'height="{t_height:.2f}" fill="none" stroke="{NAVY}" stroke-width="0.25" '
+                     f'height="{t_height:.2f}" fill="none" stroke="{INK}" stroke-width="0.25" '
                      f'stroke-dasharray="0.9 0.6"/>')
-        parts.append(_figure(centre, ty - 1.3, _number(t_value, unit, t_approx), LABEL, NAVY))
+        parts.append(_figure(centre, ty - 1.3, _number(t_value, unit, t_approx), LABEL, NAVY_TYPE))
         # the entrants' own figure inside its bar, reversed out
         parts.append(_figure(centre, y + 3.6, label, SMALL + 0.1, PAPER))
         return "".join(parts)
@@ -123,7 +124,7 @@ def _legend(right: float) -> str:
         f'<rect x="{x1:.2f}" y="{y:.2f}" width="1.3" height="2.2" fill="{ORANGE}"/>',
         _text(x1 + 2.1, y + 1.9, "入国者数", SMALL, INK, anchor="start"),
         f'<rect x="{x2 - 3.0:.2f}" y="{y:.2f}" width="2.2" height="2.2" fill="none" '
-        f'stroke="{NAVY}" stroke-width="0.25" stroke-dasharray="0.6 0.4"/>',
+        f'stroke="{INK}" stroke-width="0.25" stroke-dasharray="0.6 0.4"/>',
         _text(x2, y + 1.9, "総数", SMALL, INK, anchor="start"),
     ])
 
@@ -147,7 +148,7 @@ def _single(points: dict, unit: str) -> str:
         f'<rect x="0" y="4" width="{WIDTH}" height="{PLOT_BOTTOM - 4:.2f}" fill="{PALE}"/>',
         f'<text x="{cx:.2f}" y="27.5" text-anchor="middle" font-family="{DISPLAY}" font-weight="700" '
         f'fill="{ORANGE}"><tspan font-size="15">{escape(number)}</tspan>'
-        f'<tspan font-size="6" dx="0.8" fill="{NAVY}">{suffix}</tspan></text>',
+        f'<tspan font-size="6" dx="0.8" fill="{NAVY_TYPE}">{suffix}</tspan></text>',
         f'<rect x="{cx - 10:.2f}" y="31" width="20" height="0.5" fill="{NAVY}"/>',
         f'<line fill="none" x1="0" y1="{PLOT_BOTTOM}" x2="{WIDTH}" y2="{PLOT_BOTTOM}" stroke="{INK}" stroke-width="0.2"/>',
         _text(cx, PLOT_BOTTOM + 4.2, f"{year}年", LABEL - 0.2, INK, bold=True),

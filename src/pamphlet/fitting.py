@@ -42,6 +42,7 @@ CATCH_TOP = BAND + 8
 CATCH_LINE = 10.6     # 21 pt x 1.42
 FOOT = 277            # 297 - bottom margin
 MEASURE = 27.70       # 86 mm / 8.8 pt, in body ems
+MESSAGE_MEASURE = 33  # the closing panel's body: 9 pt Gothic (reversed type) on the body's leading
 
 # ---- characters -------------------------------------------------------------------------
 HALF = ' 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ()[]^*.,:;-/%&+=!?\'"'
@@ -323,7 +324,7 @@ def plan_mission(fields: dict) -> MissionPlan:
     text1_top0 = CATCH_TOP + catch_h + 8
     region1 = FOOT - text1_top0
     message = fields["message"]
-    message_lines = sum(nlines(t, 34, 0 if i == 0 else 1)
+    message_lines = sum(nlines(t, MESSAGE_MEASURE, 0 if i == 0 else 1)
                         for i, t in enumerate(_get(message, "body") or []))
     message_h = 14 + max(message_lines * LINE, 6 + head_lines(_get(message, "heading")) * 7.2)
     region2 = FOOT - 18 - message_h - MESSAGE_GAP

@@ -48,3 +48,13 @@ def test_a_file_that_is_not_a_pdf_is_one_error_without_a_ticket(mini, tmp_path):
     assert result.err.splitlines()[1] == "hint: is it a PDF? was the build finished?"
     assert "Traceback" not in result.err
     assert not (tmp_path / "notes-jobticket.txt").exists()
+
+
+def test_every_fpo_frame_of_the_guide_is_counted(guide_pdf):
+    # Two frames side by side read back as one run ("FPOFPO", page 30): both count.
+    import json
+
+    result = run("preflight", guide_pdf, "--json")
+    findings = [f for f in json.loads(result.out)["findings"] if f["check"] == "fpo"]
+    assert [f["page"] for f in findings] == [8, 10, 12, 14, 16, 18, 19, 30, 31]
+    assert sum(int(f["message"].split()[2]) for f in findings) == 18

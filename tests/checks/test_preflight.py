@@ -211,13 +211,14 @@ def test_over_inked_colour_is_an_error(mini_pdf, tmp_path):
 def test_a_hairline_is_a_warning_that_does_not_fail(mini_pdf, tmp_path):
     pdf = altered(mini_pdf, tmp_path / "hairline.pdf",
                   drawing(6, b"q 0 0 0 1 K 0.1 w 100 100 m 200 100 l S "
-                             b"3 0 0 3 0 0 cm 0.1 w 100 200 m 200 200 l S Q"))
+                             b"0.25 w 100 150 m 200 150 l S "       # 0.088 mm: thin too
+                             b"3 0 0 3 0 0 cm 0.1 w 100 200 m 200 200 l S Q"))   # 0.3 pt
     assert found(pdf) == [("hairline", 6)]
-    assert messages(pdf) == ["page 06: 1 line under 0.25 pt, the thinnest 0.10 pt"]
+    assert messages(pdf) == ["page 06: 2 lines under 0.1 mm, the thinnest 0.10 pt"]
     result = check(pdf)
     assert result.code == 0, result.out
     assert result.out.splitlines()[0] == (
-        "warning  hairline              page 6: lines thinner than 0.25 pt")
+        "warning  hairline              page 6: lines thinner than 0.1 mm")
 
 
 # --- altered copies: more of the registry ------------------------------------------

@@ -5,7 +5,7 @@ Each check has an id, a severity, a fixed message and a hint, and finds
 page boxes, the document catalog, and what each page paints, as
 `pdfcontent.py` interprets it. The numbers are the print vendor's
 (PRINT.md): A4 trim, 3 mm bleed, saddle stitch, PDF/X-4, CMYK,
-300 % total ink, 200/300 ppi, 0.25 pt lines, fonts from fonts/ only.
+300 % total ink, 200/300 ppi, lines of 0.1 mm at least, fonts from fonts/ only.
 """
 
 import json
@@ -26,7 +26,7 @@ BLEED = 3 * MM              # 8.504 pt on every side
 SAFE_MARGIN = 3 * MM        # text stays this far inside the trim
 INK_LIMIT = 3.0             # 300 %
 PPI_ERROR, PPI_WARNING = 200, 300
-HAIRLINE = 0.25             # pt
+HAIRLINE = 0.1 * MM          # pt: 0.283, PRINT.md's 0.1 mm
 PDFX_ID = "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
@@ -677,13 +677,13 @@ def _resolution_under_300(facts: PressFacts):
     return _low_resolution(facts, PPI_ERROR, PPI_WARNING)
 
 
-@check("hairline", "warning", "lines thinner than 0.25 pt",
-       "lines under 0.25 pt may vanish on press: make them at least 0.25 pt (0.09 mm)")
+@check("hairline", "warning", "lines thinner than 0.1 mm",
+       "lines under 0.1 mm may vanish on press: make them at least 0.3 pt (0.1 mm)")
 def _hairline(facts: PressFacts):
     for page in facts.pages:
         thin = [w for w in page.content.strokes if w < HAIRLINE - 1e-6]
         if thin:
-            yield page.number, (f"{_count(len(thin), 'line')} under 0.25 pt, the thinnest "
+            yield page.number, (f"{_count(len(thin), 'line')} under 0.1 mm, the thinnest "
                                 f"{min(thin):.2f} pt")
 
 

@@ -30,7 +30,7 @@ class _State:
     fill_space: str = "/DeviceGray"
     stroke_space: str = "/DeviceGray"
     width: float = 1.0
-    clip: tuple | None = None           # device-space bounds of the clip
+    clip: tuple | None = None           # (outer clip, CTM, path): bounds worked out on demand
     overprint: bool | None = False      # in force now (None: not known)
 
 
@@ -181,12 +181,7 @@ class _Pass:
         return False
 
     def _visible(self):
-        bounds = _bounds(self.path)
-        clip = self.state.clip
-        if bounds is None or clip is None:
-            return bounds
-        return (max(bounds[0], clip[0]), max(bounds[1], clip[1]),
-                min(bounds[2], clip[2]), min(bounds[3], clip[3]))
+        return _intersect(_bounds(_points(self.path, self.state.ctm)), _clip_bounds(self.state.clip))
 
     @staticmethod
     def _thin(bounds) -> bool:
@@ -245,22 +240,12 @@ class _Pass:
                                             "stroke" if stroke else "fill": None})
 
     def path_op(self, operands, operator):
-        points = _numbers(operands)
-        if operator == "re":
-            x, y, w, h = points
-            points = [x, y, x + w, y + h, x, y + h, x + w, y]
-        self.path += [_apply(self.state.ctm, points[i], points[i + 1])
-                      for i in range(0, len(points) - 1, 2)]
+        # Kept as read: most paths are filled in other colours, and their bounds never needed.
+        self.path.append((operator, operands))
 
     def clip(self, operands):
-        bounds = _bounds(self.path)
-        if bounds is None:
-            return
-        clip = self.state.clip
-        if clip is not None:
-            bounds = (max(bounds[0], clip[0]), max(bounds[1], clip[1]),
-                      min(bounds[2], clip[2]), min(bounds[3], clip[3]))
-        self.state = replace(self.state, clip=bounds)
+        if self.path:
+            self.state = replace(self.state, clip=(self.state.clip, self.state.ctm, tuple(self.path)))
 
     def Tr(self, operands):
         self.text_mode = int(operands[0])
@@ -302,6 +287,31 @@ def _apply(m, x: float, y: float) -> tuple[float, float]:
 
 def _scale(m) -> float:
     return abs(m[0] * m[3] - m[1] * m[2]) ** 0.5
+
+
+def _points(path, ctm) -> list[tuple]:
+    """A path's points on the device (a path is built under one CTM)."""
+    points = []
+    for operator, operands in path:
+        values = _numbers(operands)
+        if operator == "re":
+            x, y, w, h = values
+            values = [x, y, x + w, y + h]
+        points += [_apply(ctm, values[i], values[i + 1]) for i in range(0, len(values) - 1, 2)]
+    return points
+
+
+def _clip_bounds(clip) -> tuple | None:
+    if clip is None:
+        return None
+    outer, ctm, path = clip
+    return _intersect(_bounds(_points(path, ctm)), _clip_bounds(outer))
+
+
+def _intersect(a, b):
+    if a is None or b is None:
+        return a if b is None else b
+    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
 
 
 def _bounds(points) -> tuple | None:

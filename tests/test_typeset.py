@@ -1,5 +1,7 @@
 """Typesetting: content that does not fit its page is refused, naming the page."""
 
+import pytest
+
 from utils import ROOT, edit, run
 
 
@@ -92,3 +94,39 @@ def test_a_declaration_weasyprint_cannot_read_is_a_warning_at_its_line(mini, tmp
         said = [line for line in result.err.splitlines() if "stylesheet" in line or
                 "WeasyPrint skips" in line]
         assert said == expected
+
+
+OUTSIDE = {
+    "css @import of a file URL": ("layouts/plain.css", "@import url(file://{outside});\n"),
+    "css url() climbing out": ("layouts/plain.css",
+                               ".sheet {{ background-image: url(../../../../../../../..{outside}); }}\n"),
+    "svg image by file URL": ("assets/box.svg", None),
+}
+
+
+@pytest.mark.parametrize("case", list(OUTSIDE), ids=list(OUTSIDE))
+def test_a_file_outside_the_project_is_refused_at_the_line_that_names_it(mini, tmp_path, case):
+    outside = tmp_path / "elsewhere" / "evil.svg"
+    outside.parent.mkdir()
+    outside.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">'
+                       '<rect width="9" height="9" fill="device-cmyk(0 0 0 1)"/></svg>')
+    file, text = OUTSIDE[case]
+    target = mini / file
+    if text is None:                      # a picture the pages use, pulling in another
+        target.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 20" '
+                          'width="40mm" height="20mm">\n<image href="file://'
+                          f'{outside}" width="10" height="10"/></svg>')
+        edit(mini / "pages" / "delta.yaml", "image: assets/photo.png", "image: assets/box.svg")
+        line = 2
+    else:                                 # the fixture's own layout stylesheet
+        target.write_text(text.format(outside=outside) + target.read_text(encoding="utf-8"))
+        line = 1
+    previous = tmp_path / "out.pdf"
+    previous.write_bytes(b"%PDF-1.7 the last good build")
+
+    result = run("build", "--brochure", mini, "--out", previous, "--quiet")
+
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert result.err.splitlines()[0] == (
+        f"error: {target}:{line}: reads {outside.resolve()}, which is outside the project")
+    assert previous.read_bytes() == b"%PDF-1.7 the last good build"

@@ -315,6 +315,7 @@ def _make(task: tuple):
         drawing = draw(document, job.cache / "fonts", PART_ID,
                        "pdf/x-4" if edition == PRINT else "pdf/ua-1",
                        overprint=edition == PRINT and job.brochure.options.overprint)
+        engine.check_reads()                 # a picture inside an SVG is read as it is drawn
         drawn = lap()
     except PamphletError as error:
         return Failed(page_id, error.diagnostics)
@@ -335,10 +336,20 @@ def _engine(job: Job, edition: str):
         if edition == SCREEN:
             from .screen import screen_engine
             job.engines[edition] = screen_engine(job.renderer.head, options.html.parent,
-                                                 options.output_profile)
+                                                 options.output_profile, readable(options))
         else:
-            job.engines[edition] = Engine(job.renderer.head, options.html.parent)
+            job.engines[edition] = Engine(job.renderer.head, options.html.parent,
+                                          roots=readable(options))
     return job.engines[edition]
+
+
+def readable(options) -> list[Path]:
+    """The folders a layout, stylesheet or picture may read: the brochure, its layouts
+    and fonts, the output profile's folder and the build's cache (converted pictures)."""
+    folders = [options.brochure, *options.layouts, options.fonts, options.build_dir / "cache"]
+    if options.output_profile is not None:
+        folders.append(options.output_profile.parent)
+    return folders
 
 
 def _save(part: Part, pdf: bytes, cache: Path) -> None:

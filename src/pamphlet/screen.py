@@ -55,7 +55,7 @@ def _transform(profile: Path | None):
                                    renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
 
 
-def rgb_url_fetcher(profile: Path | None):
+def rgb_url_fetcher(profile: Path | None, roots=None):
     """A fetcher that turns the CMYK colours of stylesheets and SVG files into RGB."""
     from weasyprint.urls import URLFetcherResponse
 
@@ -71,11 +71,11 @@ def rgb_url_fetcher(profile: Path | None):
             return URLFetcherResponse(url, to_rgb(text, profile).encode("utf-8"),
                                       response.headers, response.status)
 
-    return RGBFetcher()
+    return RGBFetcher(roots)
 
 
-def screen_engine(head: str, base_url: Path, profile: Path | None):
+def screen_engine(head: str, base_url: Path, profile: Path | None, roots=None):
     """The layout engine for the screen edition's parts (see typeset.Engine)."""
     from .typeset import Engine
-    return Engine(screen_html(head, profile), base_url, fetcher=rgb_url_fetcher(profile),
-                  extra_css=SCREEN_CSS)
+    return Engine(screen_html(head, profile), base_url, fetcher=rgb_url_fetcher(profile, roots),
+                  extra_css=SCREEN_CSS, roots=roots)

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, PamphletError
 from .load import Brochure
 
 LOG = logging.getLogger("pamphlet")
@@ -121,13 +121,15 @@ class Engine:
     a definition's own HTML is then all that WeasyPrint reads.
     """
 
-    def __init__(self, head: str, base_url: Path, fetcher=None, extra_css: str = ""):
+    def __init__(self, head: str, base_url: Path, fetcher=None, extra_css: str = "",
+                 roots=None):
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
         self.head = head
         self.base_url = base_url.resolve().as_uri() + "/"
-        self.fetcher = fetcher or local_fetcher()()
+        self.roots = roots            # the folders it may read from (None: any local file)
+        self.fetcher = fetcher or local_fetcher()(roots)
         self.font_config = FontConfiguration()
         self.color_profiles = {}
         self.images = {}
@@ -141,6 +143,14 @@ class Engine:
         if extra_css:
             self.stylesheets.append(weasyprint.CSS(string=extra_css, **options))
         self.bare_head = _LINK.sub("", _STYLE_ELEMENT.sub("", head))
+        self.check_reads()
+
+    def check_reads(self) -> None:
+        """Raise the files outside the project that WeasyPrint was refused (it goes on
+        without them, as a browser would): after parsing, laying out and drawing."""
+        problems = refused_reads(self.fetcher, self.roots or [])
+        if problems:
+            raise PamphletError(problems)
 
     def layout(self, fragment: str):
         """A WeasyPrint Document of one definition's HTML."""
@@ -150,6 +160,7 @@ class Engine:
         document = html.render(stylesheets=self.stylesheets, font_config=self.font_config,
                                color_profiles=self.color_profiles, cache=self.images)
         self._forget_drawings()
+        self.check_reads()
         return document
 
     def _forget_drawings(self) -> None:
@@ -203,14 +214,61 @@ _LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">\s*')
 
 
 def local_fetcher():
-    """WeasyPrint's fetcher, limited to local files: the build never touches the network."""
+    """WeasyPrint's fetcher, limited to local files inside ``roots`` (all local files when
+    None): the build never touches the network, nor a file outside the project."""
     from weasyprint.urls import URLFetcher
 
     class LocalFetcher(URLFetcher):
-        def __init__(self):
+        def __init__(self, roots=None):
             super().__init__(allowed_protocols={"file", "data"})
+            self.roots = None if roots is None else [Path(r).resolve() for r in roots]
+            self.refused: list[Path] = []
+
+        def fetch(self, url, headers=None):
+            outside = self._outside(url)
+            if outside is not None:
+                self.refused.append(outside)
+                raise ValueError(f"{outside} is outside the project")
+            return super().fetch(url, headers)
+
+        def _outside(self, url: str) -> Path | None:
+            if self.roots is None or not url.startswith("file:"):
+                return None
+            from urllib.parse import unquote, urlsplit
+            path = Path(unquote(urlsplit(url).path)).resolve()       # symlinks followed
+            return None if any(path.is_relative_to(root) for root in self.roots) else path
 
     return LocalFetcher
+
+
+def refused_reads(fetcher, roots) -> list[Diagnostic]:
+    """One error per file outside the project that a stylesheet or picture asked for,
+    at the line of the layout or asset that names it (when one does)."""
+    problems = []
+    for path in dict.fromkeys(getattr(fetcher, "refused", [])):
+        file, line = _naming(path, roots)
+        problems.append(Diagnostic(
+            f"reads {path}, which is outside the project", file, line,
+            hint="keep what layouts and pictures use under brochure/, layouts/ or fonts/ "
+                 "and name it by a relative path"))
+    if hasattr(fetcher, "refused"):
+        fetcher.refused.clear()
+    return problems
+
+
+def _naming(path: Path, roots) -> tuple:
+    """The first layout, stylesheet or SVG line that mentions ``path``'s file name."""
+    for root in roots:
+        root = Path(root)
+        if not root.is_dir():
+            continue
+        for candidate in sorted(root.rglob("*")):
+            if candidate.suffix not in (".css", ".svg", ".j2", ".html") or not candidate.is_file():
+                continue
+            for number, line in enumerate(candidate.read_text(errors="replace").splitlines(), 1):
+                if path.name in line:
+                    return candidate, number
+    return None, None
 
 
 def overset(document, brochure: Brochure, definition=None) -> list[Diagnostic]:

@@ -26,6 +26,28 @@ BAD_INPUTS = {
         "pages/gamma.yaml", "\nheading: おわりの章", "\nheading: おわりの章\ncount: many",
         "pages/gamma.yaml:5:8: count must be a whole number, not the text 'many'",
         "write digits only, e.g. `3`"),
+    "trim not a length": (
+        "brochure.yaml", "trim: {width: 210mm,", "trim: {width: abc,",
+        "brochure.yaml:6:15: trim.width 'abc' is not a length",
+        "write a number and a unit, e.g. 210mm, 14.8cm or 3mm"),
+    "css in the trim": (
+        "brochure.yaml", "trim: {width: 210mm,",
+        'trim: {width: "210mm; } @font-face { src: url(file:///tmp/f.ttf) } @page { size: 210mm",',
+        "brochure.yaml:6:15: trim.width '210mm; } @font-face { src: url(file:///tmp/f.ttf) } "
+        "@page { size: 210mm' is not a length",
+        "write a number and a unit, e.g. 210mm, 14.8cm or 3mm"),
+    "negative bleed": (
+        "brochure.yaml", "bleed: 3mm", "bleed: -3mm",
+        "brochure.yaml:7:8: bleed '-3mm' is not a length",
+        "write a number and a unit, e.g. 210mm, 14.8cm or 3mm"),
+    "bleed too wide": (
+        "brochure.yaml", "bleed: 3mm", "bleed: 3cm",
+        "brochure.yaml:7:8: bleed 3cm is outside 0–20 mm",
+        "A5 is 148 × 210 mm, B5 182 × 257 mm; bleed is usually 3mm"),
+    "a page definition out of the folder": (
+        "brochure.yaml", "  - back", "  - ../../../../tmp/evil-cover",
+        "brochure.yaml:18:5: page definition '../../../../tmp/evil-cover' is not a file in pages/",
+        "name a file under brochure/pages/ without .yaml (no folders, no links out)"),
     "overprint not true or false": (
         "brochure.yaml", "bleed: 3mm", "bleed: 3mm\noverprint: yes please",
         "brochure.yaml:8:12: overprint must be true or false, not the text 'yes please'",
@@ -188,3 +210,16 @@ def test_a_profile_of_no_registered_condition_is_one_error_at_its_line(mini):
         f"error: {mini}/brochure.yaml:{line}:17: cannot tell which registered printing "
         "condition own.icc characterises (PDF/X names it for the RIP)")
     assert "output_condition: {identifier: NAME}" in result.err
+
+
+def test_a_page_definition_linked_from_outside_is_refused(mini, tmp_path):
+    outside = tmp_path / "evil.yaml"
+    outside.write_text((mini / "pages" / "back.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (mini / "pages" / "back.yaml").unlink()
+    (mini / "pages" / "back.yaml").symlink_to(outside)
+
+    result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--quiet")
+
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.splitlines()[0] == (
+        f"error: {mini}/brochure.yaml:18:5: page definition 'back' is not a file in pages/")

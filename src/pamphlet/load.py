@@ -112,6 +112,7 @@ def _read_meta(root: Path) -> Source:
     source = read_yaml(path)
     validator = Validator(source, {}, lambda value, path: None)
     validator.fields(source.data, BROCHURE_FIELDS, ())
+    validator.diagnostics += _check_lengths(source)
     binding = source.data.get("binding") if isinstance(source.data, dict) else None
     if binding is not None and binding not in BINDINGS:
         validator.diagnostics.append(source.diagnostic(
@@ -134,9 +135,16 @@ def load_layouts(options: Options) -> dict[str, Schema]:
 
 def _read_pages(options, meta_source, schemas, collector):
     seen: dict[str, PageDef] = {}
+    folder = (options.brochure / "pages").resolve()
     for index, name in enumerate(meta_source.data["pages"]):
         path = options.brochure / "pages" / f"{name}.yaml"
-        if not path.exists():
+        if not re.fullmatch(r"[^/\\.][^/\\]*", str(name)) or \
+                (path.exists() and not path.resolve().is_relative_to(folder)):
+            collector.add(meta_source.diagnostic(
+                ("pages", index), f"page definition '{name}' is not a file in pages/",
+                "name a file under brochure/pages/ without .yaml (no folders, no links out)"))
+            continue
+        if not path.is_file():
             collector.add(meta_source.diagnostic(
                 ("pages", index), f"page definition '{name}' not found: pages/{name}.yaml",
                 _suggest(name, [p.stem for p in (options.brochure / "pages").glob("*.yaml")])))
@@ -275,6 +283,30 @@ def _toc_entries(page: PageDef, collector: Collector) -> list[TocEntry]:
         entries.append(TocEntry(str(item["group"]), str(item["entry"]), str(item["heading"]),
                                 page.first + offset - 1))
     return entries
+
+
+def _check_lengths(source: Source) -> list[Diagnostic]:
+    """Trim and bleed are a number and a unit (mm, cm, in, pt) a press can print: they
+    reach the layouts' CSS, so nothing else may pass."""
+    from .options import LIMITS_MM, length_mm
+
+    data = source.data if isinstance(source.data, dict) else {}
+    trim = data.get("trim") if isinstance(data.get("trim"), dict) else {}
+    found = [(("trim", side), trim[side], "trim") for side in ("width", "height") if side in trim]
+    found += [(("bleed",), data["bleed"], "bleed")] if "bleed" in data else []
+    problems = []
+    for path, value, kind in found:
+        low, high = LIMITS_MM[kind]
+        size = length_mm(value)
+        if size is None:
+            problems.append(source.diagnostic(
+                path, f"{field_name(path)} '{value}' is not a length",
+                "write a number and a unit, e.g. 210mm, 14.8cm or 3mm"))
+        elif not low <= size <= high:
+            problems.append(source.diagnostic(
+                path, f"{field_name(path)} {value} is outside {low:g}–{high:g} mm",
+                "A5 is 148 × 210 mm, B5 182 × 257 mm; bleed is usually 3mm"))
+    return problems
 
 
 def _printing_condition(options: Options, meta: Source, collector):

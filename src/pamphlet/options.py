@@ -1,6 +1,7 @@
 """Settle every option in one place: defaults < brochure.yaml < command line."""
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -36,6 +37,21 @@ BROCHURE_FIELDS = {
 }
 
 DEFAULT_PROFILE = "../color/FOGRA39L-pamphlet.icc"
+
+# Lengths brochure.yaml may give: a number and a unit, within what a press can print.
+UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+_LENGTH = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*")
+LIMITS_MM = {"trim": (50.0, 1200.0), "bleed": (0.0, 20.0)}
+
+
+def length_mm(value) -> float | None:
+    """``210mm``, ``21cm``, ``8.5in`` in millimetres; None for anything else."""
+    match = _LENGTH.fullmatch(str(value))
+    return float(match[1]) * UNITS_MM[match[2]] if match else None
+
+
+def _mm(value: float) -> str:
+    return f"{round(value, 3):g}mm"
 
 BINDINGS = ("saddle-stitch", "perfect", "none")
 
@@ -99,8 +115,9 @@ def resolve(options: Options, meta: dict) -> Options:
         options,
         layouts=tuple(p for p in layouts),
         fonts=root / meta.get("fonts", "../fonts"),
-        trim=(str(trim.get("width", options.trim[0])), str(trim.get("height", options.trim[1]))),
-        bleed=str(meta.get("bleed", options.bleed)),
+        trim=tuple(_mm(length_mm(value)) for value in (trim.get("width", options.trim[0]),
+                                                        trim.get("height", options.trim[1]))),
+        bleed=_mm(length_mm(meta.get("bleed", options.bleed))),
         binding=str(meta.get("binding", options.binding)),
         output_profile=root / meta.get("output_profile", DEFAULT_PROFILE),
         output_condition=dict(meta.get("output_condition") or {}),

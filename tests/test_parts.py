@@ -2,8 +2,11 @@
 
 import hashlib
 import json
+import os
 import shutil
 import time
+
+import pytest
 
 from pamphlet.build import build
 from pamphlet.options import command_line_options
@@ -140,3 +143,38 @@ def test_a_worker_that_crashes_is_one_error_and_the_pdf_stays(mini, tmp_path, mo
         "error: a process laying out page definitions stopped without a word (it crashed)",
         "hint: build again with --jobs 1 to see where; the last good PDF is untouched"]
     assert out.read_bytes() == b"%PDF-1.7 the last good build"
+
+
+def _truncate(path):
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+
+
+def _swap_parts(cache):
+    """Give one part's PDF another part's (valid) bytes."""
+    first, second = sorted((cache / "parts").glob("*.pdf"))[:2]
+    first.write_bytes(second.read_bytes())
+
+
+DAMAGE = {
+    "random bytes in a font subset": lambda cache: [
+        p.write_bytes(os.urandom(p.stat().st_size)) for p in (cache / "fonts").glob("subset-*")],
+    "a part swapped for another": _swap_parts,
+    "a truncated part": lambda cache: _truncate(sorted((cache / "parts").glob("*.pdf"))[0]),
+    "an empty part": lambda cache: sorted((cache / "parts").glob("*.pdf"))[0].write_bytes(b""),
+    "a part record of the wrong shape": lambda cache: [
+        p.write_text('[1, 2, 3]') for p in (cache / "parts").glob("*.json")],
+    "a truncated stored font": lambda cache: [
+        _truncate(p) for p in (cache / "fonts").iterdir()
+        if len(p.name) == 64 and p.stat().st_size > 100_000],
+}
+
+
+@pytest.mark.parametrize("case", list(DAMAGE), ids=list(DAMAGE))
+def test_a_damaged_cache_entry_is_made_again_never_used(mini, tmp_path, case):
+    options = command_line_options(mini, tmp_path / "pamphlet.pdf")
+    clean = build(options).pdf.read_bytes()
+    DAMAGE[case](tmp_path / "cache")
+
+    again = build(options).pdf.read_bytes()
+
+    assert again == clean                   # the same PDF as from a sound cache

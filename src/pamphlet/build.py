@@ -1,6 +1,7 @@
 """Run the stages in order: load -> render -> typeset -> write."""
 
 import logging
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from .parts import PRINT, SCREEN, PartsFailed, cache_dir, describe, make_parts
 from .press import reproducible_xmp
 from .render import Renderer
 from .diagnostics import Diagnostic, PamphletError
-from .write import document_id, write_bytes, write_text
+from .write import CacheDamaged, document_id, write_bytes, write_text
 
 LOG = logging.getLogger("pamphlet")
 STEPS = 4
@@ -47,27 +48,44 @@ def build(options: Options, warm: dict | None = None) -> BuildResult:
     _step(2, "rendering and typesetting", f"{brochure.page_count} pages")
     renderer = Renderer(brochure)
     editions = (PRINT, SCREEN) if brochure.options.screen else (PRINT,)
+    made = _make(brochure, renderer, warm, editions)
+    html = renderer.document({part.page_id: part.html for part in made.parts[PRINT]})
     try:
-        made = make_parts(brochure, renderer, engine_holder=warm, editions=editions)
-    except PartsFailed as error:
-        raise _keep_for_inspection(error, brochure.options.out) from None
-    parts = made.parts
-    html = renderer.document({part.page_id: part.html for part in parts[PRINT]})
-    write_text(brochure.options.html, html)
-    fonts = cache_dir(brochure) / "fonts"
-    _step(3, "merging", describe(parts[PRINT]))
-    pdf = merge([part.file() for part in parts[PRINT]], document_id(html), fonts,
-                finish=_press_finish(brochure))
+        editions_pdf = _merge(brochure, made, html)
+    except CacheDamaged as damage:
+        LOG.warning("cache: %s was damaged; the parts are made again", damage)
+        for folder in ("parts", "fonts"):           # fonts: what drawing the parts stores
+            shutil.rmtree(cache_dir(brochure) / folder, ignore_errors=True)
+        made = _make(brochure, renderer, warm, editions)
+        editions_pdf = _merge(brochure, made, html)
     _step(4, "writing", brochure.options.out)
-    write_bytes(brochure.options.out, pdf)
-    if brochure.options.screen:
-        _step(4, "writing the screen edition", brochure.options.screen_pdf)
-        screen = merge([part.file() for part in parts[SCREEN]], document_id(html, "screen"),
-                       fonts, finish=reproducible_xmp, tagged=True)
-        write_bytes(brochure.options.screen_pdf, screen)
+    write_bytes(brochure.options.out, editions_pdf[PRINT])
+    if SCREEN in editions_pdf:
+        write_bytes(brochure.options.screen_pdf, editions_pdf[SCREEN])
+    write_text(brochure.options.html, html)
     return BuildResult(brochure.options.out, brochure.options.html, brochure.page_count,
                        time.perf_counter() - start, brochure.warnings + made.warnings, brochure,
-                       describe(parts[PRINT]), made.warnings)
+                       describe(made.parts[PRINT]), made.warnings)
+
+
+def _make(brochure, renderer, warm, editions):
+    try:
+        return make_parts(brochure, renderer, engine_holder=warm, editions=editions)
+    except PartsFailed as error:
+        raise _keep_for_inspection(error, brochure.options.out) from None
+
+
+def _merge(brochure, made, html: str) -> dict:
+    """Each edition's PDF bytes, merged from its parts (nothing written yet)."""
+    fonts = cache_dir(brochure) / "fonts"
+    _step(3, "merging", describe(made.parts[PRINT]))
+    merged = {PRINT: merge([part.file() for part in made.parts[PRINT]], document_id(html), fonts,
+                           finish=_press_finish(brochure))}
+    if SCREEN in made.parts:
+        merged[SCREEN] = merge([part.file() for part in made.parts[SCREEN]],
+                               document_id(html, "screen"), fonts, finish=reproducible_xmp,
+                               tagged=True)
+    return merged
 
 
 def _return_big_blocks() -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from .draw import DEST, PROFILE
+from .write import read_stored
 
 
 @dataclass
@@ -155,7 +156,7 @@ def _merge_fonts(out, parts, font_store: Path) -> None:
             glyphs_of_file.setdefault(font["file"], set()).update(font["widths"])
     def subset_file(item):
         digest, glyphs = item
-        return digest, subset((font_store / digest).read_bytes(), glyphs, font_store)
+        return digest, subset(read_stored(font_store, digest), glyphs, font_store)
 
     # HarfBuzz runs outside the GIL: the fonts are subset side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -278,7 +279,7 @@ def _put_profiles_back(out, store: Path) -> None:
         if isinstance(obj, pikepdf.Stream) and "/N" in obj and "/Type" not in obj:
             data = obj.read_bytes()
             if data.startswith(PROFILE):
-                profile = (store / data[len(PROFILE):].decode()).read_bytes()
+                profile = read_stored(store, data[len(PROFILE):].decode())
                 obj.write(profile)
                 obj.N = profile_channels(profile) or obj.N
 

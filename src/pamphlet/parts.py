@@ -353,24 +353,35 @@ def readable(options) -> list[Path]:
 
 
 def _save(part: Part, pdf: bytes, cache: Path) -> None:
+    """The part's PDF, then its record with the PDF's sha256 (written last: the record
+    vouches for the PDF, and `_reuse` trusts nothing it does not vouch for)."""
     folder = cache / "parts"
     folder.mkdir(parents=True, exist_ok=True)
     part.pdf = folder / f"{part.key}.pdf"
     _write(part.pdf, pdf)
     meta = {k: v for k, v in asdict(part).items() if k not in ("pdf", "reused", "timing")}
+    meta["sha256"] = hashlib.sha256(pdf).hexdigest()
     _write(folder / f"{part.key}.json", json.dumps(meta, ensure_ascii=False).encode())
 
 
 def _reuse(task: tuple, key: str, cache: Path) -> Part | None:
+    """The part kept for ``key``, if its record is whole, made for that key, and its PDF
+    is the one the record vouches for; anything else is made again (with a note)."""
     folder = cache / "parts"
     pdf, meta = folder / f"{key}.pdf", folder / f"{key}.json"
     if not (pdf.is_file() and meta.is_file()):
         return None
     try:
         data = json.loads(meta.read_text(encoding="utf-8"))
-    except ValueError:
+        digest = data.pop("sha256")
+        part = Part(**data, pdf=pdf, reused=True)
+        whole = part.key == key and hashlib.sha256(pdf.read_bytes()).hexdigest() == digest
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        whole = False
+    if not whole:
+        LOG.warning("cache: the part kept for %s was damaged; made again", task[0])
         return None
-    return Part(**data, pdf=pdf, reused=True)
+    return part
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -9,7 +9,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from .write import write_atomically
+from .write import read_checked, write_checked
 
 CDEF = """
 typedef ... hb_blob_t;
@@ -50,11 +50,12 @@ def subset(data: bytes, glyphs, cache: Path | None = None) -> bytes:
         return data
     key = hashlib.sha256(hashlib.sha256(data).digest() + repr(glyphs).encode()).hexdigest()
     cached = cache / f"subset-{key}" if cache is not None else None
-    if cached is not None and cached.is_file():
-        return cached.read_bytes()
+    kept = read_checked(cached) if cached is not None else None
+    if kept is not None:
+        return kept
     result = _harfbuzz_subset(data, glyphs)
     if cached is not None:
-        write_atomically(cached, lambda temporary: temporary.write_bytes(result))
+        write_checked(cached, result)
     return result
 
 

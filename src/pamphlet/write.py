@@ -24,8 +24,13 @@ def document_id(*parts: str | bytes) -> bytes:
     return digest.hexdigest().encode()
 
 
-def write_atomically(target: Path, produce) -> None:
-    """Call ``produce(temporary_path)``, then rename the result over ``target``."""
+def write_atomically(target: Path, produce, durable: bool = False) -> None:
+    """Call ``produce(temporary_path)``, then rename the result over ``target``.
+
+    ``durable`` also survives a machine crash: the file's bytes and then the
+    rename reach the disk before this returns (the outputs; a cache entry that
+    a crash damages is found by its checksum and made again, see `read_checked`).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(handle)
@@ -33,15 +38,74 @@ def write_atomically(target: Path, produce) -> None:
     try:
         produce(temporary)
         os.chmod(temporary, 0o644)
+        if durable:
+            _sync(temporary)
         os.replace(temporary, target)
+        if durable:
+            _sync(target.parent)
     finally:
         temporary.unlink(missing_ok=True)
 
 
+def _sync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def write_bytes(target: Path, data: bytes) -> None:
-    write_atomically(target, lambda path: path.write_bytes(data))
+    write_atomically(target, lambda path: path.write_bytes(data), durable=True)
     LOG.info("wrote %s", target)
 
 
 def write_text(target: Path, text: str) -> None:
-    write_atomically(target, lambda path: path.write_text(text, encoding="utf-8"))
+    write_atomically(target, lambda path: path.write_text(text, encoding="utf-8"), durable=True)
+
+
+def write_checked(target: Path, data: bytes) -> None:
+    """A cache entry: ``data`` behind its own sha256, so that damage is seen on reading."""
+    digest = hashlib.sha256(data).hexdigest().encode()
+    write_atomically(target, lambda path: path.write_bytes(digest + b"\n" + data))
+
+
+def read_checked(target: Path) -> bytes | None:
+    """What `write_checked` wrote, or None if the entry is missing or damaged (then gone)."""
+    try:
+        raw = target.read_bytes()
+    except OSError:
+        return None
+    digest, _, data = raw.partition(b"\n")
+    if hashlib.sha256(data).hexdigest().encode() == digest:
+        return data
+    LOG.warning("cache: %s was damaged; made again", target)
+    target.unlink(missing_ok=True)
+    return None
+
+
+class CacheDamaged(Exception):
+    """A cache entry is not what its name says: it is gone now; make what needs it again."""
+
+
+_VERIFIED: dict = {}        # (path, size, mtime) of store entries already hashed, per process
+
+
+def read_stored(store: Path, digest: str) -> bytes:
+    """The store entry named by its own sha256 ``digest`` (draw.py's fonts and profiles).
+
+    Raises `CacheDamaged` (and removes the entry) when its bytes are not that digest's.
+    """
+    path = store / digest
+    try:
+        data = path.read_bytes()
+        stat = path.stat()
+    except OSError:
+        raise CacheDamaged(path) from None
+    mark = (path, stat.st_size, stat.st_mtime_ns)
+    if mark not in _VERIFIED:
+        if hashlib.sha256(data).hexdigest() != digest:
+            path.unlink(missing_ok=True)
+            raise CacheDamaged(path)
+        _VERIFIED[mark] = True
+    return data

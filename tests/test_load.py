@@ -48,6 +48,15 @@ BAD_INPUTS = {
         "brochure.yaml", "  - back", "  - ../../../../tmp/evil-cover",
         "brochure.yaml:18:5: page definition '../../../../tmp/evil-cover' is not a file in pages/",
         "name a file under brochure/pages/ without .yaml (no folders, no links out)"),
+    "layout as a list": (
+        "pages/alpha.yaml", "layout: plain", "layout: [plain, twopage]",
+        "pages/alpha.yaml:1:9: layout must be the name of one layout, not a list or mapping",
+        "write `layout: NAME` with the name of one layout in layouts/"),
+    "no pages": (
+        "brochure.yaml", "pages:\n  - front\n  - contents\n  - alpha\n  - beta\n  - gamma\n"
+        "  - delta\n  - back\n", "pages: []\n",
+        "brochure.yaml:11:8: pages lists no page definition",
+        "list the files under pages/, in order, e.g. `- cover`"),
     "overprint not true or false": (
         "brochure.yaml", "bleed: 3mm", "bleed: 3mm\noverprint: yes please",
         "brochure.yaml:8:12: overprint must be true or false, not the text 'yes please'",

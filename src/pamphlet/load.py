@@ -113,6 +113,10 @@ def _read_meta(root: Path) -> Source:
     validator = Validator(source, {}, lambda value, path: None)
     validator.fields(source.data, BROCHURE_FIELDS, ())
     validator.diagnostics += _check_lengths(source)
+    if isinstance(source.data, dict) and source.data.get("pages") == []:
+        validator.diagnostics.append(source.diagnostic(
+            ("pages",), "pages lists no page definition", "list the files under pages/, "
+            "in order, e.g. `- cover`"))
     binding = source.data.get("binding") if isinstance(source.data, dict) else None
     if binding is not None and binding not in BINDINGS:
         validator.diagnostics.append(source.diagnostic(
@@ -173,10 +177,13 @@ def _read_page(path: Path, options: Options, schemas, collector) -> PageDef | No
                                         "start with `layout: NAME`"))
         return None
     layout = data.get("layout")
-    if layout not in schemas:
+    if not isinstance(layout, str) or layout not in schemas:
         message = ("missing required field 'layout'" if layout is None
-                   else f"unknown layout '{layout}'")
-        collector.add(source.diagnostic(("layout",), message, _suggest(str(layout), schemas)))
+                   else f"unknown layout '{layout}'" if isinstance(layout, (str, int, float))
+                   else "layout must be the name of one layout, not a list or mapping")
+        hint = _suggest(str(layout), schemas) if isinstance(layout, str) else \
+            "write `layout: NAME` with the name of one layout in layouts/"
+        collector.add(source.diagnostic(("layout",), message, hint))
         return None
     page_id = str(data.get("id", path.stem))
     if not ID_PATTERN.match(page_id):

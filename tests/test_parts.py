@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -178,3 +179,34 @@ def test_a_damaged_cache_entry_is_made_again_never_used(mini, tmp_path, case):
     again = build(options).pdf.read_bytes()
 
     assert again == clean                   # the same PDF as from a sound cache
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM"])
+def test_workers_end_with_a_killed_build(tmp_path, signal_name):
+    import signal
+    import subprocess
+    import sys
+
+    from utils import ROOT
+
+    out = tmp_path / "pamphlet.pdf"
+    build = subprocess.Popen([sys.executable, "-m", "pamphlet", "build", "--brochure",
+                              ROOT / "brochure", "--out", out, "--jobs", "2", "--quiet"])
+    children = []
+    for _ in range(600):                         # until the worker is at work
+        time.sleep(0.05)
+        try:
+            children = (Path(f"/proc/{build.pid}/task/{build.pid}/children")
+                        .read_text().split())
+        except OSError:
+            break
+        if children:
+            break
+    assert children, "the build forked no worker"
+    time.sleep(1.0)
+    build.send_signal(getattr(signal, signal_name))
+    build.wait(timeout=30)
+    time.sleep(1.0)
+    alive = [pid for pid in children if Path(f"/proc/{pid}").exists()
+             and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
+    assert not alive, f"workers still running after {signal_name}: {alive}"

@@ -218,7 +218,8 @@ def _run(todo: list[tuple], jobs: int | None) -> list:
     try:                 # their pages stay shared instead of being copied
         # An executor, not a Pool: a worker that dies (a crash in a C library)
         # raises BrokenProcessPool here instead of leaving the build waiting forever.
-        with ProcessPoolExecutor(jobs - 1, mp_context=context) as pool:
+        with ProcessPoolExecutor(jobs - 1, mp_context=context,
+                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             workers = [pool.submit(_drain) for _ in range(jobs - 1)]
             try:
                 made = _drain()
@@ -232,6 +233,22 @@ def _run(todo: list[tuple], jobs: int | None) -> list:
             from None
     finally:
         gc.unfreeze()
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the build does, even when the build is killed (kill -9 leaves
+    no process laying out parts for nobody): Linux sends it SIGKILL then."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:          # the build died before the line above ran
+        os._exit(1)
 
 
 class _Queue:

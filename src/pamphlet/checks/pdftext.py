@@ -52,14 +52,36 @@ def normalize(text: str) -> str:
 
 
 def ensure_readable(path: Path) -> None:
-    """Raise `UnreadablePDF` unless pdfium opens ``path`` as a PDF."""
+    """Raise `UnreadablePDF` unless ``path`` is a regular file that qpdf and pdfium open
+    as a PDF, unencrypted, with a page tree that ends (every checker starts here)."""
+    import pikepdf
+
+    if not path.is_file():              # a FIFO would block every reader for ever
+        raise UnreadablePDF(f"cannot read {path}: not a file")
+    stat = path.stat()
+    mark = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if mark in _READABLE:               # `pamphlet check` asks once per checker
+        return
+    try:
+        with pikepdf.open(path) as pdf:
+            if pdf.is_encrypted:
+                raise UnreadablePDF(f"cannot read {path}: it is encrypted (a press PDF "
+                                    "must open without a password or restrictions)")
+            len(pdf.pages)                 # qpdf walks the page tree: a loop is an error
+    except pikepdf.PdfError as error:
+        raise UnreadablePDF(f"cannot read {path}: {error}") from None
     try:
         pdfium.PdfDocument(str(path)).close()
     except (pdfium.PdfiumError, FileNotFoundError, OSError) as error:
         raise UnreadablePDF(f"cannot read {path}: {error}") from None
+    _READABLE.add(mark)
+
+
+_READABLE: set = set()
 
 
 def read_pages(path: Path) -> list[PageText]:
+    ensure_readable(path)
     try:
         document = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, FileNotFoundError, OSError) as error:

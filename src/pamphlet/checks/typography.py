@@ -171,7 +171,8 @@ def read_lines(path: Path) -> tuple[int, list[list[Line]]]:
     """The lines of each page, in the order the PDF draws them."""
     import pypdfium2 as pdfium
 
-    from .pdftext import UnreadablePDF
+    from .pdftext import UnreadablePDF, ensure_readable
+    ensure_readable(path)
     try:
         document = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, FileNotFoundError, OSError) as error:

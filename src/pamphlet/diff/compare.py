@@ -3,6 +3,7 @@
 import logging
 from pathlib import Path
 
+from ..checks.pdftext import ensure_readable
 from .align import align_pages, page_similarity
 from .fingerprint import fingerprint_pages
 from .ignore import pixels_to_mm, points_to_mm, to_pixels, to_points
@@ -21,6 +22,8 @@ def diff_pdfs(old: Path, new: Path, options: DiffOptions) -> DiffResult:
 
     Only pages whose digests differ are rendered.  Raises `UnreadablePDF`.
     """
+    ensure_readable(old)            # first: a FIFO or a page-tree loop would hang or crash
+    ensure_readable(new)
     _step(1, "fingerprinting", f"{old} and {new}")
     old_keys, new_keys = fingerprint_pages(old), fingerprint_pages(new)
     with PageViewer(old, options.dpi) as old_pages, PageViewer(new, options.dpi) as new_pages:
@@ -29,7 +32,7 @@ def diff_pdfs(old: Path, new: Path, options: DiffOptions) -> DiffResult:
                             lambda o, n: page_similarity(old_pages[o], new_pages[n]))
         _step(3, "comparing", f"{sum(not s.same for s in steps)} pages that may differ")
         pages = [_page_result(step, old_pages, new_pages, options) for step in steps]
-        rendered = {"old": len(old_pages.looks), "new": len(new_pages.looks)}
+        rendered = {"old": old_pages.rendered, "new": new_pages.rendered}
     return DiffResult(old, new, options, len(old_keys), len(new_keys), pages, rendered)
 
 

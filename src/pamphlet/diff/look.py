@@ -4,7 +4,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from ..checks.pdftext import UnreadablePDF
+from ..checks.pdftext import UnreadablePDF, ensure_readable
+
+KEPT_LOOKS = 24              # rendered pages held at once: memory follows the page size,
+                             # not the page count (a 2000-page diff took 7.8 GB)
+MAX_SIDE = 5000 * 72 / 25.4  # pt: 5 m, far past any press sheet
 
 SIGNATURE_WIDTH = 24    # px: enough to tell a page's layout from another's
 
@@ -53,16 +57,32 @@ class PageViewer:
         import pypdfium2 as pdfium
 
         self.dpi = dpi
+        self.path = path
+        ensure_readable(path)
         try:
             self.document = pdfium.PdfDocument(str(path))
         except (pdfium.PdfiumError, OSError) as error:
             raise UnreadablePDF(f"cannot read {path}: {error}") from None
-        self.looks: dict[int, PageLook] = {}
+        self.looks: dict[int, PageLook] = {}     # the latest KEPT_LOOKS, oldest first
+        self.rendered = 0
 
     def __getitem__(self, number: int) -> PageLook:
-        if number not in self.looks:
+        if number in self.looks:
+            self.looks[number] = self.looks.pop(number)          # now the latest
+        else:
+            self._check_size(number)
             self.looks[number] = look_at_page(self.document, number, self.dpi)
+            self.rendered += 1
+            if len(self.looks) > KEPT_LOOKS:
+                del self.looks[next(iter(self.looks))]
         return self.looks[number]
+
+    def _check_size(self, number: int) -> None:
+        width, height = self.document[number - 1].get_size()
+        if max(width, height) > MAX_SIDE:
+            raise UnreadablePDF(f"cannot read {self.path}: page {number} is "
+                                f"{width * 25.4 / 72 / 1000:.0f} × {height * 25.4 / 72 / 1000:.0f} "
+                                "m, larger than any press sheet")
 
     def __enter__(self) -> "PageViewer":
         return self

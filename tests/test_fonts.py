@@ -23,9 +23,14 @@ ENTRIES = {
         "2:36: font file 'gone.ttf' not found",
         "fonts/ must hold every font the manifest lists"),
     "another file": (
-        lambda fonts: f"{{family: G, weight: 400, file: {REGULAR}, sha256: {'0' * 64}}}",
-        f"2:{46 + len(str(REGULAR))}: font file '{REGULAR}' does not match its sha256",
+        lambda fonts: f"{{family: G, weight: 400, file: junk.ttf, sha256: {'0' * 64}}}",
+        "2:54: font file 'junk.ttf' does not match its sha256",
         "restore the file, or update the manifest on purpose"),
+    "a file outside fonts/": (
+        lambda fonts: f"{{family: G, weight: 400, file: ../../{REGULAR.name}, "
+                      f"sha256: {_sha(REGULAR)}}}",
+        "2:36: font file '../../BIZUDGothic-Regular.ttf' is outside fonts/",
+        "keep the font files in fonts/, named without folders (no links out)"),
     "no sha256": (
         lambda fonts: f"{{family: G, weight: 400, file: {REGULAR}}}",
         "2:5: font entry 1 lacks sha256",

@@ -54,6 +54,10 @@ def _manifest_font(source, folder: Path, index: int, item) -> tuple[Font | None,
     path = folder / str(item["file"])
     font = Font(str(item["family"]), int(item.get("weight", 400)),
                 str(item.get("style", "normal")), path, str(item["sha256"]))
+    if not path.resolve().is_relative_to(folder.resolve()):
+        return font, source.diagnostic(where + ("file",), f"font file '{item['file']}' is "
+                                       "outside fonts/", "keep the font files in fonts/, "
+                                       "named without folders (no links out)")
     if not path.is_file():
         return font, source.diagnostic(where + ("file",), f"font file '{item['file']}' not found",
                                        "fonts/ must hold every font the manifest lists")

@@ -130,3 +130,12 @@ def test_a_file_outside_the_project_is_refused_at_the_line_that_names_it(mini, t
     assert result.err.splitlines()[0] == (
         f"error: {target}:{line}: reads {outside.resolve()}, which is outside the project")
     assert previous.read_bytes() == b"%PDF-1.7 the last good build"
+
+
+def test_a_word_too_long_for_its_line_is_overset_sideways(mini, tmp_path):
+    word = "Internationalisation" * 6            # no break opportunity: runs off the right
+    edit(mini / "pages" / "gamma.yaml", "body:\n  - 最後の章です。", f"body:\n  - {word}")
+    result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--quiet")
+    assert result.code == 1, result.err
+    assert "overset text: page definition 'gamma' does not fit page" in result.err
+    assert "gamma.yaml:6" in result.err

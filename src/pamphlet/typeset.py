@@ -303,7 +303,8 @@ def _overflowing(page_box):
             right = frame.content_box_x() + frame.width + TOLERANCE
             culprit = next((box for box in _descendants(frame)
                             if _is_content(box) and (_bottom(box) > limit or
-                                                     box.position_x > right)), None)
+                                                     box.position_x > right or
+                                                     _right(box) > right)), None)
             if culprit is not None:
                 yield frame, culprit
 
@@ -337,6 +338,16 @@ def _has_class(box, name: str) -> bool:
 def _is_content(box) -> bool:
     kind = type(box).__name__
     return kind in ("LineBox",) or kind.endswith("ReplacedBox")
+
+
+def _right(box) -> float:
+    """Where a line's text (or a picture) ends on the right: a word too long for its
+    line runs past the line box, which keeps the width of the column."""
+    if type(box).__name__ != "LineBox":
+        return box.position_x + box.width
+    ends = [text.position_x + text.width for text in _descendants(box)
+            if type(text).__name__ == "TextBox" and text.text.strip()]
+    return max(ends, default=box.position_x)
 
 
 def _bottom(box) -> float:

@@ -57,6 +57,14 @@ BAD_INPUTS = {
         "  - delta\n  - back\n", "pages: []\n",
         "brochure.yaml:11:8: pages lists no page definition",
         "list the files under pages/, in order, e.g. `- cover`"),
+    "a text longer than any page": (
+        "pages/gamma.yaml", "body:\n  - 最後の章です。", "body:\n  - " + "a" * 1_000_000,
+        "pages/gamma.yaml:6:5: body[0] is 1,000,000 characters, more than any page holds "
+        "(10,000)", "split it over page definitions"),
+    "a list longer than any layout": (
+        "pages/gamma.yaml", "body:\n  - 最後の章です。", "body: [" + ", ".join(["x"] * 5000) + "]",
+        "pages/gamma.yaml:5:7: body lists 5,000 items, more than any layout sets (1,000)",
+        "split it over page definitions"),
     "overprint not true or false": (
         "brochure.yaml", "bleed: 3mm", "bleed: 3mm\noverprint: yes please",
         "brochure.yaml:8:12: overprint must be true or false, not the text 'yes please'",

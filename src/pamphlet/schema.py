@@ -7,6 +7,8 @@ from pathlib import Path
 from .diagnostics import Diagnostic, PamphletError
 from .source import Source, field_name, read_yaml
 
+MAX_TEXT = 10_000     # characters in one field: an A4 page of body text holds about 3,000
+MAX_ITEMS = 1_000     # items in one list
 SCALAR_TYPES = {"text", "plain", "int", "bool", "asset", "data", "date"}
 
 
@@ -81,6 +83,9 @@ class Validator:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             self._error(path, f"{field_name(path)} must be text, not {_kind(value)}",
                         "write the text on the same line, or as a `|` block")
+        elif isinstance(value, str) and len(value) > MAX_TEXT:
+            self._error(path, f"{field_name(path)} is {len(value):,} characters, more than "
+                        f"any page holds ({MAX_TEXT:,})", "split it over page definitions")
 
     _plain = _text
 
@@ -115,6 +120,10 @@ class Validator:
         if not isinstance(value, list):
             self._error(path, f"{field_name(path)} must be a list, not {_kind(value)}",
                         "write each item on its own line starting with `- `")
+            return
+        if len(value) > MAX_ITEMS:
+            self._error(path, f"{field_name(path)} lists {len(value):,} items, more than any "
+                        f"layout sets ({MAX_ITEMS:,})", "split it over page definitions")
             return
         for index, item in enumerate(value):
             self.value(item, spec.get("items", {"type": "text"}), path + (index,))

@@ -57,3 +57,17 @@ def test_a_failing_writer_leaves_the_previous_file(tmp_path):
         write_atomically(target, fail)
     assert target.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["pamphlet.pdf"]
+
+
+def test_a_folder_that_cannot_be_written_is_one_error_and_keeps_the_pdf(mini, tmp_path):
+    from utils import run
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the build folder should be")
+    result = run("build", "--brochure", mini, "--out", blocked / "pamphlet.pdf", "--quiet")
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    lines = result.err.splitlines()
+    assert lines[0].startswith("error: ") and "cannot write " in lines[0]
+    assert lines[1] == ("hint: check that its folder is writable and the disk has room; "
+                        "nothing was changed")
+    assert blocked.read_text() == "a file where the build folder should be"

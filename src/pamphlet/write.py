@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .diagnostics import Diagnostic, PamphletError
+
 LOG = logging.getLogger("pamphlet")
 
 
@@ -31,11 +33,13 @@ def write_atomically(target: Path, produce, durable: bool = False) -> None:
     rename reach the disk before this returns (the outputs; a cache entry that
     a crash damages is found by its checksum and made again, see `read_checked`).
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
+    temporary = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                        dir=target.parent)
+        os.close(handle)
+        temporary = Path(name)
         produce(temporary)
         os.chmod(temporary, 0o644)
         if durable:
@@ -43,8 +47,14 @@ def write_atomically(target: Path, produce, durable: bool = False) -> None:
         os.replace(temporary, target)
         if durable:
             _sync(target.parent)
+    except OSError as error:           # a read-only folder, an immutable file, a full disk
+        raise PamphletError(Diagnostic(
+            f"cannot write {target}: {error.strerror or error}", target,
+            hint="check that its folder is writable and the disk has room; "
+                 "nothing was changed")) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
 
 
 def _sync(path: Path) -> None:

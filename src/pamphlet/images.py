@@ -1,42 +1,558 @@
-"""Convert raster images to the press's CMYK with LittleCMS, once, into a cache."""
+"""Make pictures what the press prints: CMYK (greys on K alone) in the output profile,
+within the ink limit, sharp enough and no larger than their placed size needs.
 
+Two moments, both cached in build/cache/images by content and settings:
+
+- before layout, `press_image` converts a picture with LittleCMS (Pillow's ImageCms),
+  with the intent and black point compensation of `ImageSettings` (brochure.yaml's
+  ``images:``): upright (EXIF orientation), 16 bits reduced, transparency kept
+  apart as a soft mask, a CMYK JPEG already in the output condition left as it is;
+- after layout, `place_images` measures each picture's effective resolution at the
+  size it prints, says at the YAML field when it is too low, downsamples what is far
+  above need, and draws every picture as a `PressImage`: its soft mask attached and
+  its source file named in the image XObject (``/PamphletSource``) for preflight.
+"""
+
+import dataclasses
 import hashlib
+import io
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
+from .diagnostics import Diagnostic
+from .options import ImageSettings
 from .write import write_atomically
 
-RASTER = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
+RASTER = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif")
+INTENTS = ("perceptual", "relative-colorimetric", "saturation", "absolute-colorimetric")
+SOURCE_KEY = "PamphletSource"      # in each image XObject: the picture's path in brochure/
+MASK = ".mask.png"                 # beside a converted picture: its alpha, the soft mask
+CSS_PX_PER_INCH = 96
 
 
 def is_raster(path: Path) -> bool:
     return path.suffix.lower() in RASTER
 
 
-def press_image(source: Path, profile: Path, cache: Path) -> Path:
-    """A CMYK JPEG of ``source`` in the output profile's colours (cached by content).
+# Reading
 
-    RGB and greyscale pictures go through ImageCms (relative colorimetric, black
-    point compensation); CMYK ones are kept as they are.
+def picture_problem(path: Path) -> str | None:
+    """Why a raster file cannot be printed as it is meant (unreadable, truncated), or None.
+
+    Every byte is decoded (a JPEG at an eighth of its size, which still reads all
+    its data): a file cut short would otherwise print with a grey block.
+    """
+    from PIL import Image
+
+    try:
+        with _strict(), Image.open(path) as image:
+            if image.format == "JPEG":
+                image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
+            image.load()
+    except Exception as error:        # noqa: BLE001 - whatever the reader says, said once
+        return _reason(error)
+    return None
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).split("\n")[0] or type(error).__name__
+    return "the file ends early: it is truncated" if "truncated" in text.lower() else text
+
+
+@contextmanager
+def _strict():
+    """Pillow refusing truncated files while we read (WeasyPrint allows them globally)."""
+    from PIL import ImageFile
+
+    allowed = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = allowed
+
+
+WORDS = {"intent": INTENTS, "low_ppi": ("error", "warning")}
+NUMBERS = {     # brochure.yaml's images: key -> (lowest, highest, hint)
+    "total_ink": (100, 400, "300 % for coated paper, 260 % uncoated, 240 % newsprint"),
+    "min_ppi": (50, 2400, "200 is the default"),
+    "good_ppi": (50, 2400, "300 is the default (PRINT.md: 300-350 ppi for photographs)"),
+    "downsample_above": (50, 4800, "450 is the default"),
+    "downsample_to": (50, 2400, "300 is the default"),
+    "jpeg_quality": (50, 100, "92 is the default"),
+}
+
+
+def settings_problems(source) -> list[Diagnostic]:
+    """brochure.yaml's ``images:`` values that cannot work, each at its line."""
+    from .load import _suggest
+
+    given = source.data.get("images") if isinstance(source.data, dict) else None
+    if not isinstance(given, dict):
+        return []
+
+    def at(key, message, hint):
+        return source.diagnostic(("images", key), f"images.{key}: {message}", hint)
+
+    problems = [at(key, f"'{given[key]}' is not one of: {', '.join(allowed)}",
+                   _suggest(str(given[key]), allowed) or f"write e.g. `{key}: {allowed[0]}`")
+                for key, allowed in WORDS.items() if key in given and given[key] not in allowed]
+    problems += [at(key, f"{given[key]} is outside {low}-{high}", hint)
+                 for key, (low, high, hint) in NUMBERS.items()
+                 if isinstance(given.get(key), int) and not low <= given[key] <= high]
+    settings = ImageSettings(**{k: v for k, v in given.items()
+                                if k in {f.name for f in dataclasses.fields(ImageSettings)}})
+    if not problems and not settings.min_ppi <= settings.good_ppi <= settings.downsample_to \
+            <= settings.downsample_above:
+        problems.append(at("downsample_to", "needs min_ppi <= good_ppi <= downsample_to <= "
+                           f"downsample_above (here {settings.min_ppi}, {settings.good_ppi}, "
+                           f"{settings.downsample_to}, {settings.downsample_above})",
+                           "e.g. 200, 300, 300, 450 (the defaults)"))
+    return problems
+
+
+# Converting (before layout)
+
+def press_image(source: Path, profile: Path, cache: Path,
+                settings: ImageSettings = ImageSettings()) -> Path:
+    """The picture to print for ``source``: a JPEG in the output profile's CMYK (DeviceGray
+    for a grey picture), with its alpha beside it as ``KEY.mask.png`` — or ``source``
+    itself when it is a CMYK JPEG already in the output condition.
+
+    Cached by the picture's bytes, the profile's, the settings and this module's code.
+    Raises what Pillow raises for a file it cannot read (load.py said so already).
+    """
+    from PIL import Image
+
+    target = cache / f"{_key(source.read_bytes(), profile, settings)}.jpg"
+    if target.exists():
+        return target
+    with _strict(), Image.open(source) as image:
+        if _untouched(image, profile):
+            return source
+        colour, alpha = _separate(image)
+        embedded = image.info.get("icc_profile")
+        printed = _to_press(colour, embedded, profile, settings)
+    if alpha is not None:
+        alpha = alpha.resize(printed.size) if alpha.size != printed.size else alpha
+        _save(target.with_name(target.stem + MASK), lambda file: alpha.save(file, "PNG"))
+    _save_within_ink(printed, target, settings)         # last: its existence says all is there
+    return target
+
+
+def _key(data: bytes, profile: Path | None, settings: ImageSettings, *more) -> str:
+    """The cache name of a picture made from ``data``: its bytes, the profile, the
+    settings a conversion depends on and this module's code."""
+    digest = hashlib.sha256(data)
+    digest.update(_file_digest(profile) if profile is not None else b"")
+    digest.update(repr((settings.intent, settings.black_point_compensation,
+                        settings.total_ink, settings.jpeg_quality, *more)).encode())
+    digest.update(_file_digest(Path(__file__)))
+    return digest.hexdigest()[:24]
+
+
+@lru_cache(maxsize=16)
+def _file_digest(path: Path) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def _untouched(image, profile: Path) -> bool:
+    """A CMYK JPEG in the output condition (its profile the output profile, or none: an
+    untagged CMYK file is taken to be made for the press) and upright: printed as it is."""
+    embedded = image.info.get("icc_profile")
+    return image.format == "JPEG" and image.mode == "CMYK" \
+        and image.getexif().get(0x0112, 1) == 1 \
+        and (not embedded or _same_profile(embedded, profile.read_bytes()))
+
+
+def _same_profile(one: bytes, other: bytes) -> bool:
+    """The same bytes, or the same (non-zero) profile ID of the ICC header."""
+    return one == other or (len(one) > 100 and one[84:100] == other[84:100]
+                            and one[84:100] != bytes(16))
+
+
+def _separate(image):
+    """(the colour upright in L, RGB, CMYK or LAB; its alpha or None)."""
+    from PIL import ImageOps
+
+    image = ImageOps.exif_transpose(image) or image
+    mode = image.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        # 16 bits: 0..65535 onto 0..255 (Pillow's convert("L") would clip at 255: white).
+        image = image.convert("I").point(lambda value: value / 257 + 0.5).convert("L")
+    elif mode in ("1", "F"):
+        image = image.convert("L")
+    elif mode in ("P", "PA"):
+        image = image.convert("RGBA" if "transparency" in image.info or mode == "PA" else "RGB")
+    elif mode in ("RGB", "L") and "transparency" in image.info:   # a tRNS colour key
+        image = image.convert(mode + "A")
+    elif mode in ("La", "RGBa", "RGBX", "YCbCr", "LA", "RGBA"):
+        image = image.convert({"La": "LA", "RGBa": "RGBA", "RGBX": "RGB",
+                               "YCbCr": "RGB"}.get(mode, mode))
+    alpha = None
+    if image.mode in ("LA", "RGBA"):
+        alpha = image.getchannel("A")
+        image = image.convert(image.mode[:-1])
+        if alpha.getextrema() == (255, 255):
+            alpha = None
+        else:
+            image = _fill_under_transparency(image, alpha)
+    if image.mode == "RGB" and _neutral(image):
+        image = image.convert("L")
+    return image, alpha
+
+
+def _neutral(image) -> bool:
+    """Every pixel grey (R = G = B): a black-and-white photo saved as RGB."""
+    from PIL import ImageChops
+
+    red, green, blue = image.split()
+    return ImageChops.difference(red, green).getbbox() is None and \
+        ImageChops.difference(green, blue).getbbox() is None
+
+
+def _fill_under_transparency(image, alpha):
+    """The colour under transparent pixels spread from the visible ones nearby.
+
+    Exporters often leave black there; compressed as JPEG it would bleed into the
+    soft edge as a dark fringe. Where alpha is 0 the colour never shows.
+    """
+    from PIL import Image, ImageFilter, ImageMath
+
+    blur = ImageFilter.GaussianBlur(max(4, min(image.size) // 32))
+    spread_alpha = alpha.filter(blur)
+    bands = []
+    for band in image.split():
+        weighted = ImageMath.lambda_eval(
+            lambda a: a["convert"](a["c"] * a["w"] / 255, "L"), c=band, w=alpha).filter(blur)
+        bands.append(ImageMath.lambda_eval(
+            lambda a: a["convert"](a["min"](a["p"] * 255 / a["max"](a["s"], 1), 255), "L"),
+            p=weighted, s=spread_alpha))
+    spread = Image.merge(image.mode, bands)
+    return Image.composite(image, spread, alpha.point(lambda v: 255 if v else 0))
+
+
+def _to_press(image, embedded: bytes | None, profile: Path, settings: ImageSettings):
+    """CMYK in the output profile, or for a grey picture DeviceGray on K alone."""
+    if image.mode == "L":
+        return image.point(_grey_to_k(embedded, str(profile),
+                                      settings.black_point_compensation))
+    if image.mode == "CMYK" and (not embedded or _same_profile(embedded, profile.read_bytes())):
+        return image
+    return _transform(embedded, image.mode, str(profile), settings.intent,
+                      settings.black_point_compensation).apply(image)
+
+
+@lru_cache(maxsize=16)
+def _transform(embedded: bytes | None, mode: str, profile: str, intent: str, bpc: bool):
+    from PIL import ImageCms
+
+    return ImageCms.buildTransform(
+        _source_profile(embedded, mode), profile, mode, "CMYK",
+        renderingIntent=_intent(intent),
+        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION if bpc else ImageCms.Flags.NONE)
+
+
+def _source_profile(embedded: bytes | None, mode: str):
+    """The picture's own profile, else sRGB for RGB and grey, Lab (D50) for Lab."""
+    from PIL import ImageCms
+
+    if embedded:
+        return ImageCms.ImageCmsProfile(io.BytesIO(embedded))
+    return ImageCms.createProfile("LAB" if mode == "LAB" else "sRGB")
+
+
+def _intent(name: str):
+    from PIL import ImageCms
+
+    return getattr(ImageCms.Intent, name.upper().replace("-", "_"))
+
+
+@lru_cache(maxsize=16)
+def _grey_to_k(embedded: bytes | None, profile: str, bpc: bool) -> tuple:
+    """The DeviceGray value (255 - K) printing each grey level at its lightness on K alone.
+
+    A grey picture stays one channel: converted like a colour picture it would print
+    in four inks (a rich grey that shifts colour on press). Each level's lightness
+    comes from its profile (sRGB's tone curve without one) and is matched, in
+    luminance, on the output profile's K ramp; with black point compensation the
+    picture's black becomes K100's, else lightness below K100's is clipped there.
+    A one-ink ramp has no gamut to map: the intent setting does not apply to it.
     """
     from PIL import Image, ImageCms
 
-    key = hashlib.sha256(source.read_bytes() + profile.read_bytes()).hexdigest()[:24]
-    target = cache / f"{key}.jpg"
+    lab = ImageCms.createProfile("LAB")
+    relative = ImageCms.Intent.RELATIVE_COLORIMETRIC
+    if embedded and ImageCms.ImageCmsProfile(io.BytesIO(embedded)).profile.xcolor_space.strip() \
+            == "GRAY":
+        levels = Image.new("L", (256, 1))
+        levels.putdata(list(range(256)))
+        source = ImageCms.buildTransform(_source_profile(embedded, "L"), lab, "L", "LAB",
+                                         relative).apply(levels)
+    else:
+        levels = Image.new("RGB", (256, 1))
+        levels.putdata([(v, v, v) for v in range(256)])
+        source = ImageCms.buildTransform(_source_profile(embedded, "RGB"), lab, "RGB", "LAB",
+                                         relative).apply(levels)
+    ramp = Image.new("CMYK", (256, 1))
+    ramp.putdata([(0, 0, 0, k) for k in range(256)])
+    printed = ImageCms.buildTransform(profile, lab, "CMYK", "LAB", relative).apply(ramp)
+    wanted = [_luminance(source.getpixel((v, 0))[0]) for v in range(256)]
+    ink = [_luminance(printed.getpixel((k, 0))[0]) for k in range(256)]
+    if bpc:
+        low, high = wanted[0], wanted[255]
+        wanted = [ink[255] + (y - low) * (ink[0] - ink[255]) / max(high - low, 1e-6)
+                  for y in wanted]
+    return tuple(255 - _k_for(y, ink) for y in wanted)
+
+
+def _luminance(lightness: int) -> float:
+    """Y (0..1) of Pillow's L* (0..255)."""
+    value = lightness * 100 / 255
+    return ((value + 16) / 116) ** 3 if value > 8 else value / 903.3
+
+
+def _k_for(luminance: float, ink: list) -> int:
+    """The K (0..255) whose print has ``luminance`` (the ramp falls as K rises)."""
+    for k in range(1, 256):
+        if ink[k] <= luminance:
+            span = ink[k - 1] - ink[k]
+            return k if span <= 0 else round(k - (luminance - ink[k]) / span)
+    return 255
+
+
+def _save_within_ink(image, target: Path, settings: ImageSettings) -> None:
+    """Save as JPEG with every pixel's C+M+Y+K within the ink limit, as decoded.
+
+    JPEG's rounding lifts a shadow at the limit over it (by up to 5 % in fine, dark
+    detail): the limit is then applied lower by what it went over, and saved again.
+    """
+    from PIL import Image
+
+    limit = settings.total_ink * 255 / 100
+    aim = limit
+    for _ in range(8):
+        data = _jpeg(_limit_ink(image, aim) if image.mode == "CMYK" else image,
+                     settings.jpeg_quality)
+        over = total_ink(Image.open(io.BytesIO(data))) - limit if image.mode == "CMYK" else 0
+        if over <= 0:
+            break
+        aim -= max(over, 2)
+    _save(target, lambda file: file.write_bytes(data))
+
+
+def _jpeg(image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, subsampling=0)
+    return buffer.getvalue()
+
+
+def total_ink(image) -> int:
+    """The highest C+M+Y+K of a CMYK picture, 0..1020 (1020 = 400 %)."""
+    from PIL import ImageMath
+
+    cyan, magenta, yellow, black = image.split()
+    total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"],
+                                  c=cyan, m=magenta, y=yellow, k=black)
+    return total.getextrema()[1]
+
+
+def _limit_ink(image, limit: float):
+    """CMYK with C, M and Y scaled down where C+M+Y+K is over ``limit`` (K kept)."""
+    from PIL import Image, ImageMath
+
+    if total_ink(image) <= limit:
+        return image
+    cyan, magenta, yellow, black = image.split()
+    scale = ImageMath.lambda_eval(
+        lambda a: a["min"]((limit - a["k"]) / a["max"](a["float"](a["c"] + a["m"] + a["y"]),
+                                                       1.0), 1.0),
+        c=cyan, m=magenta, y=yellow, k=black)
+    scaled = [ImageMath.lambda_eval(lambda a: a["convert"](a["v"] * a["s"], "L"), v=band, s=scale)
+              for band in (cyan, magenta, yellow)]
+    return Image.merge("CMYK", (*scaled, black))
+
+
+def _save(target: Path, write) -> None:
+    # Parts made side by side may convert the same picture at the same time:
+    # each writes its own temporary file; the last rename wins, with the same bytes.
+    write_atomically(target, write)
+
+
+# Placing (after layout)
+
+def place_images(document, definition, options) -> list[Diagnostic]:
+    """Check and finish every converted picture of one laid-out definition.
+
+    Returns Diagnostics: under ``min_ppi`` at its placed size an error (a warning
+    with ``low_ppi: warning``), under ``good_ppi`` a warning, each at the YAML field
+    that names the picture. Over ``downsample_above`` the picture is replaced by a
+    copy at ``downsample_to`` (cached). Every picture is then drawn as a `PressImage`.
+    """
+    settings, cache = options.images, options.build_dir / "cache" / "images"
+    problems = []
+    for box in _press_boxes(document):
+        converted = (options.html.parent / box.element.get("src")).resolve()
+        asset = box.element.get("data-asset")
+        pixels = (box.replacement.width, box.replacement.height)
+        ppi = effective_ppi(box)
+        note = _resolution_note(ppi, asset, pixels, box, definition, settings)
+        if note is not None:
+            problems.append(note)
+        drawn = converted
+        if ppi > settings.downsample_above:
+            scale = settings.downsample_to / ppi
+            drawn = downsample(converted, (max(1, round(pixels[0] * scale)),
+                                           max(1, round(pixels[1] * scale))), settings, cache)
+        box.replacement = press_image_object(drawn, asset, pixels, _mask_of(drawn, cache))
+    return problems
+
+
+def _mask_of(path: Path, cache: Path) -> Path | None:
+    """The soft mask saved beside a picture converted into ``cache`` (none for a source
+    printed as it is: its folder is the designer's)."""
+    mask = path.with_name(path.stem + MASK)
+    return mask if path.parent == cache.resolve() and mask.exists() else None
+
+
+def _press_boxes(document):
+    """The replaced boxes of pictures rendered through `press_image` (``data-asset``)."""
+    from weasyprint.formatting_structure.boxes import ReplacedBox
+    from weasyprint.images import RasterImage
+
+    for page in document.pages:
+        for box in _descendants(page._page_box):
+            box = getattr(box, "_box", box)        # an absolutely positioned box's placeholder
+            element = getattr(box, "element", None)
+            if isinstance(box, ReplacedBox) and isinstance(box.replacement, RasterImage) \
+                    and element is not None and element.get("data-asset"):
+                yield box
+
+
+def _descendants(box):
+    for child in getattr(box, "children", ()):
+        yield child
+        yield from _descendants(child)
+
+
+def effective_ppi(box) -> float:
+    """Pixels per inch of a replaced box's picture as it prints (object-fit applied)."""
+    from weasyprint.layout.replaced import replacedbox_layout
+
+    width, height, _, _ = replacedbox_layout(box)
+    image = box.replacement
+    if width <= 0 or height <= 0:
+        return float("inf")
+    return min(image.width / width, image.height / height) * CSS_PX_PER_INCH
+
+
+def _resolution_note(ppi: float, asset: str, pixels: tuple, box, definition,
+                     settings: ImageSettings) -> Diagnostic | None:
+    if ppi >= settings.good_ppi:
+        return None
+    low = ppi < settings.min_ppi
+    severity = settings.low_ppi if low else "warning"
+    line, field = _field_of(box)
+    width_mm = pixels[0] / ppi * 25.4
+    where = f"{field}: " if field else ""
+    message = (f"{where}picture '{asset}' prints at {ppi:.0f} ppi at its placed size "
+               f"({pixels[0]} × {pixels[1]} px over {width_mm:.1f} mm wide), under "
+               f"{settings.min_ppi if low else settings.good_ppi} ppi"
+               + (": it will print visibly soft or jagged" if low else ": it may print soft"))
+    hint = (f"use a larger original (at least {pixels[0] * settings.good_ppi / ppi:.0f} px "
+            f"wide for {settings.good_ppi} ppi here) or place it at most "
+            f"{pixels[0] / settings.good_ppi * 25.4:.0f} mm wide"
+            + (", or allow it with `images: {low_ppi: warning}` in brochure.yaml"
+               if low and severity == "error" else ""))
+    return Diagnostic(message, definition.source.path, line, None, hint, severity)
+
+
+def _field_of(box) -> tuple[int | None, str]:
+    """The YAML line and field ``at()`` put on the picture or its nearest ancestor."""
+    element = box.element
+    while element is not None:
+        label = element.get("data-src")
+        if label:
+            where, _, field = label.partition(" ")
+            line = where.rsplit(":", 1)[-1]
+            return (int(line) if line.isdigit() else None), field
+        element = element.getparent() if hasattr(element, "getparent") else None
+    return None, ""
+
+
+def downsample(picture: Path, size: tuple, settings: ImageSettings, cache: Path) -> Path:
+    """``picture`` (and its mask) resampled to ``size`` pixels, cached in ``cache``."""
+    from PIL import Image
+
+    target = cache / f"{_key(picture.read_bytes(), None, settings, size)}.jpg"
     if target.exists():
         return target
-    with Image.open(source) as image:
-        dpi = image.info.get("dpi")
-        if image.mode != "CMYK":
-            embedded = image.info.get("icc_profile")
-            rgb = image.convert("RGB")
-            source_profile = (ImageCms.ImageCmsProfile(__import__("io").BytesIO(embedded))
-                              if embedded else ImageCms.createProfile("sRGB"))
-            image = ImageCms.profileToProfile(
-                rgb, source_profile, str(profile), outputMode="CMYK",
-                renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-                flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
-        # Parts made side by side may convert the same picture at the same time:
-        # each writes its own temporary file; the last rename wins, with the same bytes.
-        write_atomically(target, lambda temporary: image.save(
-            temporary, "JPEG", quality=92, subsampling=0, **({"dpi": dpi} if dpi else {})))
+    mask = _mask_of(picture, cache)
+    if mask is not None:
+        with Image.open(mask) as alpha:
+            small = alpha.resize(size, Image.Resampling.LANCZOS)
+        _save(target.with_name(target.stem + MASK), lambda file: small.save(file, "PNG"))
+    with Image.open(picture) as image:
+        image.draft(image.mode, size)           # JPEG: decoded at 1/2, 1/4 or 1/8 if it can
+        smaller = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    _save_within_ink(smaller, target, settings)
     return target
+
+
+def press_image_object(path: Path, asset: str, intrinsic: tuple, mask: Path | None):
+    """WeasyPrint's image of ``path`` as the press gets it (see `_press_image_class`)."""
+    return _press_image_class()(path, asset, intrinsic, mask)
+
+
+@lru_cache(maxsize=1)
+def _press_image_class():
+    """The class, made on first use: WeasyPrint is imported late (build.py)."""
+    from weasyprint.images import RasterImage
+
+    class PressImage(RasterImage):
+        """A converted picture as WeasyPrint draws it, with what the press needs: its
+        soft mask, no interpolation (the press's RIP resamples), and its source's path
+        (``/PamphletSource``, for preflight). Its intrinsic size stays the original's,
+        so a downsampled copy lays out and draws exactly where the original did.
+        """
+
+        def __init__(self, path: Path, asset: str, intrinsic: tuple, mask: Path | None):
+            from PIL import Image
+
+            with Image.open(path) as image:
+                # b"" and the file name: WeasyPrint embeds the JPEG file's bytes as they are.
+                super().__init__(image, hashlib.md5(str(path).encode()).hexdigest(), b"",
+                                 str(path))
+            self.asset, self.intrinsic, self.mask = asset, intrinsic, mask
+
+        def get_intrinsic_size(self, resolution, font_size):
+            width, height = self.intrinsic
+            return width / resolution, height / resolution, width / height
+
+        def get_x_object(self, interpolate, dpi_ratio):
+            import pydyf
+
+            x_object = super().get_x_object(False, 1)
+            x_object.extra[SOURCE_KEY] = pydyf.String(self.asset)
+            if self.mask is not None:
+                x_object.extra["SMask"] = _soft_mask(self.mask)
+            return x_object
+
+    return PressImage
+
+
+def _soft_mask(path: Path):
+    """The /SMask image (DeviceGray, Flate with PNG predictors) of a mask file."""
+    import pydyf
+    from PIL import Image
+    from weasyprint.images import RasterImage
+
+    with Image.open(path) as alpha:
+        width, height = alpha.size
+        data = RasterImage._get_png_data(alpha.convert("L"))
+    return pydyf.Stream([data], extra={
+        "Type": "/XObject", "Subtype": "/Image", "Width": width, "Height": height,
+        "ColorSpace": "/DeviceGray", "BitsPerComponent": 8, "Interpolate": "false",
+        "Filter": "/FlateDecode",
+        "DecodeParms": pydyf.Dictionary({"Predictor": 15, "Columns": width})})

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .diagnostics import Collector, Diagnostic, PamphletError
-from .images import is_raster
+from .images import is_raster, picture_problem, settings_problems
 from .options import BINDINGS, BROCHURE_FIELDS, Options, resolve
 from .schema import Schema, Validator, load_schema, load_types
 from .source import Source, field_name, read_yaml
@@ -121,6 +121,8 @@ def _read_meta(root: Path) -> Source:
     if binding is not None and binding not in BINDINGS:
         validator.diagnostics.append(source.diagnostic(
             ("binding",), f"unknown binding '{binding}'", "use one of: " + ", ".join(BINDINGS)))
+    if not validator.diagnostics:
+        validator.diagnostics.extend(settings_problems(source))     # brochure.yaml's images:
     if validator.diagnostics:
         raise PamphletError(validator.diagnostics)
     return source
@@ -263,9 +265,7 @@ def _picture_problem(path: Path, mtime_ns: int, size: int) -> str | None:
             from xml.etree import ElementTree
             ElementTree.parse(path)
         elif is_raster(path):
-            from PIL import Image
-            with Image.open(path) as image:
-                image.verify()
+            return picture_problem(path)      # every byte decoded: a truncated file too
     except Exception as error:        # noqa: BLE001 - whatever the reader says, said once
         return str(error).split("\n")[0] or type(error).__name__
     return None

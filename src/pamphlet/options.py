@@ -34,6 +34,22 @@ BROCHURE_FIELDS = {
                                              "doc": "the condition in words"}}},
     "overprint": {"type": "bool", "doc": "K100 text and thin K100 rules overprint "
                   "(スミノセ); default true"},
+    "images": {"type": "map", "doc": "how photographs are converted for the press and how "
+               "sharp they must print (see ImageSettings)", "fields": {
+                   "intent": {"type": "plain", "doc": "rendering intent into the output "
+                              "profile: relative-colorimetric (default), perceptual, "
+                              "saturation or absolute-colorimetric"},
+                   "black_point_compensation": {"type": "bool", "doc": "default true"},
+                   "total_ink": {"type": "int", "doc": "ink limit (TAC) in %, default 300"},
+                   "min_ppi": {"type": "int", "doc": "under it at the placed size, an error "
+                               "(default 200)"},
+                   "good_ppi": {"type": "int", "doc": "under it, a warning (default 300)"},
+                   "low_ppi": {"type": "plain", "doc": "what a picture under min_ppi is: "
+                               "error (default) or warning"},
+                   "downsample_above": {"type": "int", "doc": "over it at the placed size, a "
+                                        "picture is downsampled (default 450)"},
+                   "downsample_to": {"type": "int", "doc": "to this ppi (default 300)"},
+                   "jpeg_quality": {"type": "int", "doc": "of converted pictures, default 92"}}},
 }
 
 DEFAULT_PROFILE = "../color/FOGRA39L-pamphlet.icc"
@@ -57,6 +73,21 @@ BINDINGS = ("saddle-stitch", "perfect", "none")
 
 
 @dataclass(frozen=True)
+class ImageSettings:
+    """How pictures become press images (images.py): one place for intent and BPC."""
+
+    intent: str = "relative-colorimetric"
+    black_point_compensation: bool = True
+    total_ink: int = 300            # % (PRINT.md)
+    min_ppi: int = 200              # under it: an error, or a warning with low_ppi: warning
+    good_ppi: int = 300             # under it: a warning (PRINT.md: 300-350 ppi)
+    low_ppi: str = "error"
+    downsample_above: int = 450
+    downsample_to: int = 300
+    jpeg_quality: int = 92
+
+
+@dataclass(frozen=True)
 class Options:
     """Everything a build needs to know besides the page definitions."""
 
@@ -74,6 +105,7 @@ class Options:
     output_profile: Path | None = None
     output_condition: dict = field(default_factory=dict)   # identifier, registry, name
     overprint: bool = True           # K100 text and thin K100 rules overprint (スミノセ)
+    images: ImageSettings = ImageSettings()
     jobs: int | None = None          # processes laying out page definitions (None: one per core)
     extra: dict = field(default_factory=dict)
 
@@ -122,4 +154,5 @@ def resolve(options: Options, meta: dict) -> Options:
         output_profile=root / meta.get("output_profile", DEFAULT_PROFILE),
         output_condition=dict(meta.get("output_condition") or {}),
         overprint=bool(meta.get("overprint", options.overprint)),
+        images=ImageSettings(**(meta.get("images") or {})),
     )

@@ -42,7 +42,8 @@ class Part:
     heights: list
     seconds: float            # what making it cost (orders the next cold build's work)
     edition: str = PRINT      # or SCREEN: RGB, tagged
-    pdf: Path | None = None
+    pictures: list = field(default_factory=list)   # warnings on its pictures (images.py),
+    pdf: Path | None = None                        # as dicts: said again when reused
     reused: bool = False
     timing: str = ""
 
@@ -138,7 +139,14 @@ def make_parts(brochure: Brochure, renderer, engine_holder: dict | None = None,
     parts.update({(part.page_id, part.edition): part for part in made})
     _record(cache, parts, made, set(keys.values()))
     return Made({edition: [parts[page.id, edition] for page in brochure.pages]
-                 for edition in editions}, style)
+                 for edition in editions}, style + _picture_warnings(parts, brochure))
+
+
+def _picture_warnings(parts: dict, brochure: Brochure) -> list[Diagnostic]:
+    """What the parts' pictures gave as warnings (low resolution), in page order."""
+    return [Diagnostic(**{**note, "file": Path(note["file"]) if note["file"] else None})
+            for page in brochure.pages if (page.id, PRINT) in parts
+            for note in parts[page.id, PRINT].pictures]
 
 
 def _style_warnings(cache: Path, engine_key: str, engines: dict) -> list[Diagnostic]:
@@ -305,11 +313,13 @@ def _pages(brochure: Brochure, page_id: str) -> float:
 def _make(task: tuple):
     """Render, lay out and draw one definition (in a worker, or in the main process)."""
     from .draw import draw
+    from .images import place_images
     from .typeset import overset
 
     page_id, edition = task
     job = _JOB
     page = job.brochure.page(page_id)
+    pictures = []
     clock = [time.perf_counter()]
 
     def lap() -> float:
@@ -328,6 +338,9 @@ def _make(task: tuple):
             problems = overset(document, job.brochure, page)
             if problems:
                 return Failed(page_id, problems, document.write_pdf(pdf_identifier=b"overset"))
+            pictures = place_images(document, page, job.brochure.options)
+            if any(note.severity == "error" for note in pictures):
+                return Failed(page_id, [n for n in pictures if n.severity == "error"])
         layout = lap()
         drawing = draw(document, job.cache / "fonts", PART_ID,
                        "pdf/x-4" if edition == PRINT else "pdf/ua-1",
@@ -337,7 +350,8 @@ def _make(task: tuple):
     except PamphletError as error:
         return Failed(page_id, error.diagnostics)
     part = Part(page_id, job.keys[task], html, drawing.fonts, drawing.bookmarks,
-                drawing.heights, round(clock[-1] - clock[0], 3), edition)
+                drawing.heights, round(clock[-1] - clock[0], 3), edition,
+                [{**asdict(note), "file": str(note.file or "")} for note in pictures])
     part.timing = f"render {rendering:.2f}, layout {layout:.2f}, draw {drawn:.2f}"
     _save(part, drawing.pdf, job.cache)
     return part

@@ -155,14 +155,16 @@ def _asset_url(brochure: Brochure, path: str, base: Path) -> Markup:
     profile = brochure.options.output_profile
     if is_raster(source) and profile is not None and profile.is_file():
         try:
-            converted = press_image(source, profile, brochure.options.build_dir / "cache" / "images")
+            converted = press_image(source, profile, brochure.options.build_dir / "cache" / "images",
+                                    brochure.options.images)
         except Exception as error:       # noqa: BLE001 - Pillow's words, said once
             raise PamphletError(Diagnostic(
                 f"picture '{path}' cannot be read ({str(error).splitlines()[0]})", source,
                 hint="export it again as PNG, JPEG or TIFF")) from None
-        # The screen edition swaps the original back in (see screen.py).
-        return Markup('%s" data-original="%s') % (_relative(converted, base),
-                                                   _relative(source, base))
+        # The screen edition swaps the original back in (see screen.py); data-asset
+        # names the picture for the checks after layout (images.place_images).
+        return Markup('%s" data-original="%s" data-asset="%s') % (
+            _relative(converted, base), _relative(source, base), path)
     return Markup(escape(_relative(source, base)))
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject,
-                           NameObject, NumberObject, RectangleObject, StreamObject)
+from pypdf.generic import (ArrayObject, BooleanObject, DecodedStreamObject, DictionaryObject,
+                           FloatObject, NameObject, NumberObject, RectangleObject, StreamObject,
+                           TextStringObject)
 
 from pamphlet.checks.preflight import REGISTRY, preflight
 from utils import ROOT, edit, run
@@ -251,9 +252,11 @@ def test_rgb_is_found_in_forms_named_spaces_images_and_annotations(mini_pdf, tmp
                   drawing(7, b"q 36 0 0 36 100 100 cm BI /W 2 /H 2 /CS /RGB /BPC 8 ID "
                              + bytes(12) + b" EI Q"),
                   annotation)
-    assert found(pdf) == [("rgb-colour", 2), ("rgb-colour", 4), ("rgb-colour", 8),
-                          ("rgb-image", 6), ("rgb-image", 7), ("resolution-under-200", 7)]
+    assert found(pdf) == [("annotation-in-trim", 8), ("rgb-colour", 2), ("rgb-colour", 4),
+                          ("rgb-colour", 8), ("rgb-image", 6), ("rgb-image", 7),
+                          ("resolution-under-200", 7)]
     assert messages(pdf) == [
+        "page 08: 1 annotation inside the trim (/Square)",
         "page 02: an RGB stroke colour (1 0 0 RG)",
         "page 04: an RGB fill colour (0.2 0.4 0.6 scn in /PfRGB)",
         "page 08: an RGB fill colour (0 0 1 rg)",
@@ -369,7 +372,9 @@ def test_an_rgb_output_profile_is_named(mini_pdf, tmp_path):
     pdf = altered(mini_pdf, tmp_path / "rgb-intent.pdf", rgb_profile)
     assert [(f.check, f.message) for f in preflight(pdf, FONTS).findings] == [
         ("output-intent", "the output profile's colour space is 'RGB', not 'CMYK'"),
-        ("output-intent", "the output profile's device class is 'mntr', not 'prtr'")]
+        ("output-intent", "the output profile's device class is 'mntr', not 'prtr'"),
+        ("icc-components", "the output intent's profile says /N 4, its profile RGB "
+                           "(3 channels)")]
 
 
 def test_a_missing_document_id_is_named(mini_pdf, tmp_path):
@@ -389,6 +394,284 @@ def test_fpo_left_on_a_page_is_a_warning(mini, tmp_path):
     assert result.code == 0, result.err
     assert found(pdf) == [("fpo", 7)]
     assert messages(pdf) == ["page 07: “FPO” printed 1 time"]
+
+
+# --- altered copies: press defects ---------------------------------------------------
+
+MINCHO, GOTHIC = "BIZ-UDMincho", "BIZ-UDGothic"
+WIDE = b"<0d88018c0d88018c>"   # four 1-em glyphs of the mini's BIZ UD Mincho subset
+
+
+def font_key_of(pdf, name: str) -> str:
+    """The resource name (e.g. '/RMKGCP') of the font ``name`` in the mini PDF."""
+    return str(font_named(pypdf.PdfReader(str(pdf)), name)[0])
+
+
+def text(pdf, name: str, colour: bytes, size: float, at=(100, 100), codes=WIDE,
+         state: bytes = b"") -> bytes:
+    """A BT … ET showing ``codes`` in font ``name`` at ``size`` pt, in ``colour`` (k operands)."""
+    return (b"q " + state + b" " + colour + b" k BT " + font_key_of(pdf, name).encode() +
+            b" %g Tf %g %g Td " % (size, *at) + codes + b" Tj ET Q")
+
+
+def graphics_state(**entries):
+    """An ExtGState dictionary: graphics_state(ca=0.5, op=True)."""
+    def make(writer):
+        values = {NameObject("/" + key): (BooleanObject(value) if isinstance(value, bool)
+                                          else FloatObject(value))
+                  for key, value in entries.items()}
+        return DictionaryObject({NameObject("/Type"): NameObject("/ExtGState"), **values})
+    return make
+
+
+def checks_of(pdf, *ids) -> list[tuple]:
+    """(page, message) of the findings of the checks ``ids``, in report order."""
+    return [(f.check, f.page, f.message) for f in preflight(Path(pdf), FONTS).findings
+            if f.check in ids]
+
+
+def test_an_icc_stream_whose_n_is_not_its_profiles_channels_is_an_error(mini_pdf, tmp_path):
+    def one_channel(writer):   # what the guide had: a CMYK profile marked /N 1
+        intent = writer.root_object["/OutputIntents"][0].get_object()
+        intent["/DestOutputProfile"].get_object()[NameObject("/N")] = NumberObject(1)
+
+    def cmyk_space(writer):    # an unused ICCBased space, its profile CMYK, /N 3
+        profile = StreamObject()
+        profile._data = zlib.compress(bytes(12) + b"prtrCMYK" + bytes(108))
+        profile.update({NameObject("/N"): NumberObject(3),
+                        NameObject("/Filter"): NameObject("/FlateDecode")})
+        return ArrayObject([NameObject("/ICCBased"), writer._add_object(profile)])
+
+    assert checks_of(mini_pdf, "icc-components") == []
+    pdf = altered(mini_pdf, tmp_path / "n1.pdf", one_channel,
+                  resource(3, "/ColorSpace", "/PfCMYK", cmyk_space))
+    assert checks_of(pdf, "icc-components") == [
+        ("icc-components", None, "the output intent's profile says /N 1, its profile CMYK "
+                                 "(4 channels)"),
+        ("icc-components", 3, "ICCBased space /PfCMYK says /N 3, its profile CMYK (4 channels)")]
+    assert check(pdf).code == 1
+
+
+def test_an_unregistered_condition_name_is_an_error_with_the_profiles_name(mini_pdf, tmp_path):
+    def rename(writer):   # what the guide had: the profile's description as the identifier
+        intent = writer.root_object["/OutputIntents"][0].get_object()
+        intent[NameObject("/OutputConditionIdentifier")] = TextStringObject(
+            "FOGRA39L (pamphlet build)")
+        del intent["/RegistryName"]
+
+    assert checks_of(mini_pdf, "output-condition") == []
+    pdf = altered(mini_pdf, tmp_path / "condition.pdf", rename)
+    assert checks_of(pdf, "output-condition") == [
+        ("output-condition", None, "OutputConditionIdentifier 'FOGRA39L (pamphlet build)' is "
+                                   "not a registered name (its profile says FOGRA39)"),
+        ("output-condition", None, "RegistryName missing, not http://www.color.org")]
+
+
+def test_xmp_of_a_proof_or_of_pdfx1a_is_a_warning(mini_pdf, tmp_path):
+    def proof(writer):
+        metadata = writer.root_object["/Metadata"].get_object()
+        data = metadata.get_data().decode("utf-8")
+        extra = ('<rdf:Description rdf:about="" xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/" '
+                 'xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">'
+                 '<pdfx:GTS_PDFXConformance>PDF/X-4</pdfx:GTS_PDFXConformance>'
+                 '<xmpMM:RenditionClass>proof:pdf</xmpMM:RenditionClass></rdf:Description>')
+        metadata.set_data(data.replace("</rdf:RDF>", extra + "</rdf:RDF>").encode("utf-8"))
+
+    assert checks_of(mini_pdf, "xmp-pdfx") == []
+    pdf = altered(mini_pdf, tmp_path / "proof.pdf", proof)
+    assert checks_of(pdf, "xmp-pdfx") == [
+        ("xmp-pdfx", None, "pdfx:GTS_PDFXConformance 'PDF/X-4' (not defined for PDF/X-4)"),
+        ("xmp-pdfx", None, "xmpMM:RenditionClass 'proof:pdf', not 'default'")]
+    assert check(pdf).code == 0   # a warning
+
+
+def test_an_annotation_inside_the_trim_is_an_error(mini_pdf, tmp_path):
+    def links(writer):
+        def link(rect):
+            return writer._add_object(DictionaryObject({
+                NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"):
+                NameObject("/Link"), NameObject("/Rect"): RectangleObject(rect)}))
+        # two on the page, one in the slug outside the trim (the sheet's edge)
+        writer.pages[4][NameObject("/Annots")] = ArrayObject(
+            [link([100, 100, 200, 120]), link([590, 400, 640, 420]), link([-40, 0, -20, 20])])
+
+    assert checks_of(mini_pdf, "annotation-in-trim") == []
+    pdf = altered(mini_pdf, tmp_path / "links.pdf", links)
+    assert checks_of(pdf, "annotation-in-trim") == [
+        ("annotation-in-trim", 5, "2 annotations inside the trim (/Link)")]
+
+
+def test_transparency_without_a_cmyk_page_group_is_an_error(mini_pdf, tmp_path):
+    def group(space):
+        def change(writer):
+            entries = {NameObject("/S"): NameObject("/Transparency")}
+            if space:
+                entries[NameObject("/CS")] = NameObject(space)
+            writer.pages[3][NameObject("/Group")] = DictionaryObject(entries)
+        return change
+
+    alpha = (resource(4, "/ExtGState", "/PfHalf", graphics_state(ca=0.5)),
+             drawing(4, b"q /PfHalf gs 0 0 0 0.5 k 100 100 50 50 re f "
+                        b"/PfHalf gs 100 200 50 50 re f Q"))
+    assert checks_of(mini_pdf, "transparency-group") == []
+    pdf = altered(mini_pdf, tmp_path / "alpha.pdf", *alpha)
+    assert checks_of(pdf, "transparency-group") == [
+        ("transparency-group", 4, "constant alpha /ca 0.5 (/PfHalf gs) and 1 more use, with no "
+                                  "page /Group /S /Transparency")]
+    pdf = altered(mini_pdf, tmp_path / "no-cs.pdf", *alpha, group(None))
+    assert checks_of(pdf, "transparency-group") == [
+        ("transparency-group", 4, "constant alpha /ca 0.5 (/PfHalf gs) and 1 more use, with a "
+                                  "page /Group without /CS")]
+    pdf = altered(mini_pdf, tmp_path / "cmyk-group.pdf", *alpha, group("/DeviceCMYK"))
+    assert checks_of(pdf, "transparency-group") == []
+    # an opaque ExtGState and a soft mask of /None are no transparency
+    pdf = altered(mini_pdf, tmp_path / "opaque.pdf",
+                  resource(4, "/ExtGState", "/PfOpaque", graphics_state(ca=1.0, CA=1.0)),
+                  drawing(4, b"q /PfOpaque gs 100 100 50 50 re f Q"))
+    assert checks_of(pdf, "transparency-group") == []
+
+
+def test_transparency_is_found_in_forms_and_blend_modes(mini_pdf, tmp_path):
+    def multiply(writer):
+        return DictionaryObject({NameObject("/BM"): NameObject("/Multiply")})
+
+    def group_form(writer):
+        stream = form(b"0 0 0 1 k 0 0 10 10 re f")(writer)
+        stream.get_object()[NameObject("/Group")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/Transparency")})
+        return stream
+
+    pdf = altered(mini_pdf, tmp_path / "blend.pdf",
+                  resource(6, "/ExtGState", "/PfMultiply", multiply),
+                  resource(6, "/XObject", "/PfInner",
+                           form(b"/PfMultiply gs 0 0 0 0.5 k 0 0 10 10 re f")),
+                  resource(6, "/XObject", "/PfGroup", group_form),
+                  drawing(6, b"q 1 0 0 1 100 100 cm /PfInner Do Q q /PfGroup Do Q"))
+    assert checks_of(pdf, "transparency-group") == [
+        ("transparency-group", 6, "blend mode /Multiply (/PfMultiply gs) and 1 more use, with "
+                                  "no page /Group /S /Transparency")]
+
+
+def test_k100_text_without_overprint_is_a_warning(mini_pdf, tmp_path):
+    assert checks_of(mini_pdf, "overprint-k-text") == []   # the build sets スミノセ
+    pdf = altered(mini_pdf, tmp_path / "knockout.pdf",
+                  drawing(7, text(mini_pdf, MINCHO, b"0 0 0 1", 12)),
+                  drawing(7, text(mini_pdf, MINCHO, b"0 0 0 1", 12, (100, 200),
+                                  state=b"/PamphletKO gs")))
+    assert checks_of(pdf, "overprint-k-text") == [
+        ("overprint-k-text", 7, "8 glyphs of K100 text without overprint")]
+    assert check(pdf).code == 0
+
+
+@pytest.mark.parametrize("entries, knocks_out", [
+    ({"op": True}, False), ({"OP": True}, False),   # /OP sets both when /op is absent
+    ({"OP": True, "op": False}, True), ({"OP": False}, True)],
+    ids=["op", "OP-alone", "OP-not-op", "OP-false"])
+def test_k100_text_overprints_by_op_or_by_op_alone(mini_pdf, tmp_path, entries, knocks_out):
+    pdf = altered(mini_pdf, tmp_path / "overprint.pdf",
+                  resource(3, "/ExtGState", "/PfOverprint", graphics_state(**entries)),
+                  drawing(3, text(mini_pdf, MINCHO, b"0 0 0 1", 12, state=b"/PfOverprint gs")))
+    assert checks_of(pdf, "overprint-k-text") == (
+        [("overprint-k-text", 3, "4 glyphs of K100 text without overprint")] if knocks_out
+        else [])
+
+
+def test_white_that_overprints_is_an_error(mini_pdf, tmp_path):
+    pdf = altered(mini_pdf, tmp_path / "white-op.pdf",
+                  drawing(4, b"q /PamphletOP gs 0 0 0 0 k 100 100 50 50 re f "
+                             b"0 0 0 0 K 1 w 100 300 m 200 300 l S "
+                             b"0 0 0 0.2 k 200 100 50 50 re f Q"),   # a tint overprints fine
+                  drawing(4, text(mini_pdf, MINCHO, b"0 0 0 0", 12, (100, 400),
+                                  state=b"/PamphletOP gs")),
+                  drawing(5, b"q 1 g /PamphletOP gs 100 100 50 50 re f Q"))   # gray white
+    assert checks_of(mini_pdf, "white-overprint") == []
+    assert checks_of(pdf, "white-overprint") == [
+        ("white-overprint", 4, "1 fill, 1 stroke and 4 glyphs without ink, overprinting "
+                               "(0 0 0 0 k)"),
+        ("white-overprint", 5, "1 fill without ink, overprinting (1 g)")]
+    assert check(pdf).code == 1
+
+
+def test_small_text_in_three_or_more_inks_is_a_warning(mini_pdf, tmp_path):
+    pdf = altered(mini_pdf, tmp_path / "small.pdf",
+                  drawing(5, text(mini_pdf, MINCHO, b"1 0.8 0.25 0.25", 7)),         # 4 inks
+                  drawing(5, text(mini_pdf, MINCHO, b"0.3 0.2 0.1 0", 8.5, (100, 150))),  # 3
+                  drawing(5, text(mini_pdf, MINCHO, b"1 0.8 0 0", 7, (100, 200))),   # 2: fine
+                  drawing(5, text(mini_pdf, MINCHO, b"1 0.8 0.25 0.25", 9, (100, 250))),  # 9 pt
+                  # 14 pt scaled by half: 7 pt on the page
+                  drawing(6, b"q 0.5 0 0 0.5 0 0 cm " + text(mini_pdf, MINCHO,
+                                                             b"1 0.8 0.25 0.25", 14, (200, 200))
+                          + b" Q"))
+    assert checks_of(mini_pdf, "small-text-inks") == []
+    assert checks_of(pdf, "small-text-inks") == [
+        ("small-text-inks", 5, "8 glyphs of 7.0–8.5 pt text in 1 0.8 0.25 0.25 k and "
+                               "1 other colour"),
+        ("small-text-inks", 6, "4 glyphs of 7.0 pt text in 1 0.8 0.25 0.25 k")]
+
+
+NAVY = b"1 0.8 0.25 0.25 k "
+
+
+def test_reversed_small_or_mincho_text_on_three_inks_is_a_warning(mini_pdf, tmp_path):
+    pdf = altered(mini_pdf, tmp_path / "reversed.pdf",
+                  # a navy band, then white 10 pt Mincho on it: 4 glyphs
+                  drawing(3, b"q " + NAVY + b"90 90 300 40 re f Q"),
+                  drawing(3, text(mini_pdf, MINCHO, b"0 0 0 0", 10)),
+                  # white 10 pt Gothic on it is fine; white 8 pt Gothic is not: 4 glyphs
+                  drawing(3, text(mini_pdf, GOTHIC, b"0 0 0 0", 10, (200, 100),
+                                  b"<01f101e401f3>")),
+                  drawing(3, text(mini_pdf, GOTHIC, b"0 0 0 0", 8, (300, 100),
+                                  b"<01f101e401f301f1>")),
+                  # white Mincho on paper, and on a two-ink band, is fine
+                  drawing(3, text(mini_pdf, MINCHO, b"0 0 0 0", 10, (100, 300))),
+                  drawing(3, b"q 1 0.8 0 0 k 90 390 300 40 re f Q"),
+                  drawing(3, text(mini_pdf, MINCHO, b"0 0 0 0", 10, (100, 400))))
+    assert checks_of(mini_pdf, "reversed-text-inks") == []
+    assert checks_of(pdf, "reversed-text-inks") == [
+        ("reversed-text-inks", 3, "8 glyphs of white 8.0–10.0 pt BIZ-UDGothic, BIZ-UDMincho "
+                                  "on 1 0.8 0.25 0.25 k")]
+
+
+def test_the_background_is_the_last_area_under_each_glyph_within_its_clip(mini_pdf, tmp_path):
+    pdf = altered(mini_pdf, tmp_path / "clipped.pdf",
+                  # WeasyPrint's background: a clip, then a fill of the whole page; it shows
+                  # from x 90 to 120 only, under the first two of four 10 pt glyphs
+                  # (centres at 105, 115, 125, 135)
+                  drawing(4, b"q 90 90 30 40 re W n " + NAVY + b"0 0 595 842 re f Q"),
+                  drawing(4, text(mini_pdf, MINCHO, b"0 0 0 0", 10)),
+                  # a white box painted over the band after it: no background of inks there
+                  drawing(4, b"q " + NAVY + b"90 290 300 40 re f 0 0 0 0 k 90 290 20 40 re f Q"),
+                  drawing(4, text(mini_pdf, MINCHO, b"0 0 0 0", 10, (100, 300))),
+                  # TJ moves glyphs: 2000/1000 em back puts the last two on the band again
+                  drawing(4, b"q " + NAVY + b"90 490 30 40 re f Q"),
+                  drawing(4, text(mini_pdf, MINCHO, b"0 0 0 0", 10, (100, 500),
+                                  b"[<0d88018c> 2000 <0d88018c>]")))
+    [(_, page, message)] = checks_of(pdf, "reversed-text-inks")
+    # 2 under the clipped band, 3 right of the white box, 4 pulled back over the band
+    assert (page, message) == (4, "9 glyphs of white 10.0 pt BIZ-UDMincho on 1 0.8 0.25 0.25 k")
+
+
+def test_thin_rules_in_two_or_more_inks_are_a_warning(mini_pdf, tmp_path):
+    pdf = altered(mini_pdf, tmp_path / "rules.pdf",
+                  # strokes: 0.5 pt in four inks (found), in K100 and 1 pt in four (fine)
+                  drawing(6, b"q " + NAVY.replace(b"k", b"K") + b"0.5 w 100 100 m 300 100 l S "
+                             b"1 w 100 120 m 300 120 l S "
+                             b"0 0 0 1 K 0.5 w 100 140 m 300 140 l S Q"),
+                  # filled: a 0.4 pt rectangle; a solid border drawn even-odd, 0.3 pt wide;
+                  # one side of a border clipped to 0.45 pt; a 0.6 pt bar (not a rule)
+                  drawing(6, b"q " + NAVY + b"100 200 200 0.4 re f "
+                             b"100 300 100 50 re 100.3 300.3 99.4 49.4 re f* "
+                             b"q 100 400 m 200 400 l 200 400.45 l 100 400.45 l h W n "
+                             b"100 400 100 50 re 100.45 400.45 99.1 49.1 re f* Q "
+                             b"100 500 200 0.6 re f Q"),
+                  # two inks count, one does not
+                  drawing(7, b"q 0.35 0.05 0 0 K 0.75 w 100 100 m 300 100 l S "
+                             b"0 0 0 0.6 K 0.5 w 100 120 m 300 120 l S Q"))
+    assert checks_of(mini_pdf, "thin-rule-inks") == []
+    assert checks_of(pdf, "thin-rule-inks") == [
+        ("thin-rule-inks", 6, "1 stroke under 1 pt and 3 filled rules under 0.5 pt in "
+                              "1 0.8 0.25 0.25 k and 1 other colour, the thinnest 0.30 pt"),
+        ("thin-rule-inks", 7, "1 stroke under 1 pt in 0.35 0.05 0 0 K, the thinnest 0.75 pt")]
 
 
 # --- the command ----------------------------------------------------------------

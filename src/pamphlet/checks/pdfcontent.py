@@ -1,14 +1,18 @@
 """Walk a page's content streams the way a RIP would, and note what a preflight needs.
 
 A small interpreter: it tokenizes content streams, keeps the graphics state
-(CTM, fill and stroke colours, line width, font) through q/Q, and follows Form
-XObjects, patterns and annotation appearances. It draws nothing; it records
-what is painted (colours, strokes, images, shadings, text codes, fonts) in a
-`PageContent` for the checks in `preflight.py` to judge.
+(CTM, fill and stroke colours, line width, overprint, the clip's bounds, font
+and text state) through q/Q, and follows Form XObjects, patterns and
+annotation appearances. It draws nothing; it records what is painted
+(colours; strokes; filled areas where they show inside the clip; text runs
+with their size on the page and each glyph's place; images, shadings, fonts;
+what makes the page transparent) in a `PageContent` for the checks in
+`preflight.py` to judge.
 """
 
 import math
 import re
+import struct
 from dataclasses import dataclass, field
 
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -16,9 +20,12 @@ FILL_OPS = {"f", "F", "f*", "B", "B*", "b", "b*"}
 STROKE_OPS = {"S", "s", "B", "B*", "b", "b*"}
 PAINT_OPS = FILL_OPS | STROKE_OPS | {"n"}
 PATH_OPS = {"m", "l", "c", "v", "y", "re", "h"}
+EVEN_ODD_OPS = {"f*", "B*", "b*"}
 FILLING_RENDER_MODES = {0, 2, 4, 6}
 STROKING_RENDER_MODES = {1, 2, 5, 6}
 MAX_DEPTH = 12   # Form XObjects nested deeper than this are a loop, not a design
+CENTRE_HEIGHT = 0.38   # a CJK glyph's centre above the baseline, in em (its box: -0.12..0.88)
+EVERYWHERE = (-1e9, -1e9, 1e9, 1e9)
 KEYWORDS = {"true": True, "false": False, "null": None}
 ABBREVIATIONS = {"G": "DeviceGray", "RGB": "DeviceRGB", "CMYK": "DeviceCMYK", "I": "Indexed"}
 
@@ -48,6 +55,7 @@ _TOKEN = re.compile(rb"""
 _ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b",
             ord("f"): b"\f", ord("("): b"(", ord(")"): b")", ord("\\"): b"\\"}
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_NOT_HEX = re.compile(rb"[^0-9A-Fa-f]")
 _INLINE_END = re.compile(rb"[\x00\t\n\x0c\r ]EI(?=[\x00\t\n\x0c\r /%]|$)")
 
 
@@ -123,8 +131,11 @@ def _value(kind: str, raw: bytes):
         return _name(raw)
     if kind == "string":
         return _unescape(raw[1:-1])
-    digits = re.sub(rb"[^0-9A-Fa-f]", b"", raw)
-    return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
+    try:   # the usual <00a1...>, an even count of digits: read at once
+        return bytes.fromhex(raw[1:-1].decode("latin-1"))
+    except ValueError:
+        digits = _NOT_HEX.sub(b"", raw)
+        return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
 
 
 def _name(raw: bytes) -> Name:
@@ -302,6 +313,13 @@ class Cache:
     def __init__(self):
         self._spaces: dict = {}
         self._forms: dict = {}
+        self._metrics: dict = {}
+
+    def metrics(self, font) -> "FontMetrics":
+        key = object_key(font)
+        if key not in self._metrics:
+            self._metrics[key] = FontMetrics.read(font)
+        return self._metrics[key]
 
     def operations(self, form) -> list:
         key = object_key(form)
@@ -357,6 +375,97 @@ class Cache:
             return Space("Pattern", 0 if base is None else base.components, pattern=True,
                          rgb=bool(base and base.rgb), base=base)
         return Space(family, 1)
+
+
+@dataclass
+class FontMetrics:
+    """How a font's codes advance: enough to place each glyph of a string."""
+
+    two_byte: bool            # Type0: two bytes a code (Identity-H/V and most CMaps)
+    vertical: bool            # Identity-V: glyphs advance down the page
+    widths: dict              # code -> width in text space units of one em (1.0 = 1000)
+    default: float
+
+    def codes(self, string: bytes):
+        if self.two_byte:
+            return struct.unpack(f">{len(string) // 2}H", string[:len(string) // 2 * 2])
+        return string
+
+    def place(self, items, size: float, char_spacing: float, word_spacing: float,
+              scale_x: float) -> tuple[list, float]:
+        """Each glyph's centre along the line, and the advance past them all (text space).
+
+        ``items`` are TJ's operands: strings, and numbers that move back in
+        thousandths of an em. Word spacing applies to the one-byte code 32 only.
+        """
+        if self.vertical:
+            return self._place_vertical(items, size, char_spacing)
+        widths, default, two_byte = self.widths, self.default, self.two_byte
+        word = 0.0 if two_byte else word_spacing
+        em, offsets, advance = size * scale_x, [], 0.0
+        for item in items:
+            if type(item) is bytes:
+                if not two_byte:
+                    codes = item
+                elif len(item) == 2:   # WeasyPrint shows one glyph a string
+                    codes = ((item[0] << 8) | item[1],)
+                else:
+                    codes = self.codes(item)
+                for code in codes:
+                    width = widths.get(code, default) * em
+                    offsets.append(advance + width / 2)
+                    advance += width + (char_spacing + (word if code == 32 else 0.0)) * scale_x
+            elif type(item) is float:
+                advance -= item * em / 1000
+        return offsets, advance
+
+    def _place_vertical(self, items, size: float, char_spacing: float):
+        """Identity-V: each glyph one em down (/DW2's default), its centre half an em below."""
+        offsets, advance = [], 0.0
+        for item in items:
+            if type(item) is bytes:
+                for _ in self.codes(item):
+                    offsets.append(advance - size / 2)
+                    advance -= size - char_spacing
+            elif type(item) is float:
+                advance -= item * size / 1000
+        return offsets, advance
+
+    @classmethod
+    def read(cls, font) -> "FontMetrics":
+        subtype = str(get(font, "Subtype") or "").lstrip("/")
+        if subtype == "Type0":
+            descendant = deref((get(font, "DescendantFonts") or [None])[0])
+            vertical = str(get(font, "Encoding") or "").endswith("-V")
+            default = float(get(descendant, "DW") or 1000) / 1000
+            return cls(True, vertical, _cid_widths(get(descendant, "W") or []), default)
+        first = int(get(font, "FirstChar") or 0)
+        widths = {first + i: float(deref(w)) / 1000
+                  for i, w in enumerate(get(font, "Widths") or [])}
+        descriptor = get(font, "FontDescriptor")
+        missing = float(get(descriptor, "MissingWidth") or 0) / 1000 if descriptor else 0.0
+        return cls(False, False, widths, missing)
+
+
+NO_METRICS = FontMetrics(False, False, {}, 0.0)   # text shown without a font: no advance
+
+
+def _cid_widths(array) -> dict:
+    """A CIDFont's /W: ``c [w1 w2 ...]`` and ``c_first c_last w`` entries."""
+    widths, items, i = {}, [deref(v) for v in array], 0
+    while i < len(items) - 1:
+        first, following = int(items[i]), items[i + 1]
+        if isinstance(following, list):
+            for offset, width in enumerate(following):
+                widths[first + offset] = float(deref(width)) / 1000
+            i += 2
+        elif i + 2 < len(items):
+            for cid in range(first, int(following) + 1):
+                widths[cid] = float(items[i + 2]) / 1000
+            i += 3
+        else:
+            break
+    return widths
 
 
 def _icc_space(stream) -> Space:
@@ -439,17 +548,68 @@ class FontUse:
     shown: int = 0            # strings shown with it
 
 
+@dataclass(slots=True)
+class Area:
+    """A filled area: what shows of it (path bounds within the clip), and in what."""
+
+    bounds: tuple             # (left, bottom, right, top) on the page
+    colour: Colour | None     # None: an image or a gradient, no one colour
+    overprint: bool = False
+    ring: float | None = None     # an even-odd fill of two nested outlines: their distance
+
+    @property
+    def thickness(self) -> float:
+        """The thinner side of what shows, or of the ring (a border drawn as a fill)."""
+        left, bottom, right, top = self.bounds
+        thinnest = min(right - left, top - bottom)
+        return thinnest if self.ring is None else min(thinnest, self.ring)
+
+
+@dataclass(slots=True)
+class Stroke:
+    width: float              # the line width on the page, pt
+    colour: Colour
+    overprint: bool = False
+
+
+@dataclass(slots=True)
+class TextRun:
+    """One string shown (Tj, TJ, ' or "): its font, size, colours and glyphs."""
+
+    font: FontUse | None
+    size: float               # on the page: font size × text matrix × CTM
+    fill: Colour | None       # None when the render mode does not fill
+    stroke: Colour | None     # None when the render mode does not stroke
+    fill_overprint: bool
+    stroke_overprint: bool
+    glyphs: int
+    areas_before: int         # how many filled areas the page had painted before it
+    matrix: tuple             # text space onto the page, where the string starts
+    offsets: tuple            # each glyph's centre along the line, in text space
+    lift: float               # the centres' height above the baseline, in text space
+    vertical: bool = False
+
+    def positions(self) -> list[tuple[float, float]]:
+        """Where each glyph's centre falls on the page."""
+        if self.vertical:
+            return [apply(self.matrix, 0.0, offset) for offset in self.offsets]
+        return [apply(self.matrix, offset, self.lift) for offset in self.offsets]
+
+
 @dataclass
 class PageContent:
     """Everything a page paints, as the checks need it."""
 
     colours: dict = field(default_factory=dict)    # (role, Colour) -> times painted
-    strokes: list = field(default_factory=list)    # line widths in pt, one per stroke
+    strokes: list = field(default_factory=list)    # Stroke, one per path stroked
+    fills: list = field(default_factory=list)      # Area, in painting order
+    texts: list = field(default_factory=list)      # TextRun, in painting order
     images: list = field(default_factory=list)     # ImageUse
     shadings: list = field(default_factory=list)   # ShadingUse
     fonts: dict = field(default_factory=dict)      # object key -> FontUse
     registration: list = field(default_factory=list)   # bounds painted in Separation /All
     groups: list = field(default_factory=list)     # transparency group colour spaces
+    transparency: list = field(default_factory=list)   # what blends, e.g. "/ca 0.5 (/GS0 gs)"
     problems: list = field(default_factory=list)   # streams that could not be read
 
 
@@ -462,6 +622,16 @@ class _State:
     font: FontUse | None = None
     render_mode: int = 0
     text_matrix: tuple = IDENTITY
+    line_matrix: tuple = IDENTITY
+    font_size: float = 0.0
+    char_spacing: float = 0.0
+    word_spacing: float = 0.0
+    horizontal_scale: float = 1.0
+    leading: float = 0.0
+    rise: float = 0.0
+    fill_overprint: bool = False
+    stroke_overprint: bool = False
+    clip: tuple | None = None     # the clip's bounds on the page; None: nothing clipped
 
 
 class _Walker:
@@ -476,7 +646,7 @@ class _Walker:
     def run(self, ops, resources, state: _State) -> None:
         state.fill = state.fill or Colour(DEVICE["DeviceGray"], (0.0,), "default black")
         state.stroke = state.stroke or state.fill
-        stack, path = [], []
+        stack, path, clipping = [], [], False
         for operands, op in ops:
             try:
                 if op in PATH_OPS:
@@ -487,7 +657,11 @@ class _Walker:
                     state = stack.pop() if stack else state
                 elif op in PAINT_OPS:
                     self._paint(op, state, path, resources)
-                    path = []
+                    if clipping:   # W takes effect after the path is painted
+                        state.clip = _intersect(state.clip, _path_bounds(path))
+                    path, clipping = [], False
+                elif op == "W" or op == "W*":
+                    clipping = True
                 elif op in _HANDLERS:
                     _HANDLERS[op](self, operands, state, resources)
             except (IndexError, TypeError, ValueError, KeyError, AttributeError,
@@ -500,16 +674,26 @@ class _Walker:
             return
         if op in FILL_OPS:
             self.use_colour(state.fill, "fill", state, path, resources)
+            ring = _ring(path) if op in EVEN_ODD_OPS else None
+            self.area(_path_bounds(path), state, state.fill, ring)
         if op in STROKE_OPS:
             self.use_colour(state.stroke, "stroke", state, path, resources)
-            self.content.strokes.append(state.line_width * scale(state.ctm))
+            self.content.strokes.append(Stroke(state.line_width * scale(state.ctm),
+                                               state.stroke, state.stroke_overprint))
+
+    def area(self, bounds, state: _State, colour: Colour | None, ring=None) -> None:
+        """Note a filled area where it shows, inside the clip."""
+        visible = _intersect(state.clip, bounds) if bounds is not None else None
+        if visible is not None and visible[0] <= visible[2] and visible[1] <= visible[3]:
+            overprint = state.fill_overprint if colour is not None else False
+            self.content.fills.append(Area(visible, colour, overprint, ring))
 
     def use_colour(self, colour: Colour, role: str, state: _State, path, resources) -> None:
         key = (role, colour)
         colours = self.content.colours
         colours[key] = colours.get(key, 0) + 1
         if colour.space.registration:
-            self.content.registration.append(_path_bounds(path, state))
+            self.content.registration.append(_path_bounds(path) or _text_origin(state))
         if colour.pattern is not None and colours[key] == 1:
             self.walk_pattern(colour.pattern, state, resources)
 
@@ -528,6 +712,24 @@ class _Walker:
             space = self.cache.resolve(get(shading, "ColorSpace"), resources)
             self.content.shadings.append(ShadingUse(name, shading, space))
 
+    def text(self, state: _State, items: list) -> None:
+        """Note a string shown, and move the text matrix past it (PDF 32000 9.4.4)."""
+        metrics = self.cache.metrics(state.font.font) if state.font is not None else NO_METRICS
+        size = state.font_size
+        offsets, advance = metrics.place(items, size, state.char_spacing, state.word_spacing,
+                                         state.horizontal_scale)
+        matrix = multiply(state.text_matrix, state.ctm)
+        mode = state.render_mode
+        self.content.texts.append(TextRun(
+            state.font, abs(size) * scale(matrix),
+            state.fill if mode in FILLING_RENDER_MODES else None,
+            state.stroke if mode in STROKING_RENDER_MODES else None,
+            state.fill_overprint, state.stroke_overprint, len(offsets),
+            len(self.content.fills), matrix, tuple(offsets),
+            state.rise + CENTRE_HEIGHT * size, metrics.vertical))
+        shift = (0.0, advance) if metrics.vertical else (advance, 0.0)
+        state.text_matrix = multiply((1.0, 0.0, 0.0, 1.0, *shift), state.text_matrix)
+
     def form(self, form, resources, ctm, state: _State) -> None:
         key = object_key(form)
         if key in self.visiting or len(self.visiting) > MAX_DEPTH:
@@ -538,6 +740,11 @@ class _Walker:
             inner = get(form, "Resources") or resources
             self.note_resources(inner)
             self.note_group(form, inner)
+            box = get(form, "BBox")
+            if box is not None and len(box) == 4:
+                x0, y0, x1, y1 = (float(v) for v in box)
+                corners = [apply(ctm, x, y) for x in (x0, x1) for y in (y0, y1)]
+                state.clip = _intersect(state.clip, bounds(corners))
             self.run(self.cache.operations(form), inner, state)
         except Exception as error:  # one unreadable form must not hide the rest of the page
             self.content.problems.append(f"cannot read a form XObject: {error}")
@@ -561,22 +768,78 @@ class _Walker:
 
 
 def _copy(state: _State) -> _State:
-    return _State(state.ctm, state.fill, state.stroke, state.line_width, state.font,
-                  state.render_mode, state.text_matrix)
+    copy = object.__new__(_State)
+    copy.__dict__.update(state.__dict__)
+    return copy
 
 
-def _path_bounds(path, state: _State):
-    points = []
-    for op, operands, ctm in path:
+def _path_bounds(path) -> tuple | None:
+    """The bounds on the page of a path's points (control points included)."""
+    if not path:
+        return None
+    ctm = path[0][2]
+    if any(segment[2] is not ctm for segment in path):   # cm between segments: rare
+        boxes = [_path_bounds([segment]) for segment in path]
+        boxes = [box for box in boxes if box is not None]
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None
+    xs, ys = [], []
+    for op, operands, _ in path:
         if op == "re" and len(operands) == 4:
             x, y, w, h = operands
-            points += [apply(ctm, x, y), apply(ctm, x + w, y + h),
-                       apply(ctm, x + w, y), apply(ctm, x, y + h)]
-        else:
-            points += [apply(ctm, *operands[i:i + 2]) for i in range(0, len(operands) - 1, 2)]
-    if not points:   # text, or an image mask: its origin stands for it
-        points = [apply(multiply(state.text_matrix, state.ctm), 0, 0)]
-    return bounds(points)
+            xs += (x, x + w, x + w, x)
+            ys += (y, y + h, y, y + h)
+        elif operands:
+            xs += operands[::2]
+            ys += operands[1::2]
+    return _points_bounds(xs, ys, ctm)
+
+
+def _points_bounds(xs, ys, ctm) -> tuple | None:
+    if not xs or len(xs) != len(ys):   # none, or an odd count of coordinates: damaged
+        return None
+    a, b, c, d, _, _ = ctm
+    if b == 0 and c == 0 or a == 0 and d == 0:   # no rotation: the corners will do
+        corners = [(min(xs), min(ys)), (max(xs), max(ys))]
+    else:
+        corners = list(zip(xs, ys))
+    return bounds(apply(ctm, x, y) for x, y in corners)
+
+
+def _text_origin(state: _State) -> tuple:
+    """Text, or an image mask, stands at its origin."""
+    return bounds([apply(multiply(state.text_matrix, state.ctm), 0, 0)])
+
+
+def _intersect(clip: tuple | None, box: tuple | None) -> tuple | None:
+    """The bounds of both; None stands for the unclipped page."""
+    if clip is None or box is None:
+        return box if clip is None else clip
+    return (max(clip[0], box[0]), max(clip[1], box[1]),
+            min(clip[2], box[2]), min(clip[3], box[3]))
+
+
+def _ring(path) -> float | None:
+    """Two nested outlines filled even-odd (a border): the narrowest gap between them."""
+    outlines, current = [], []
+    for segment in path:
+        if segment[0] in ("m", "re") and current:
+            outlines.append(current)
+            current = []
+        current.append(segment)
+    outlines.append(current)
+    if len(outlines) != 2:
+        return None
+    first, second = (_path_bounds(outline) for outline in outlines)
+    if first is None or second is None:
+        return None
+    outer, inner = (first, second) if first[0] <= second[0] else (second, first)
+    insets = [inner[0] - outer[0], inner[1] - outer[1], outer[2] - inner[2],
+              outer[3] - inner[3]]
+    if min(insets) < -0.01:   # not nested
+        return None
+    positive = [inset for inset in insets if inset > 0.01]
+    return min(positive) if positive else None
 
 
 # --- operator handlers ----------------------------------------------------------
@@ -644,6 +907,9 @@ def _do(walker, operands, state, resources):
     if subtype == "Image":
         _image(walker, str(name), xobject, state, resources)
     elif subtype == "Form":
+        group = get(xobject, "Group")
+        if group is not None and str(get(group, "S") or "").lstrip("/") == "Transparency":
+            walker.content.transparency.append(f"a transparency group form (/{name} Do)")
         matrix = tuple(float(v) for v in (get(xobject, "Matrix") or IDENTITY))
         inner = _copy(state)
         inner.ctm = multiply(matrix, state.ctm)
@@ -661,17 +927,24 @@ def _image(walker, name: str, image, state, resources, inline=False) -> None:
     width = int(get(image, "Width") or get(image, "W") or 0)
     height = int(get(image, "Height") or get(image, "H") or 0)
     walker.content.images.append(ImageUse(name, image, state.ctm, space, width, height, inline))
+    soft_mask = get(image, "SMask")
+    if soft_mask is not None and str(soft_mask).lstrip("/") != "None" or \
+            int(get(image, "SMaskInData") or 0) > 0:
+        walker.content.transparency.append(f"an image with a soft mask ({name})")
+    unit_square = [("re", [0.0, 0.0, 1.0, 1.0], state.ctm)]
     if mask:   # a stencil mask paints the fill colour through its pixels
-        unit_square = [("re", [0.0, 0.0, 1.0, 1.0], state.ctm)]
         walker.use_colour(state.fill, "fill", state, unit_square, resources)
+    walker.area(_path_bounds(unit_square), state, state.fill if mask else None)
 
 
 def _sh(walker, operands, state, resources):
     name = operands[-1]
     walker.shading(str(name), get(get(resources, "Shading") or {}, name), resources)
+    walker.area(EVERYWHERE, state, None)   # a gradient paints the whole clip
 
 
 def _tf(walker, operands, state, resources):
+    state.font_size = float(operands[-1])
     font = get(get(resources, "Font") or {}, operands[0])
     if font is not None:
         key = object_key(font)
@@ -685,17 +958,39 @@ def _tr(walker, operands, state, resources):
 
 
 def _tm(walker, operands, state, resources):
-    state.text_matrix = tuple(float(v) for v in operands[-6:])
+    state.text_matrix = state.line_matrix = tuple(float(v) for v in operands[-6:])
 
 
 def _bt(walker, operands, state, resources):
-    state.text_matrix = IDENTITY
+    state.text_matrix = state.line_matrix = IDENTITY
 
 
-def _show(walker, operands, state, resources):
-    strings = [v for v in operands if isinstance(v, bytes)]
-    strings += [v for item in operands if isinstance(item, list) for v in item
-                if isinstance(v, bytes)]
+def _td(walker, operands, state, resources, leading=False):
+    x, y = float(operands[-2]), float(operands[-1])
+    if leading:
+        state.leading = -y
+    state.text_matrix = state.line_matrix = multiply((1.0, 0.0, 0.0, 1.0, x, y),
+                                                     state.line_matrix)
+
+
+def _next_line(walker, operands, state, resources):
+    _td(walker, [0.0, -state.leading], state, resources)
+
+
+def _text_parameter(name: str, factor: float = 1.0):
+    def handler(walker, operands, state, resources):
+        setattr(state, name, float(operands[-1]) * factor)
+    return handler
+
+
+def _show(walker, operands, state, resources, op="Tj"):
+    if op == '"':
+        state.word_spacing, state.char_spacing = float(operands[0]), float(operands[1])
+    if op in ("'", '"'):
+        _next_line(walker, operands, state, resources)
+    items = operands[-1] if operands and isinstance(operands[-1], list) else \
+        [v for v in operands if isinstance(v, bytes)]
+    strings = [v for v in items if isinstance(v, bytes)]
     if state.font is not None:
         for string in strings:
             state.font.codes += string
@@ -704,18 +999,57 @@ def _show(walker, operands, state, resources):
         walker.use_colour(state.fill, "fill", state, [], resources)
     if state.render_mode in STROKING_RENDER_MODES:
         walker.use_colour(state.stroke, "stroke", state, [], resources)
+    walker.text(state, items)
 
 
 def _gs(walker, operands, state, resources):
-    graphics = get(get(resources, "ExtGState") or {}, operands[-1])
-    width = get(graphics, "LW") if graphics is not None else None
+    name = operands[-1]
+    graphics = get(get(resources, "ExtGState") or {}, name)
+    if graphics is None:
+        return
+    width = get(graphics, "LW")
     if width is not None:
         state.line_width = abs(float(width))
+    stroke, fill = get(graphics, "OP"), get(graphics, "op")
+    if stroke is not None:
+        state.stroke_overprint = _flag(stroke)
+        if fill is None:   # /OP sets both when /op is absent (PDF 32000 8.4.5)
+            state.fill_overprint = _flag(stroke)
+    if fill is not None:
+        state.fill_overprint = _flag(fill)
+    walker.content.transparency += _blending(graphics, f"/{name} gs")
+
+
+def _flag(value) -> bool:
+    """A PDF boolean (pypdf's BooleanObject is truthy even when false)."""
+    return bool(getattr(value, "value", value))
+
+
+def _blending(graphics, where: str) -> list[str]:
+    """What in an ExtGState makes what follows transparent."""
+    found = []
+    for key in ("CA", "ca"):
+        alpha = get(graphics, key)
+        if alpha is not None and float(alpha) < 1:
+            found.append(f"constant alpha /{key} {float(alpha):g} ({where})")
+    mask = get(graphics, "SMask")
+    if mask is not None and str(mask).lstrip("/") != "None":
+        found.append(f"a soft mask ({where})")
+    mode = get(graphics, "BM")
+    mode = deref(mode[0]) if isinstance(mode, list) and mode else mode
+    if mode is not None and str(mode).lstrip("/") not in ("Normal", "Compatible"):
+        found.append(f"blend mode {mode} ({where})")
+    return found
 
 
 def _stroking(handler, **extra):
     return lambda walker, operands, state, resources: handler(
         walker, operands, state, resources, stroke=True, **extra)
+
+
+def _operator(handler, **extra):
+    return lambda walker, operands, state, resources: handler(
+        walker, operands, state, resources, **extra)
 
 
 _HANDLERS = {
@@ -726,7 +1060,11 @@ _HANDLERS = {
     "scn": _colour, "SCN": _stroking(_colour, op="scn"),
     "Do": _do, "BI": _inline, "sh": _sh,
     "Tf": _tf, "Tr": _tr, "Tm": _tm, "BT": _bt,
-    "Tj": _show, "TJ": _show, "'": _show, '"': _show,
+    "Td": _td, "TD": _operator(_td, leading=True), "T*": _next_line,
+    "TL": _text_parameter("leading"), "Tc": _text_parameter("char_spacing"),
+    "Tw": _text_parameter("word_spacing"), "Ts": _text_parameter("rise"),
+    "Tz": _text_parameter("horizontal_scale", 0.01),
+    "Tj": _show, "TJ": _show, "'": _operator(_show, op="'"), '"': _operator(_show, op='"'),
 }
 
 

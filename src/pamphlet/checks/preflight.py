@@ -4,8 +4,11 @@ Each check has an id, a severity, a fixed message and a hint, and finds
 (page, detail) pairs in the facts read once from the file (`PressFacts`):
 page boxes, the document catalog, and what each page paints, as
 `pdfcontent.py` interprets it. The numbers are the print vendor's
-(PRINT.md): A4 trim, 3 mm bleed, saddle stitch, PDF/X-4, CMYK,
-300 % total ink, 200/300 ppi, lines of 0.1 mm at least, fonts from fonts/ only.
+(PRINT.md): A4 trim, 3 mm bleed, saddle stitch, PDF/X-4 with a registered
+printing condition, CMYK, 300 % total ink, K100 text overprinting and no white
+that does, text under 9 pt and reversed text on few inks, 200/300 ppi, lines
+of 0.1 mm at least and thin rules in one ink, no annotations in the trim,
+fonts from fonts/ only.
 """
 
 import json
@@ -27,7 +30,12 @@ SAFE_MARGIN = 3 * MM        # text stays this far inside the trim
 INK_LIMIT = 3.0             # 300 %
 PPI_ERROR, PPI_WARNING = 200, 300
 HAIRLINE = 0.1 * MM          # pt: 0.283, PRINT.md's 0.1 mm
+THIN_RULE = 1.0             # pt: a stroke under this is a thin rule
+THIN_FILL = 0.5             # pt: a fill whose visible area is thinner is a thin rule
+SMALL_TEXT = 9.0            # pt: smaller type is small type
 PDFX_ID = "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"
+PDFX_CONFORMANCE = "{http://ns.adobe.com/pdfx/1.3/}GTS_PDFXConformance"
+RENDITION_CLASS = "{http://ns.adobe.com/xap/1.0/mm/}RenditionClass"
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
 
@@ -147,6 +155,7 @@ class PageFacts:
     content: object           # pdfcontent.PageContent
     chars: list = field(default_factory=list)    # (char, (left, bottom, right, top))
     text: str = ""
+    page: object = None       # the pypdf page: its /Group, /Annots and resources
 
     @property
     def trim(self):
@@ -164,6 +173,7 @@ class PressFacts:
     pages: list[PageFacts]
     shipped: dict | None      # normalised font name -> PostScript name
     image_ink: dict = field(default_factory=dict)   # image object key -> max ink
+    cache: object = None      # pdfcontent.Cache: colour spaces resolved once
 
     def fonts(self):
         """Every font offered to a page, once: with the first page it draws text on, or
@@ -180,12 +190,12 @@ def read_facts(pdf: Path, shipped: dict | None) -> PressFacts:
     """Read the structure with pypdf, the content with pdfcontent, the text with pdfium."""
     reader, pages = _open(pdf)
     cache = Cache()
-    facts = PressFacts(pdf, reader, [], shipped)
+    facts = PressFacts(pdf, reader, [], shipped, cache=cache)
     for number, page in enumerate(pages, start=1):
         boxes = {key: _rect(page.get(key)) for key in ("/TrimBox", "/BleedBox")
                  if page.get(key) is not None}
         facts.pages.append(PageFacts(number, boxes, _rect(page.mediabox),
-                                     read_page_content(page, cache)))
+                                     read_page_content(page, cache), page=page))
     _read_text(pdf, facts.pages)
     return facts
 
@@ -402,6 +412,176 @@ def _trapped(facts: PressFacts):
         yield None, f"the document information says /Trapped {trapped}"
 
 
+@check("icc-components", "error", "ICC profile stream whose /N is not its profile's channels",
+       "write each ICCBased stream with /N from the profile's header (4 for CMYK, 3 for RGB "
+       "and Lab, 1 for gray), and drop colour spaces no content uses")
+def _icc_components(facts: PressFacts):
+    intent = _pdfx_intent(facts)
+    profile = intent.get("/DestOutputProfile") if intent is not None else None
+    if profile is not None:
+        problem = _icc_mismatch(profile.get_object())
+        if problem:
+            yield None, f"the output intent's profile says {problem}"
+    for page in facts.pages:
+        wrong = {}
+        for name, stream in _icc_streams(page.page):
+            problem = _icc_mismatch(stream)
+            if problem:
+                wrong.setdefault(object_key(stream), (name, problem))
+        for name, problem in wrong.values():
+            yield page.number, f"ICCBased space {name} says {problem}"
+
+
+ICC_CHANNELS = {b"GRAY": 1, b"RGB ": 3, b"CMY ": 3, b"CMYK": 4, b"Lab ": 3, b"XYZ ": 3,
+                b"Luv ": 3, b"YCbr": 3, b"Yxy ": 3, b"HSV ": 3, b"HLS ": 3,
+                **{f"{n:X}CLR".encode(): n for n in range(2, 16)}}
+
+
+def _icc_mismatch(stream) -> str | None:
+    """'/N 1, its profile CMYK (4 channels)', or None when /N is right (or unknowable)."""
+    space = icc_header(stream)[16:20]
+    channels = ICC_CHANNELS.get(space)
+    n = get(stream, "N")
+    if channels is None or n is not None and int(n) == channels:
+        return None
+    said = f"/N {int(n)}" if n is not None else "no /N"
+    return f"{said}, its profile {_ascii(space)} ({_count(channels, 'channel')})"
+
+
+def _icc_streams(page):
+    """(resource name, profile stream) of every ICCBased space the page's resources offer:
+    named spaces, images, shadings, groups, inside forms, patterns and annotations."""
+    pending, seen = [get(page, "Resources")], set()
+    for annotation in deref(get(page, "Annots")) or []:
+        normal = get(get(deref(annotation), "AP"), "N")
+        if normal is not None and hasattr(normal, "get_data"):
+            pending.append(get(normal, "Resources"))
+    while pending:
+        resources = pending.pop()
+        if resources is None or object_key(resources) in seen:
+            continue
+        seen.add(object_key(resources))
+        for name, space in (get(resources, "ColorSpace") or {}).items():
+            yield from _icc_in_space(str(name), space)
+        for kind in ("XObject", "Pattern", "Shading"):
+            for name, item in (get(resources, kind) or {}).items():
+                item = deref(item)
+                for space in (get(item, "ColorSpace"), get(get(item, "Shading"), "ColorSpace"),
+                              get(get(item, "Group"), "CS")):
+                    yield from _icc_in_space(str(name), space)
+                pending.append(get(item, "Resources"))
+
+
+def _icc_in_space(name: str, space, depth: int = 0):
+    """The ICC streams of a colour space array, its bases and alternates included."""
+    space = deref(space)
+    if not isinstance(space, list) or not space or depth > 4:
+        return
+    family = str(deref(space[0])).lstrip("/")
+    if family == "ICCBased" and len(space) > 1:
+        yield name, deref(space[1])
+    elif family in ("Indexed", "Pattern") and len(space) > 1:
+        yield from _icc_in_space(name, space[1], depth + 1)
+    elif family in ("Separation", "DeviceN") and len(space) > 2:
+        yield from _icc_in_space(name, space[2], depth + 1)
+
+
+def _pdfx_intent(facts: PressFacts):
+    """The catalog's /GTS_PDFX output intent, or None."""
+    intents = facts.reader.trailer["/Root"].get("/OutputIntents")
+    for intent in (intents.get_object() if intents is not None else []):
+        intent = intent.get_object()
+        if intent.get("/S") == "/GTS_PDFX":
+            return intent
+    return None
+
+
+@check("output-condition", "error", "output intent names no registered printing condition",
+       "set /OutputConditionIdentifier to the ICC registry's name of the printing condition "
+       "(FOGRA39 for the shipped profile; output_condition: in brochure.yaml for another) and "
+       "/RegistryName to http://www.color.org")
+def _output_condition(facts: PressFacts):
+    from ..conditions import REGISTRY, from_profile, registered
+
+    intent = _pdfx_intent(facts)
+    if intent is None:
+        return   # output-intent says so
+    identifier = intent.get("/OutputConditionIdentifier")
+    if identifier is None or registered(str(identifier)) is None:
+        said = f"'{identifier}'" if identifier is not None else "missing"
+        yield None, f"OutputConditionIdentifier {said} is not a registered name" + \
+            _profile_says(intent, from_profile)
+    registry = intent.get("/RegistryName")
+    if registry is None or str(registry).strip() != REGISTRY:
+        said = f"'{registry}'" if registry is not None else "missing"
+        yield None, f"RegistryName {said}, not {REGISTRY}"
+
+
+def _profile_says(intent, from_profile) -> str:
+    profile = intent.get("/DestOutputProfile")
+    try:
+        condition = from_profile(profile.get_object().get_data()) if profile else None
+    except (OSError, ValueError):  # a profile LittleCMS cannot open: nothing to suggest
+        return ""
+    return f" (its profile says {condition.identifier})" if condition else ""
+
+
+@check("xmp-pdfx", "warning", "XMP metadata of a proof or of PDF/X-1a/X-3",
+       "the print master's XMP carries no pdfx:GTS_PDFXConformance (PDF/X-4 defines none) "
+       "and xmpMM:RenditionClass default (or none)")
+def _xmp_pdfx(facts: PressFacts):
+    metadata = facts.reader.trailer["/Root"].get("/Metadata")
+    data = metadata.get_object().get_data() if metadata is not None else None
+    conformance = _xmp_values(data, PDFX_CONFORMANCE) if data else None
+    for value in conformance or []:
+        yield None, f"pdfx:GTS_PDFXConformance '{value}' (not defined for PDF/X-4)"
+    for value in (_xmp_values(data, RENDITION_CLASS) or []) if data else []:
+        if value != "default":
+            yield None, f"xmpMM:RenditionClass '{value}', not 'default'"
+
+
+@check("annotation-in-trim", "error", "annotation inside the trim",
+       "the print master carries no links or comments: leave them to the screen edition "
+       "(pamphlet build --screen)")
+def _annotation_in_trim(facts: PressFacts):
+    for page in facts.pages:
+        area = page.trim or page.bleed or page.media
+        kinds = []
+        for annotation in deref(get(page.page, "Annots")) or []:
+            annotation = deref(annotation)
+            rect = get(annotation, "Rect")
+            if rect is not None and len(rect) == 4 and _overlaps(_rect(rect), area):
+                kinds.append(str(get(annotation, "Subtype") or "/Annot"))
+        if kinds:
+            yield page.number, (f"{_count(len(kinds), 'annotation')} inside the trim "
+                                f"({', '.join(sorted(set(kinds)))})")
+
+
+@check("transparency-group", "error", "transparency without a CMYK page group",
+       "a page that blends needs /Group << /S /Transparency /CS /DeviceCMYK >> so the RIP "
+       "blends in CMYK: write one on every page that uses transparency")
+def _transparency_group(facts: PressFacts):
+    for page in facts.pages:
+        uses = page.content.transparency
+        if not uses:
+            continue
+        problem = _page_group_problem(facts, page.page)
+        if problem:
+            more = f" and {_count(len(uses) - 1, 'more use')}" if len(uses) > 1 else ""
+            yield page.number, f"{uses[0]}{more}, {problem}"
+
+
+def _page_group_problem(facts: PressFacts, page) -> str | None:
+    group = get(page, "Group")
+    if group is None or str(get(group, "S") or "") != "/Transparency":
+        return "with no page /Group /S /Transparency"
+    space = get(group, "CS")
+    if space is None:
+        return "with a page /Group without /CS"
+    space = facts.cache.resolve(space, get(page, "Resources") or {})
+    return None if space.cmyk else f"with a page /Group blending in {space.label}"
+
+
 # --- checks: colour ------------------------------------------------------------
 
 @check("rgb-colour", "error", "RGB colour in a press PDF",
@@ -522,6 +702,144 @@ def _decoded_ink(stream) -> float | None:
     total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"],
                                   c=c, m=m, y=y, k=k)
     return total.getextrema()[1] / 255
+
+
+@check("overprint-k-text", "warning", "K100 text that knocks out (no スミノセ)",
+       "set fill overprint on K100 text (brochure option overprint: true; /op true in its "
+       "ExtGState), so misregistration leaves no white halo")
+def _overprint_k_text(facts: PressFacts):
+    for page in facts.pages:
+        glyphs = sum(run.glyphs for run in page.content.texts
+                     if run.fill is not None and _k100(run.fill) and not run.fill_overprint)
+        if glyphs:
+            yield page.number, f"{_count(glyphs, 'glyph')} of K100 text without overprint"
+
+
+def _k100(colour) -> bool:
+    return colour.space.label == "DeviceCMYK" and tuple(colour.values) == (0.0, 0.0, 0.0, 1.0)
+
+
+@check("white-overprint", "error", "white that overprints (it disappears)",
+       "turn overprint off for anything painted in a colour with no ink (0 0 0 0): "
+       "overprinted white prints nothing")
+def _white_overprint(facts: PressFacts):
+    for page in facts.pages:
+        content, found = page.content, {}
+        for area in content.fills:
+            if area.overprint and area.colour is not None and _inks(area.colour) == 0:
+                found.setdefault("fill", []).append(area.colour)
+        for stroke in content.strokes:
+            if stroke.overprint and _inks(stroke.colour) == 0:
+                found.setdefault("stroke", []).append(stroke.colour)
+        for run in content.texts:
+            for colour, overprint in ((run.fill, run.fill_overprint),
+                                      (run.stroke, run.stroke_overprint)):
+                if colour is not None and overprint and _inks(colour) == 0:
+                    found.setdefault("glyph", []).extend([colour] * run.glyphs)
+        if found:
+            parts = [_count(len(colours), noun) for noun, colours in found.items()]
+            first = next(iter(found.values()))[0]
+            yield page.number, f"{_and(parts)} without ink, overprinting ({first.source})"
+
+
+def _inks(colour) -> int | None:
+    """How many inks a colour prints (its components over 0); None when not known."""
+    space, values = colour.space, [v for v in colour.values if isinstance(v, float)]
+    if space.registration or space.pattern:
+        return None
+    if space.cmyk or space.spot:
+        return sum(1 for v in values if v > 0)
+    if space.base is not None and space.base.cmyk and space.lookup and values:
+        n = space.base.components
+        index = int(values[0]) * n
+        return sum(1 for v in space.lookup[index:index + n] if v > 0)
+    if space.components == 1 and not space.rgb and len(values) == 1:   # gray: K only
+        return 1 if values[0] < 1 else 0
+    return None
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+@check("small-text-inks", "warning", "text under 9 pt in three or more inks",
+       "small type in several inks misregisters: set text under 9 pt in K100 or one or "
+       "two inks, or make it 9 pt or larger")
+def _small_text_inks(facts: PressFacts):
+    for page in facts.pages:
+        runs = [run for run in page.content.texts if run.fill is not None and run.glyphs
+                and run.size < SMALL_TEXT - 0.005 and (_inks(run.fill) or 0) >= 3]
+        if runs:
+            yield page.number, (f"{_count(sum(r.glyphs for r in runs), 'glyph')} of "
+                                f"{_sizes(runs)} text in {_colours(r.fill for r in runs)}")
+
+
+def _sizes(runs) -> str:
+    low, high = min(r.size for r in runs), max(r.size for r in runs)
+    return f"{low:.1f} pt" if round(low, 1) == round(high, 1) else f"{low:.1f}–{high:.1f} pt"
+
+
+def _colours(colours) -> str:
+    """The most used colour, and how many others."""
+    counts: dict = {}
+    for colour in colours:
+        counts[colour.source] = counts.get(colour.source, 0) + 1
+    ordered = sorted(counts, key=counts.get, reverse=True)
+    more = f" and {_count(len(ordered) - 1, 'other colour')}" if len(ordered) > 1 else ""
+    return ordered[0] + more
+
+
+@check("reversed-text-inks", "warning", "white text under 9 pt, or white Mincho, on three "
+       "or more inks",
+       "reversed type misregisters on a background of three or more inks: reverse only "
+       "Gothic of 9 pt or more, or give the background fewer inks (e.g. C100 M80 without Y, K)")
+def _reversed_text_inks(facts: PressFacts):
+    names: dict = {}
+    for page in facts.pages:
+        glyphs, runs, grounds = 0, [], []
+        for run in page.content.texts:
+            if run.fill is None or not run.glyphs or _inks(run.fill) != 0:
+                continue
+            mincho = "mincho" in _font_name(run.font, names).lower()
+            if run.size >= SMALL_TEXT - 0.005 and not mincho:
+                continue
+            under = [g for g in _backgrounds(page.content, run) if g is not None
+                     and (_inks(g) or 0) >= 3]
+            if under:
+                glyphs, runs, grounds = glyphs + len(under), runs + [run], grounds + under
+        if glyphs:
+            fonts = sorted({_font_name(run.font, names) for run in runs})
+            yield page.number, (f"{_count(glyphs, 'glyph')} of white {_sizes(runs)} "
+                                f"{', '.join(fonts)} on {_colours(grounds)}")
+
+
+def _font_name(use, names: dict) -> str:
+    if use is None:
+        return "no font"
+    if id(use.font) not in names:
+        names[id(use.font)] = SUBSET_PREFIX.sub("", _font_facts(use.font).name)
+    return names[id(use.font)]
+
+
+def _backgrounds(content, run) -> list:
+    """The colour under each glyph of ``run``: of the last area painted before it that holds
+    the glyph's centre (None: an image or gradient, or nothing but paper)."""
+    positions = run.positions()
+    found: list = [None] * len(positions)
+    open_ = set(range(len(positions)))
+    xs, ys = [p[0] for p in positions], [p[1] for p in positions]
+    span = (min(xs), min(ys), max(xs), max(ys))
+    for area in reversed(content.fills[:run.areas_before]):
+        left, bottom, right, top = area.bounds
+        if right < span[0] or left > span[2] or top < span[1] or bottom > span[3]:
+            continue
+        inside = {i for i in open_ if left <= xs[i] <= right and bottom <= ys[i] <= top}
+        for i in inside:
+            found[i] = area.colour
+        open_ -= inside
+        if not open_:
+            break
+    return found
 
 
 # --- checks: fonts ---------------------------------------------------------------
@@ -681,10 +999,28 @@ def _resolution_under_300(facts: PressFacts):
        "lines under 0.1 mm may vanish on press: make them at least 0.3 pt (0.1 mm)")
 def _hairline(facts: PressFacts):
     for page in facts.pages:
-        thin = [w for w in page.content.strokes if w < HAIRLINE - 1e-6]
+        thin = [s.width for s in page.content.strokes if s.width < HAIRLINE - 1e-6]
         if thin:
             yield page.number, (f"{_count(len(thin), 'line')} under 0.1 mm, the thinnest "
                                 f"{min(thin):.2f} pt")
+
+
+@check("thin-rule-inks", "warning", "thin rules in two or more inks",
+       "a thin rule in several inks misregisters: draw rules under 1 pt in one ink "
+       "(K100, or a single process colour)")
+def _thin_rule_inks(facts: PressFacts):
+    for page in facts.pages:
+        strokes = [s for s in page.content.strokes
+                   if s.width < THIN_RULE - 1e-6 and (_inks(s.colour) or 0) >= 2]
+        fills = [a for a in page.content.fills if a.colour is not None
+                 and a.thickness < THIN_FILL - 1e-6 and (_inks(a.colour) or 0) >= 2]
+        if strokes or fills:
+            parts = ([_count(len(strokes), "stroke") + " under 1 pt"] if strokes else []) + \
+                ([_count(len(fills), "filled rule") + " under 0.5 pt"] if fills else [])
+            colours = [s.colour for s in strokes] + [a.colour for a in fills]
+            thinnest = min([s.width for s in strokes] + [a.thickness for a in fills])
+            yield page.number, (f"{_and(parts)} in {_colours(colours)}, the thinnest "
+                                f"{thinnest:.2f} pt")
 
 
 # --- checks: text ----------------------------------------------------------------

@@ -139,3 +139,14 @@ def test_a_word_too_long_for_its_line_is_overset_sideways(mini, tmp_path):
     assert result.code == 1, result.err
     assert "overset text: page definition 'gamma' does not fit page" in result.err
     assert "gamma.yaml:6" in result.err
+
+
+def test_a_layout_that_runs_too_long_is_stopped_with_one_error(mini, tmp_path, monkeypatch):
+    import pamphlet.typeset
+
+    monkeypatch.setattr(pamphlet.typeset, "LAYOUT_SECONDS", 0.001)
+    result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--jobs", "1",
+                 "--quiet")
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert "laying out took more than 0.001 s and was stopped" in result.err
+    assert not (tmp_path / "out.pdf").exists()

@@ -146,10 +146,14 @@ def _keep_for_inspection(error: PartsFailed, out: Path) -> PamphletError:
     pages = [f.inspection for f in error.failed if f.inspection is not None]
     if not pages:
         return PamphletError(error.diagnostics)
+    import warnings
+
     joined = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(data)) for data in pages]
-    for source in sources:
-        joined.pages.extend(source.pages)
+    with warnings.catch_warnings():     # pages to look at: their links need not work
+        warnings.filterwarnings("ignore", category=pikepdf.PageCopyWarning)
+        for source in sources:
+            joined.pages.extend(source.pages)
     buffer = io.BytesIO()
     joined.save(buffer)
     write_bytes(inspect, buffer.getvalue())

@@ -157,8 +157,9 @@ class Engine:
         import weasyprint
         html = weasyprint.HTML(string=f"{self.bare_head}{fragment}</body></html>",
                                base_url=self.base_url, url_fetcher=self.fetcher)
-        document = html.render(stylesheets=self.stylesheets, font_config=self.font_config,
-                               color_profiles=self.color_profiles, cache=self.images)
+        with time_limit(LAYOUT_SECONDS):
+            document = html.render(stylesheets=self.stylesheets, font_config=self.font_config,
+                                   color_profiles=self.color_profiles, cache=self.images)
         self._forget_drawings()
         self.check_reads()
         return document
@@ -175,6 +176,39 @@ class Engine:
 
         for url in [url for url, image in self.images.items() if isinstance(image, SVGImage)]:
             del self.images[url]
+
+
+LAYOUT_SECONDS = 60      # one definition's layout: the guide's costliest takes about 3 s
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Stop a layout that runs past ``seconds`` with one error instead of for ever.
+
+    WeasyPrint can take hours over a layout that cannot fit its page (a fixed
+    A4 geometry on a 100 × 150 mm trim); a timer signal breaks into its Python
+    loops. Only where signals can be had: the main thread of a process.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expired(signum, frame):
+        raise PamphletError(Diagnostic(
+            f"laying out took more than {seconds:g} s and was stopped",
+            hint="a layout that cannot fit its page makes WeasyPrint try for ever: check "
+                 "the trim size against the layouts, or shorten the page definition"))
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from markupsafe import Markup, escape
 NAVY = "device-cmyk(1 0.8 0.25 0.25)"
 NAVY_TYPE = "device-cmyk(1 0.8 0 0)"    # small type: two inks (PRINT.md)
 BLUE = "device-cmyk(0.85 0.45 0 0)"
-SKY = "device-cmyk(0.35 0.05 0 0)"
+SKY = "device-cmyk(0.35 0 0 0)"
 ORANGE = "device-cmyk(0 0.55 0.85 0)"
 INK = "device-cmyk(0 0 0 1)"
 GREY = "device-cmyk(0 0 0 0.45)"

@@ -653,10 +653,10 @@ def test_the_background_is_the_last_area_under_each_glyph_within_its_clip(mini_p
 
 def test_thin_rules_in_two_or_more_inks_are_a_warning(mini_pdf, tmp_path):
     pdf = altered(mini_pdf, tmp_path / "rules.pdf",
-                  # strokes: 0.5 pt in four inks (found), in K100 and 1 pt in four (fine)
-                  drawing(6, b"q " + NAVY.replace(b"k", b"K") + b"0.5 w 100 100 m 300 100 l S "
-                             b"1 w 100 120 m 300 120 l S "
-                             b"0 0 0 1 K 0.5 w 100 140 m 300 140 l S Q"),
+                  # strokes: 0.4 pt in four inks (found), in K100 and 0.5 pt in four (fine)
+                  drawing(6, b"q " + NAVY.replace(b"k", b"K") + b"0.4 w 100 100 m 300 100 l S "
+                             b"0.5 w 100 120 m 300 120 l S "
+                             b"0 0 0 1 K 0.4 w 100 140 m 300 140 l S Q"),
                   # filled: a 0.4 pt rectangle; a solid border drawn even-odd, 0.3 pt wide;
                   # one side of a border clipped to 0.45 pt; a 0.6 pt bar (not a rule)
                   drawing(6, b"q " + NAVY + b"100 200 200 0.4 re f "
@@ -665,13 +665,13 @@ def test_thin_rules_in_two_or_more_inks_are_a_warning(mini_pdf, tmp_path):
                              b"100 400 100 50 re 100.45 400.45 99.1 49.1 re f* Q "
                              b"100 500 200 0.6 re f Q"),
                   # two inks count, one does not
-                  drawing(7, b"q 0.35 0.05 0 0 K 0.75 w 100 100 m 300 100 l S "
-                             b"0 0 0 0.6 K 0.5 w 100 120 m 300 120 l S Q"))
+                  drawing(7, b"q 0.35 0.05 0 0 K 0.45 w 100 100 m 300 100 l S "
+                             b"0 0 0 0.6 K 0.4 w 100 120 m 300 120 l S Q"))
     assert checks_of(mini_pdf, "thin-rule-inks") == []
     assert checks_of(pdf, "thin-rule-inks") == [
-        ("thin-rule-inks", 6, "1 stroke under 1 pt and 3 filled rules under 0.5 pt in "
+        ("thin-rule-inks", 6, "1 stroke under 0.5 pt and 3 filled rules under 0.5 pt in "
                               "1 0.8 0.25 0.25 k and 1 other colour, the thinnest 0.30 pt"),
-        ("thin-rule-inks", 7, "1 stroke under 1 pt in 0.35 0.05 0 0 K, the thinnest 0.75 pt")]
+        ("thin-rule-inks", 7, "1 stroke under 0.5 pt in 0.35 0.05 0 0 K, the thinnest 0.45 pt")]
 
 
 # --- the command ----------------------------------------------------------------

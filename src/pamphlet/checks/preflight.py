@@ -30,7 +30,7 @@ SAFE_MARGIN = 3 * MM        # text stays this far inside the trim
 INK_LIMIT = 3.0             # 300 %
 PPI_ERROR, PPI_WARNING = 200, 300
 HAIRLINE = 0.1 * MM          # pt: 0.283, PRINT.md's 0.1 mm
-THIN_RULE = 1.0             # pt: a stroke under this is a thin rule
+THIN_RULE = 0.5             # pt (0.18 mm): a stroke under this is a thin rule
 THIN_FILL = 0.5             # pt: a fill whose visible area is thinner is a thin rule
 SMALL_TEXT = 9.0            # pt: smaller type is small type
 PDFX_ID = "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"
@@ -1006,7 +1006,7 @@ def _hairline(facts: PressFacts):
 
 
 @check("thin-rule-inks", "warning", "thin rules in two or more inks",
-       "a thin rule in several inks misregisters: draw rules under 1 pt in one ink "
+       "a thin rule in several inks misregisters: draw rules under 0.5 pt in one ink "
        "(K100, or a single process colour)")
 def _thin_rule_inks(facts: PressFacts):
     for page in facts.pages:
@@ -1015,8 +1015,9 @@ def _thin_rule_inks(facts: PressFacts):
         fills = [a for a in page.content.fills if a.colour is not None
                  and a.thickness < THIN_FILL - 1e-6 and (_inks(a.colour) or 0) >= 2]
         if strokes or fills:
-            parts = ([_count(len(strokes), "stroke") + " under 1 pt"] if strokes else []) + \
-                ([_count(len(fills), "filled rule") + " under 0.5 pt"] if fills else [])
+            parts = ([_count(len(strokes), "stroke") + f" under {THIN_RULE:g} pt"]
+                     if strokes else []) + \
+                ([_count(len(fills), "filled rule") + f" under {THIN_FILL:g} pt"] if fills else [])
             colours = [s.colour for s in strokes] + [a.colour for a in fills]
             thinnest = min([s.width for s in strokes] + [a.thickness for a in fills])
             yield page.number, (f"{_and(parts)} in {_colours(colours)}, the thinnest "

@@ -57,7 +57,8 @@ def picture_problem(path: Path) -> str | None:
 
 def _reason(error: Exception) -> str:
     text = str(error).split("\n")[0] or type(error).__name__
-    return "the file ends early: it is truncated" if "truncated" in text.lower() else text
+    truncated = text.lower().startswith(("image file is truncated", "truncated file read"))
+    return "the file ends early: it is truncated" if truncated else text
 
 
 @contextmanager
@@ -103,9 +104,11 @@ def settings_problems(source) -> list[Diagnostic]:
                  if isinstance(given.get(key), int) and not low <= given[key] <= high]
     settings = ImageSettings(**{k: v for k, v in given.items()
                                 if k in {f.name for f in dataclasses.fields(ImageSettings)}})
-    if not problems and not settings.min_ppi <= settings.good_ppi <= settings.downsample_to \
-            <= settings.downsample_above:
-        problems.append(at("downsample_to", "needs min_ppi <= good_ppi <= downsample_to <= "
+    order = ("min_ppi", "good_ppi", "downsample_to", "downsample_above")
+    if not problems and [getattr(settings, key) for key in order] != \
+            sorted(getattr(settings, key) for key in order):
+        problems.append(at(next((key for key in order if key in given), "downsample_to"),
+                           "needs min_ppi <= good_ppi <= downsample_to <= "
                            f"downsample_above (here {settings.min_ppi}, {settings.good_ppi}, "
                            f"{settings.downsample_to}, {settings.downsample_above})",
                            "e.g. 200, 300, 300, 450 (the defaults)"))
@@ -213,13 +216,16 @@ def _neutral(image) -> bool:
 
 
 def _fill_under_transparency(image, alpha):
-    """The colour under transparent pixels spread from the visible ones nearby.
+    """The colour under transparent pixels: spread from the visible ones nearby, and
+    their average further away.
 
     Exporters often leave black there; compressed as JPEG it would bleed into the
     soft edge as a dark fringe. Where alpha is 0 the colour never shows.
     """
-    from PIL import Image, ImageFilter, ImageMath
+    from PIL import Image, ImageFilter, ImageMath, ImageStat
 
+    if alpha.getbbox() is None:             # nothing visible at all
+        return image
     blur = ImageFilter.GaussianBlur(max(4, min(image.size) // 32))
     spread_alpha = alpha.filter(blur)
     bands = []
@@ -229,8 +235,10 @@ def _fill_under_transparency(image, alpha):
         bands.append(ImageMath.lambda_eval(
             lambda a: a["convert"](a["min"](a["p"] * 255 / a["max"](a["s"], 1), 255), "L"),
             p=weighted, s=spread_alpha))
-    spread = Image.merge(image.mode, bands)
-    return Image.composite(image, spread, alpha.point(lambda v: 255 if v else 0))
+    average = tuple(round(v) for v in ImageStat.Stat(image, alpha).mean)
+    filled = Image.composite(Image.merge(image.mode, bands), Image.new(image.mode, image.size,
+                             average), spread_alpha.point(lambda v: min(255, v * 4)))
+    return Image.composite(image, filled, alpha.point(lambda v: 255 if v else 0))
 
 
 def _to_press(image, embedded: bytes | None, profile: Path, settings: ImageSettings):

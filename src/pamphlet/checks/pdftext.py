@@ -69,7 +69,8 @@ def ensure_readable(path: Path) -> None:
                                     "must open without a password or restrictions)")
             len(pdf.pages)                 # qpdf walks the page tree: a loop is an error
     except pikepdf.PdfError as error:
-        raise UnreadablePDF(f"cannot read {path}: {error}") from None
+        said = str(error).removeprefix(f"{path}: ").removeprefix(f"{path} ")
+        raise UnreadablePDF(f"cannot read {path}: damaged PDF ({said})") from None
     try:
         pdfium.PdfDocument(str(path)).close()
     except (pdfium.PdfiumError, FileNotFoundError, OSError) as error:

@@ -210,3 +210,35 @@ def test_workers_end_with_a_killed_build(tmp_path, signal_name):
     alive = [pid for pid in children if Path(f"/proc/{pid}").exists()
              and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
     assert not alive, f"workers still running after {signal_name}: {alive}"
+
+
+def test_a_picture_anywhere_in_the_brochure_is_in_the_parts_key(mini, tmp_path):
+    # a stylesheet may name a picture outside assets/ (its URL is relative to the
+    # build folder, here tmp_path): changing it remakes the parts
+    (mini / "images").mkdir()
+    picture = mini / "images" / "band.svg"
+    picture.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                       '<rect width="10" height="10" fill="device-cmyk(0 0 0 0.2)"/></svg>')
+    css = mini / "layouts" / "plain.css"
+    css.write_text(css.read_text(encoding="utf-8") +
+                   "\n.t-heading { background-image: url(mini/images/band.svg); }\n")
+    options = command_line_options(mini, tmp_path / "pamphlet.pdf")
+    build(options)
+    picture.write_text(picture.read_text().replace("0 0 0 0.2", "0 0 0 0.4"))
+    build(options)
+    assert "alpha" in _made(options.out)           # a definition on the plain layout
+
+
+def test_a_link_out_of_the_brochure_is_never_opened(mini, tmp_path, monkeypatch):
+    import pamphlet.parts
+
+    outside = tmp_path / "elsewhere" / "secret.svg"
+    outside.parent.mkdir()
+    outside.write_text("<svg/>")
+    (mini / "assets" / "unused.svg").symlink_to(outside)
+    hashed = []
+    real = pamphlet.parts.file_sha256
+    monkeypatch.setattr(pamphlet.parts, "file_sha256",
+                        lambda path: hashed.append(Path(path).resolve()) or real(path))
+    build(command_line_options(mini, tmp_path / "out" / "pamphlet.pdf"))
+    assert hashed and outside.resolve() not in hashed

@@ -460,19 +460,29 @@ def _code_digest() -> str:
 
 
 def _world_digest(brochure: Brochure) -> str:
-    """Every file a page may read: assets, data, layouts, fonts — by content, so that
-    a file saved unchanged (or checked out again) remakes nothing."""
+    """Every file a page may read — the brochure's own (pictures wherever they lie, data;
+    not its page definitions, keyed one by one), the layouts, the fonts, the profile —
+    by content, so that a file saved unchanged (or checked out again) remakes nothing.
+    A link out of its folder is not followed (the build refuses to read it)."""
     root = brochure.options.brochure
+    build = brochure.options.build_dir.resolve()
+    skip = {(root / "pages").resolve(), build / "cache"}
+    if build.is_relative_to(root.resolve()) and build != root.resolve():
+        skip.add(build)                     # a build folder inside the brochure: its output
     digest = hashlib.sha256()
-    for folder in (root / "assets", root / "data", *brochure.options.layouts,
-                   brochure.options.fonts, brochure.options.output_profile):
+    for folder in (root, *brochure.options.layouts, brochure.options.fonts,
+                   brochure.options.output_profile):
         if folder is None:
             continue
         folder = Path(folder)
+        inside = folder.resolve()
         files = sorted(folder.rglob("*")) if folder.is_dir() else [folder]
         for path in files:
-            if path.is_file():
-                digest.update(f"{path.relative_to(folder)}:{file_sha256(path)}".encode())
+            real = path.resolve()
+            if not real.is_relative_to(inside if folder.is_dir() else real) or \
+                    any(real.is_relative_to(other) for other in skip) or not path.is_file():
+                continue
+            digest.update(f"{path.relative_to(folder)}:{file_sha256(path)}".encode())
     return digest.hexdigest()
 
 

@@ -229,6 +229,23 @@ def test_a_profile_of_no_registered_condition_is_one_error_at_its_line(mini):
     assert "output_condition: {identifier: NAME}" in result.err
 
 
+@pytest.mark.parametrize("key, value", [("layouts", "/tmp"), ("fonts", "/tmp"),
+                                        ("output_profile", "/etc/passwd")])
+def test_folders_outside_the_project_are_refused_at_their_line(mini, tmp_path, key, value):
+    meta = mini / "brochure.yaml"
+    lines = [f"{key}: {value}" if line.startswith(f"{key}:") else line
+             for line in meta.read_text(encoding="utf-8").splitlines()]
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    line = lines.index(f"{key}: {value}") + 1
+
+    result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--quiet")
+
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert result.err.splitlines()[0] == (
+        f"error: {mini}/brochure.yaml:{line}:{len(key) + 3}: {key} {value} is outside the "
+        f"project ({mini.resolve().parent})")
+
+
 def test_a_page_definition_linked_from_outside_is_refused(mini, tmp_path):
     outside = tmp_path / "evil.yaml"
     outside.write_text((mini / "pages" / "back.yaml").read_text(encoding="utf-8"), encoding="utf-8")

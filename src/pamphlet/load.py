@@ -88,6 +88,7 @@ def load_brochure(options: Options) -> Brochure:
     """
     meta_source = _read_meta(options.brochure)
     options = resolve(options, meta_source.data)
+    _check_folders(options, meta_source)
     schemas = load_layouts(options)
     collector = Collector()
     pages = [page for page in _read_pages(options, meta_source, schemas, collector) if page]
@@ -290,6 +291,29 @@ def _toc_entries(page: PageDef, collector: Collector) -> list[TocEntry]:
         entries.append(TocEntry(str(item["group"]), str(item["entry"]), str(item["heading"]),
                                 page.first + offset - 1))
     return entries
+
+
+KIT = Path(__file__).resolve().parents[2]      # the layouts, fonts and profile pamphlet ships
+
+
+def _check_folders(options: Options, meta: Source) -> None:
+    """What brochure.yaml names as layouts, fonts and profile lies (links followed) in
+    the project — the brochure's parent folder — or in the kit pamphlet ships."""
+    project = options.brochure.resolve().parent
+    named = {"layouts": options.layouts[-1], "fonts": options.fonts,
+             "output_profile": options.output_profile}
+    problems = []
+    for key, path in named.items():
+        if key not in (meta.data or {}) or path is None:
+            continue
+        real = Path(path).resolve()
+        if not (real.is_relative_to(project) or real.is_relative_to(KIT)):
+            problems.append(meta.diagnostic(
+                (key,), f"{key} {meta.data[key]} is outside the project ({project})",
+                "keep layouts, fonts and the profile in the project folder, beside brochure/, "
+                "or use the ones pamphlet ships"))
+    if problems:
+        raise PamphletError(problems)
 
 
 def _check_lengths(source: Source) -> list[Diagnostic]:

@@ -312,8 +312,29 @@ def _check_folders(options: Options, meta: Source) -> None:
                 (key,), f"{key} {meta.data[key]} is outside the project ({project})",
                 "keep layouts, fonts and the profile in the project folder, beside brochure/, "
                 "or use the ones pamphlet ships"))
+    problems += _links_out(options)
     if problems:
         raise PamphletError(problems)
+
+
+def _links_out(options: Options) -> list[Diagnostic]:
+    """A brochure's pages/ and layouts/ folders, and every layout file, are what they say:
+    no link leads out of them (a template or stylesheet is read as it is, not fetched)."""
+    root = options.brochure.resolve()
+    problems = []
+    for folder in (options.brochure / "pages", options.brochure / "layouts"):
+        if folder.exists() and not folder.resolve().is_relative_to(root):
+            problems.append(Diagnostic(f"{folder.name}/ links out of the brochure, to "
+                                       f"{folder.resolve()}", folder,
+                                       hint="keep the folder itself in the brochure"))
+    for folder in options.layouts:
+        inside = folder.resolve()
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if not path.resolve().is_relative_to(inside):
+                problems.append(Diagnostic(f"layout file {path.name} links out of {folder}, to "
+                                           f"{path.resolve()}", path,
+                                           hint="copy the file into the folder instead"))
+    return problems
 
 
 def _check_lengths(source: Source) -> list[Diagnostic]:

@@ -249,18 +249,24 @@ def test_downsampling_keeps_the_mask_and_the_ink_limit(tmp_path):
     assert downsample(converted, (128, 128), ImageSettings(), tmp_path / "cache") == small
 
 
-@pytest.mark.parametrize("setting, message", [
-    ("intent: relative", "images.intent: 'relative' is not one of: perceptual, "
+INTENT = "  intent: relative-colorimetric\n"
+INK = "  total_ink: 270 "                    # the fixture's own limit (brochure.yaml line 16)
+
+
+@pytest.mark.parametrize("old, setting, line, message", [
+    (INTENT, "intent: relative", 14, "images.intent: 'relative' is not one of: perceptual, "
      "relative-colorimetric, saturation, absolute-colorimetric"),
-    ("low_ppi: ignore", "images.low_ppi: 'ignore' is not one of: error, warning"),
-    ("total_ink: 450", "images.total_ink: 450 is outside 100-400"),
-    ("good_ppi: 150", "images.good_ppi: needs min_ppi <= good_ppi <= downsample_to <= "
-     "downsample_above (here 200, 150, 300, 450)"),
-    ("colour_space: cmyk", "unknown field 'images.colour_space'"),
+    (INTENT, "low_ppi: ignore", 14, "images.low_ppi: 'ignore' is not one of: error, warning"),
+    (INK, "total_ink: 450 ", 16, "images.total_ink: 450 is outside 100-400"),
+    (INTENT, "good_ppi: 150", 14, "images.good_ppi: needs min_ppi <= good_ppi <= "
+     "downsample_to <= downsample_above (here 200, 150, 300, 450)"),
+    (INTENT, "colour_space: cmyk", 14, "unknown field 'images.colour_space'"),
 ])
-def test_image_settings_that_cannot_work_are_errors_at_their_line(tmp_path, setting, message):
+def test_image_settings_that_cannot_work_are_errors_at_their_line(tmp_path, old, setting, line,
+                                                                   message):
     folder = copy_brochure(tmp_path, "photos")
-    edit(folder / "brochure.yaml", "  intent: relative-colorimetric\n", f"  {setting}\n")
+    edit(folder / "brochure.yaml", old, f"  {setting}" + ("\n" if old.endswith("\n") else ""))
     result = run("build", "--brochure", folder, "--out", tmp_path / "out" / "p.pdf")
     assert result.code == 1
-    assert re.search(rf"brochure.yaml:14:\d+: {re.escape(message)}\n", result.err), result.err
+    assert re.search(rf"brochure.yaml:{line}:\d+: {re.escape(message)}\n", result.err), \
+        result.err

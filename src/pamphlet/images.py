@@ -257,9 +257,18 @@ def _transform(embedded: bytes | None, mode: str, profile: str, intent: str, bpc
     from PIL import ImageCms
 
     return ImageCms.buildTransform(
-        _source_profile(embedded, mode), profile, mode, "CMYK",
+        _source_profile(embedded, mode), _output_profile(profile), mode, "CMYK",
         renderingIntent=_intent(intent),
         flags=ImageCms.Flags.BLACKPOINTCOMPENSATION if bpc else ImageCms.Flags.NONE)
+
+
+def _output_profile(path: str):
+    """The output profile read into memory: opened by its path, LittleCMS keeps reading
+    the file as it needs tags, and processes forked with it open share the file's
+    offset ("Could not determine profile size", seen with four processes at once)."""
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(io.BytesIO(Path(path).read_bytes()))
 
 
 def _source_profile(embedded: bytes | None, mode: str):
@@ -305,7 +314,8 @@ def _grey_to_k(embedded: bytes | None, profile: str, bpc: bool) -> tuple:
                                          relative).apply(levels)
     ramp = Image.new("CMYK", (256, 1))
     ramp.putdata([(0, 0, 0, k) for k in range(256)])
-    printed = ImageCms.buildTransform(profile, lab, "CMYK", "LAB", relative).apply(ramp)
+    printed = ImageCms.buildTransform(_output_profile(profile), lab, "CMYK", "LAB",
+                                      relative).apply(ramp)
     wanted = [_luminance(source.getpixel((v, 0))[0]) for v in range(256)]
     ink = [_luminance(printed.getpixel((k, 0))[0]) for k in range(256)]
     if bpc:

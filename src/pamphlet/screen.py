@@ -5,6 +5,7 @@ CMYK colours turned into RGB, laid out by `screen_engine`, drawn tagged (PDF/UA-
 merge.py joins the parts' structure trees.
 """
 
+import io
 import logging
 import re
 from functools import lru_cache
@@ -51,7 +52,9 @@ def _transform(profile: Path | None):
     if profile is None or not profile.is_file():
         return None
     from PIL import ImageCms
-    return ImageCms.buildTransform(str(profile), ImageCms.createProfile("sRGB"), "CMYK", "RGB",
+    # from memory: a profile opened by path keeps its file open, shared with forked workers
+    source = ImageCms.ImageCmsProfile(io.BytesIO(Path(profile).read_bytes()))
+    return ImageCms.buildTransform(source, ImageCms.createProfile("sRGB"), "CMYK", "RGB",
                                    renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
 
 

@@ -25,7 +25,13 @@ def repo(tmp_path):
     (repo / "scripts").mkdir()
     shutil.copy(ROOT / "scripts" / "make_diff.py", repo / "scripts")
     shutil.copy(ROOT / ".gitignore", repo)
+    for kit in ("layouts", "fonts", "color"):       # the project's own kit, inside it
+        shutil.copytree(ROOT / kit, repo / kit)
     copy_brochure(tmp_path).rename(repo / "brochure")
+    meta = repo / "brochure" / "brochure.yaml"         # the kit beside brochure/, by default
+    meta.write_text("".join(line for line in meta.read_text(encoding="utf-8").splitlines(True)
+                            if not line.startswith(("layouts:", "fonts:", "output_profile:"))),
+                    encoding="utf-8")
     git(repo, "init", "--quiet")
     git(repo, "add", ".")
     git(repo, "commit", "--quiet", "-m", "the approved pamphlet")

@@ -727,3 +727,18 @@ def test_every_check_has_an_id_severity_message_and_hint():
         assert entry.id == id and entry.severity in ("error", "warning")
         assert entry.message and entry.hint and not entry.hint.endswith(".")
 
+
+
+def test_photographs_are_measured_and_named_by_their_source_file(tmp_path):
+    # The photo fixture: soft masks, CMYK and grey pictures, two under 300 ppi.
+    from utils import copy_brochure
+
+    folder = copy_brochure(tmp_path, "photos")
+    pdf = tmp_path / "out" / "photos.pdf"
+    assert run("build", "--brochure", folder, "--out", pdf, "--quiet").code == 0
+    result = run("preflight", pdf, "--json")
+    report = json.loads(result.out)
+    assert "total-ink" not in report["checks"]                # measured, within the limit
+    low = [f["message"] for f in report["findings"] if f["check"] == "resolution-under-300"]
+    assert any("(assets/chelsea-untagged.jpg, Im" in message for message in low), low
+    assert all(" at 29" in message or " at 2" in message for message in low), low

@@ -695,7 +695,8 @@ def _decoded_ink(stream) -> float | None:
         return None
     finally:
         if mask is not None:
-            stream["/SMask"] = mask
+            from pypdf.generic import NameObject
+            stream[NameObject("/SMask")] = mask
     if picture.mode != "CMYK":
         return None
     c, m, y, k = (band.convert("I") for band in picture.split())
@@ -977,8 +978,23 @@ def _low_resolution(facts: PressFacts, low: float, high: float):
             if ppi is not None and low <= ppi < high:
                 a, b, c, d, _, _ = image.matrix
                 size = ((a * a + b * b) ** 0.5 / MM, (c * c + d * d) ** 0.5 / MM)
-                yield page.number, (f"an image {image.width}×{image.height} ({image.name}) at "
-                                    f"{ppi:.0f} ppi, placed {size[0]:.1f} × {size[1]:.1f} mm")
+                yield page.number, (f"an image {image.width}×{image.height} "
+                                    f"({_image_source(image)}) at {int(ppi)} ppi, placed "
+                                    f"{size[0]:.1f} × {size[1]:.1f} mm")
+
+
+def _image_source(image) -> str:
+    """The picture's file as the build names it in the XObject (/PamphletSource),
+    with the XObject's name; the name alone for a PDF from elsewhere."""
+    source = get(image.image, "PamphletSource") if not image.inline else None
+    return f"{_text(source)}, {image.name}" if source is not None else image.name
+
+
+def _text(value) -> str:
+    raw = bytes(value) if isinstance(value, (bytes, bytearray)) else value
+    if isinstance(raw, bytes):
+        return raw.decode("utf-8", "replace")
+    return str(value)
 
 
 @check("resolution-under-200", "error", "image under 200 ppi at its placed size",

@@ -80,3 +80,12 @@ def test_a_layout_template_linked_from_elsewhere_is_refused(mini, tmp_path):
     assert result.err.splitlines()[0] == (
         f"error: {template}: layout file plain.html.j2 links out of {mini}/layouts, to "
         f"{outside.resolve()}")
+
+
+def test_an_html_file_named_svg_is_one_error_at_its_field(mini, tmp_path):
+    (mini / "assets" / "page.svg").write_text("<html><body>not a drawing</body></html>")
+    edit(mini / "pages" / "delta.yaml", "image: assets/photo.png", "image: assets/page.svg")
+    result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--quiet")
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert "pages/delta.yaml:3:8: " in result.err.splitlines()[0]
+    assert "it is XML but not SVG (its root is <html>)" in result.err

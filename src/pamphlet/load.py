@@ -264,7 +264,9 @@ def _picture_problem(path: Path, mtime_ns: int, size: int) -> str | None:
     try:
         if suffix == ".svg":
             from xml.etree import ElementTree
-            ElementTree.parse(path)
+            root = ElementTree.parse(path).getroot()
+            if root.tag not in ("svg", "{http://www.w3.org/2000/svg}svg"):
+                return f"it is XML but not SVG (its root is <{root.tag.split('}')[-1]}>)"
         elif is_raster(path):
             return picture_problem(path)      # every byte decoded: a truncated file too
     except Exception as error:        # noqa: BLE001 - whatever the reader says, said once

@@ -13,6 +13,7 @@ COMMANDS = {
     "check-typography": lambda pdf, mini: ("check-typography", pdf),
     "check": lambda pdf, mini: ("check", pdf, "--brochure", mini),
     "diff": lambda pdf, mini: ("diff", pdf, pdf, "--report", mini.parent / "report"),
+    "preflight": lambda pdf, mini: ("preflight", pdf),
 }
 
 

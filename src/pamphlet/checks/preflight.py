@@ -126,7 +126,10 @@ def preflight(pdf: Path, fonts: Path | None) -> PreflightReport:
     shipped" check. Raises `UnreadablePDF` when the file is not a PDF we can
     open, `PamphletError` when the fonts folder is unusable.
     """
+    from .pdftext import ensure_readable   # pdftext imports pdfium: not at the top
+
     pdf = Path(pdf)
+    ensure_readable(pdf)                   # encrypted, a page-tree loop, a FIFO: said once
     shipped = shipped_font_names(Path(fonts)) if fonts is not None else None
     facts = read_facts(pdf, shipped)
     report = PreflightReport(pdf, len(facts.pages))

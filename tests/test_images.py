@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms, ImageMath
 
-from pamphlet.images import downsample, picture_problem, press_image
+from pamphlet.images import picture_problem, press_image
 from pamphlet.options import ImageSettings
 from utils import RESOURCES, ROOT, copy_brochure, edit, run
 
@@ -240,13 +240,28 @@ def test_a_truncated_or_broken_picture_is_named_unreadable(tmp_path):
         press_image(tmp_path / "cut.jpg", PROFILE, tmp_path / "cache")
 
 
-def test_downsampling_keeps_the_mask_and_the_ink_limit(tmp_path):
-    converted = convert(tmp_path, ASSETS / "astronaut-cutout.png")
-    small = downsample(converted, (128, 128), ImageSettings(), tmp_path / "cache")
+def test_at_a_smaller_size_the_mask_and_the_ink_limit_follow(tmp_path):
+    cutout = ASSETS / "astronaut-cutout.png"
+    small = press_image(cutout, PROFILE, tmp_path / "cache", size=(128, 128))
     with Image.open(small) as colour, Image.open(mask_of(small)) as mask:
         assert colour.size == mask.size == (128, 128)
         assert tac(colour) <= 300 and mask.getpixel((2, 2)) == 0 and mask.getpixel((64, 64)) == 255
-    assert downsample(converted, (128, 128), ImageSettings(), tmp_path / "cache") == small
+    assert press_image(cutout, PROFILE, tmp_path / "cache", size=(128, 128)) == small
+    assert press_image(cutout, PROFILE, tmp_path / "cache") != small
+
+
+def test_a_turned_jpeg_is_decoded_small_and_comes_out_upright_at_the_size_asked(tmp_path):
+    small = press_image(ASSETS / "rocket-exif6.jpg", PROFILE, tmp_path / "cache", size=(71, 107))
+    with Image.open(small) as printed:
+        assert printed.size == (71, 107)
+
+
+def test_a_cmyk_jpeg_in_the_output_condition_is_converted_only_to_be_made_smaller(tmp_path):
+    source = ASSETS / "rocket-fogra39.jpg"
+    small = press_image(source, PROFILE, tmp_path / "cache", size=(320, 214))
+    assert small != source
+    with Image.open(small) as printed:
+        assert printed.mode == "CMYK" and printed.size == (320, 214)
 
 
 INTENT = "  intent: relative-colorimetric\n"

@@ -1,23 +1,29 @@
 """Make pictures what the press prints: CMYK (greys on K alone) in the output profile,
 within the ink limit, sharp enough and no larger than their placed size needs.
 
-Two moments, both cached in build/cache/images by content and settings:
+A picture is converted once its placed size is known, so a 24-megapixel photograph
+printed 10 cm wide is decoded, converted and embedded at the size it prints:
 
-- before layout, `press_image` converts a picture with LittleCMS (Pillow's ImageCms),
-  with the intent and black point compensation of `ImageSettings` (brochure.yaml's
-  ``images:``): upright (EXIF orientation), 16 bits reduced, transparency kept
-  apart as a soft mask, a CMYK JPEG already in the output condition left as it is;
-- after layout, `place_images` measures each picture's effective resolution at the
-  size it prints, says at the YAML field when it is too low, downsamples what is far
-  above need, and draws every picture as a `PressImage`: its soft mask attached and
-  its source file named in the image XObject (``/PamphletSource``) for preflight.
+- before layout, `prime_pictures` gives WeasyPrint each picture as a `PendingPicture`
+  (its size, read from the file's header): layout reads no pixels;
+- after layout, `place_images` measures each picture's effective resolution at its
+  placed size, says at the YAML field when it is too low, and has `press_image`
+  convert it with LittleCMS (Pillow's ImageCms) with the intent and black point
+  compensation of `ImageSettings` (brochure.yaml's ``images:``) — upright (EXIF
+  orientation), 16 bits reduced, transparency kept apart as a soft mask, downsampled
+  when far above need, a CMYK JPEG already in the output condition left as it is —
+  cached in build/cache/images by content, settings and size; each is then drawn as
+  a `PressImage`: its soft mask attached and its source named in the image XObject
+  (``/PamphletSource``) for preflight.
 """
 
 import dataclasses
 import hashlib
 import io
+import re
 from contextlib import contextmanager
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
 
 from .diagnostics import Diagnostic
@@ -37,14 +43,21 @@ def is_raster(path: Path) -> bool:
 
 # Reading
 
-def picture_problem(path: Path) -> str | None:
+def picture_problem(path: Path, checked: Path | None = None) -> str | None:
     """Why a raster file cannot be printed as it is meant (unreadable, truncated), or None.
 
     Every byte is decoded (a JPEG at an eighth of its size, which still reads all
-    its data): a file cut short would otherwise print with a grey block.
+    its data): a file cut short would otherwise print with a grey block. A file
+    found readable is remembered in ``checked`` by its content (once a build made
+    the cache): a warm build reads no photograph again.
     """
     from PIL import Image
 
+    from .fonts import file_sha256         # memoized, and shared with the parts' keys
+
+    mark = checked / file_sha256(path) if checked is not None else None
+    if mark is not None and mark.exists():
+        return None
     try:
         with _strict(), Image.open(path) as image:
             if image.format == "JPEG":
@@ -52,6 +65,8 @@ def picture_problem(path: Path) -> str | None:
             image.load()
     except Exception as error:        # noqa: BLE001 - whatever the reader says, said once
         return _reason(error)
+    if mark is not None and mark.parent.parent.parent.is_dir():      # build/cache is there
+        _save(mark, lambda file: file.write_bytes(b""))
     return None
 
 
@@ -115,30 +130,83 @@ def settings_problems(source) -> list[Diagnostic]:
     return problems
 
 
-# Converting (before layout)
+# Before layout
+
+_PRESS_PICTURE = re.compile(r'src="([^"]*)" data-asset="([^"]*)"')
+
+
+def prime_pictures(images: dict, html: str, base_url: str, brochure: Path) -> None:
+    """Put each press picture of ``html`` (``data-asset``, see render.py) in WeasyPrint's
+    image cache ``images`` as a `PendingPicture`, under the URL WeasyPrint resolves."""
+    from weasyprint.urls import url_join
+
+    for src, asset in _PRESS_PICTURE.findall(html):
+        url = url_join(base_url, unescape(src), False, None)
+        if url not in images:
+            images[url] = PendingPicture(brochure / unescape(asset), unescape(asset))
+
+
+class PendingPicture:
+    """A picture as layout sees it before it is converted: its upright size alone."""
+
+    def __init__(self, source: Path, asset: str):
+        from PIL import Image
+
+        with Image.open(source) as image:
+            width, height = image.size
+            if _orientation(image) in (5, 6, 7, 8):
+                width, height = height, width
+        self.source, self.asset, self.width, self.height = source, asset, width, height
+
+    def get_intrinsic_size(self, resolution, font_size):
+        return self.width / resolution, self.height / resolution, self.width / self.height
+
+    def draw(self, stream, width, height, style):
+        """Nothing: `place_images` replaces every pending picture before the part is
+        drawn; only the overset inspection PDF may draw one whose conversion failed."""
+
+
+def _orientation(image) -> int:
+    """The EXIF orientation (1: upright) as the file's header gives it, pixels unread."""
+    from PIL import Image
+
+    exif = image.getexif() if image.format == "TIFF" else Image.Exif()
+    if "exif" in image.info:
+        exif.load(image.info["exif"])
+    return exif.get(0x0112, 1)
+
+
+# Converting (after layout, at the placed size)
 
 def press_image(source: Path, profile: Path, cache: Path,
-                settings: ImageSettings = ImageSettings()) -> Path:
-    """The picture to print for ``source``: a JPEG in the output profile's CMYK (DeviceGray
-    for a grey picture), with its alpha beside it as ``KEY.mask.png`` — or ``source``
-    itself when it is a CMYK JPEG already in the output condition.
+                settings: ImageSettings = ImageSettings(), size: tuple | None = None) -> Path:
+    """The picture to print for ``source``, upright, at ``size`` pixels (None: its own):
+    a JPEG in the output profile's CMYK (DeviceGray for a grey picture), with its alpha
+    beside it as ``KEY.mask.png`` — or ``source`` itself when it is a CMYK JPEG already
+    in the output condition, upright, printed at its own size.
 
-    Cached by the picture's bytes, the profile's, the settings and this module's code.
-    Raises what Pillow raises for a file it cannot read (load.py said so already).
+    Cached by the picture's bytes, the profile's, the settings, the size and this
+    module's code. Raises what Pillow raises for a file it cannot read.
     """
     from PIL import Image
 
-    target = cache / f"{_key(source.read_bytes(), profile, settings)}.jpg"
+    target = cache / f"{_key(source.read_bytes(), profile, settings, size)}.jpg"
     if target.exists():
         return target
     with _strict(), Image.open(source) as image:
-        if _untouched(image, profile):
+        if size is None and _untouched(image, profile):
             return source
+        if size is not None and image.format == "JPEG":     # decoded at 1/2, 1/4 or 1/8
+            turned = _orientation(image) in (5, 6, 7, 8)
+            image.draft(image.mode, size[::-1] if turned else size)
         colour, alpha = _separate(image)
+        colour.load()                       # while the file is open (it may be the same image)
         embedded = image.info.get("icc_profile")
-        printed = _to_press(colour, embedded, profile, settings)
+    if size is not None and colour.size != size:
+        colour = colour.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        alpha = alpha.resize(size, Image.Resampling.LANCZOS) if alpha is not None else None
+    printed = _to_press(colour, embedded, profile, settings)
     if alpha is not None:
-        alpha = alpha.resize(printed.size) if alpha.size != printed.size else alpha
         _save(target.with_name(target.stem + MASK), lambda file: alpha.save(file, "PNG"))
     _save_within_ink(printed, target, settings)         # last: its existence says all is there
     return target
@@ -164,8 +232,7 @@ def _untouched(image, profile: Path) -> bool:
     """A CMYK JPEG in the output condition (its profile the output profile, or none: an
     untagged CMYK file is taken to be made for the press) and upright: printed as it is."""
     embedded = image.info.get("icc_profile")
-    return image.format == "JPEG" and image.mode == "CMYK" \
-        and image.getexif().get(0x0112, 1) == 1 \
+    return image.format == "JPEG" and image.mode == "CMYK" and _orientation(image) == 1 \
         and (not embedded or _same_profile(embedded, profile.read_bytes()))
 
 
@@ -175,11 +242,25 @@ def _same_profile(one: bytes, other: bytes) -> bool:
                             and one[84:100] != bytes(16))
 
 
+def _upright(image):
+    """The pixels as the EXIF orientation says they are seen."""
+    from PIL import Image
+
+    turn = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+            4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+            6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+            8: Image.Transpose.ROTATE_90}.get(_orientation(image))
+    if turn is None:
+        return image
+    info = image.info
+    image = image.transpose(turn)
+    image.info = dict(info)        # the profile and tRNS stay with the pixels
+    return image
+
+
 def _separate(image):
     """(the colour upright in L, RGB, CMYK or LAB; its alpha or None)."""
-    from PIL import ImageOps
-
-    image = ImageOps.exif_transpose(image) or image
+    image = _upright(image)
     mode = image.mode
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
         # 16 bits: 0..65535 onto 0..255 (Pillow's convert("L") would clip at 255: white).
@@ -401,50 +482,58 @@ def _save(target: Path, write) -> None:
 # Placing (after layout)
 
 def place_images(document, definition, options) -> list[Diagnostic]:
-    """Check and finish every converted picture of one laid-out definition.
+    """Convert and check every pending picture of one laid-out definition.
 
     Returns Diagnostics: under ``min_ppi`` at its placed size an error (a warning
     with ``low_ppi: warning``), under ``good_ppi`` a warning, each at the YAML field
-    that names the picture. Over ``downsample_above`` the picture is replaced by a
-    copy at ``downsample_to`` (cached). Every picture is then drawn as a `PressImage`.
+    that names the picture; a picture that cannot be converted, an error. Over
+    ``downsample_above`` a picture is converted at ``downsample_to``. Each is then
+    drawn as a `PressImage`.
     """
     settings, cache = options.images, options.build_dir / "cache" / "images"
     problems = []
     for box in _press_boxes(document):
-        converted = (options.html.parent / box.element.get("src")).resolve()
-        asset = box.element.get("data-asset")
-        pixels = (box.replacement.width, box.replacement.height)
+        pending = box.replacement
+        pixels = (pending.width, pending.height)
         ppi = effective_ppi(box)
-        note = _resolution_note(ppi, asset, pixels, box, definition, settings)
-        if note is not None:
-            problems.append(note)
-        drawn = converted
+        problems.extend(filter(None, [_resolution_note(ppi, pending.asset, pixels, box,
+                                                       definition, settings)]))
+        size = None
         if ppi > settings.downsample_above:
             scale = settings.downsample_to / ppi
-            drawn = downsample(converted, (max(1, round(pixels[0] * scale)),
-                                           max(1, round(pixels[1] * scale))), settings, cache)
-        box.replacement = press_image_object(drawn, asset, pixels, _mask_of(drawn, cache))
+            size = (max(1, round(pixels[0] * scale)), max(1, round(pixels[1] * scale)))
+        try:
+            printed = press_image(pending.source, options.output_profile, cache, settings, size)
+        except Exception as error:       # noqa: BLE001 - Pillow's words, said once
+            problems.append(_unreadable(error, pending.asset, box, definition))
+            continue
+        box.replacement = press_image_object(printed, pending.asset, pixels,
+                                             _mask_of(printed, cache))
     return problems
+
+
+def _unreadable(error: Exception, asset: str, box, definition) -> Diagnostic:
+    line, field = _field_of(box)
+    return Diagnostic(f"{field + ': ' if field else ''}picture '{asset}' cannot be converted "
+                      f"({_reason(error)})", definition.source.path, line, None,
+                      "export it again as PNG, JPEG or TIFF")
 
 
 def _mask_of(path: Path, cache: Path) -> Path | None:
     """The soft mask saved beside a picture converted into ``cache`` (none for a source
     printed as it is: its folder is the designer's)."""
     mask = path.with_name(path.stem + MASK)
-    return mask if path.parent == cache.resolve() and mask.exists() else None
+    return mask if path.parent.resolve() == cache.resolve() and mask.exists() else None
 
 
 def _press_boxes(document):
-    """The replaced boxes of pictures rendered through `press_image` (``data-asset``)."""
+    """The replaced boxes of pictures still pending (see `prime_pictures`)."""
     from weasyprint.formatting_structure.boxes import ReplacedBox
-    from weasyprint.images import RasterImage
 
     for page in document.pages:
         for box in _descendants(page._page_box):
             box = getattr(box, "_box", box)        # an absolutely positioned box's placeholder
-            element = getattr(box, "element", None)
-            if isinstance(box, ReplacedBox) and isinstance(box.replacement, RasterImage) \
-                    and element is not None and element.get("data-asset"):
+            if isinstance(box, ReplacedBox) and isinstance(box.replacement, PendingPicture):
                 yield box
 
 
@@ -497,25 +586,6 @@ def _field_of(box) -> tuple[int | None, str]:
             return (int(line) if line.isdigit() else None), field
         element = element.getparent() if hasattr(element, "getparent") else None
     return None, ""
-
-
-def downsample(picture: Path, size: tuple, settings: ImageSettings, cache: Path) -> Path:
-    """``picture`` (and its mask) resampled to ``size`` pixels, cached in ``cache``."""
-    from PIL import Image
-
-    target = cache / f"{_key(picture.read_bytes(), None, settings, size)}.jpg"
-    if target.exists():
-        return target
-    mask = _mask_of(picture, cache)
-    if mask is not None:
-        with Image.open(mask) as alpha:
-            small = alpha.resize(size, Image.Resampling.LANCZOS)
-        _save(target.with_name(target.stem + MASK), lambda file: small.save(file, "PNG"))
-    with Image.open(picture) as image:
-        image.draft(image.mode, size)           # JPEG: decoded at 1/2, 1/4 or 1/8 if it can
-        smaller = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-    _save_within_ink(smaller, target, settings)
-    return target
 
 
 def press_image_object(path: Path, asset: str, intrinsic: tuple, mask: Path | None):

@@ -193,7 +193,8 @@ def _read_page(path: Path, options: Options, schemas, collector) -> PageDef | No
         collector.add(source.diagnostic(("id",), f"page id '{page_id}' is not a plain name",
                                         "use lower-case letters, digits and '-', e.g. mission-1"))
     schema = schemas[layout]
-    validator = Validator(source, schema.types, _asset_checker(options.brochure, source))
+    validator = Validator(source, schema.types, _asset_checker(
+        options.brochure, source, options.build_dir / "cache" / "images" / "checked"))
     validator.fields(data, schema.fields, (), skip=COMMON_FIELDS)
     validator.value(data.get("toc", []), {"type": "list", "items":
                                           {"type": "map", "fields": TOC_FIELDS}}, ("toc",))
@@ -214,8 +215,9 @@ def _caption(data, path) -> str:
     return str(data.get("caption") or data.get("brief") or "")[:30]
 
 
-def _asset_checker(root: Path, source: Source):
-    """Return a check that an asset path is relative, inside brochure/, and exists."""
+def _asset_checker(root: Path, source: Source, checked: Path | None = None):
+    """Return a check that an asset path is relative, inside brochure/, and exists
+    (``checked``: where the pictures found readable are remembered, by content)."""
     root = root.resolve()
 
     def check(value: str, path: tuple) -> Diagnostic | None:
@@ -239,7 +241,7 @@ def _asset_checker(root: Path, source: Source):
             return source.diagnostic(path, f"{name}: file '{value}' not found",
                                      _suggest(value, siblings) or
                                      "the path is relative to brochure/")
-        reason = _unreadable_picture(target)
+        reason = _unreadable_picture(target, checked)
         if reason:
             return source.diagnostic(path, f"{name}: '{value}' is not a picture that can be "
                                      f"read ({reason})", "export it again as SVG, PNG, JPEG or "
@@ -249,17 +251,17 @@ def _asset_checker(root: Path, source: Source):
     return check
 
 
-def _unreadable_picture(path: Path) -> str | None:
+def _unreadable_picture(path: Path, checked: Path | None = None) -> str | None:
     """Why a picture file cannot be drawn, or None (files of other kinds: None).
 
     Read again only when the file changed: a photograph is read whole.
     """
     stat = path.stat()
-    return _picture_problem(path, stat.st_mtime_ns, stat.st_size)
+    return _picture_problem(path, stat.st_mtime_ns, stat.st_size, checked)
 
 
 @lru_cache(maxsize=1024)
-def _picture_problem(path: Path, mtime_ns: int, size: int) -> str | None:
+def _picture_problem(path: Path, mtime_ns: int, size: int, checked: Path | None) -> str | None:
     suffix = path.suffix.lower()
     try:
         if suffix == ".svg":
@@ -268,7 +270,7 @@ def _picture_problem(path: Path, mtime_ns: int, size: int) -> str | None:
             if root.tag not in ("svg", "{http://www.w3.org/2000/svg}svg"):
                 return f"it is XML but not SVG (its root is <{root.tag.split('}')[-1]}>)"
         elif is_raster(path):
-            return picture_problem(path)      # every byte decoded: a truncated file too
+            return picture_problem(path, checked)     # every byte read: a truncated file too
     except Exception as error:        # noqa: BLE001 - whatever the reader says, said once
         return str(error).split("\n")[0] or type(error).__name__
     return None

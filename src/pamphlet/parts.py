@@ -313,7 +313,7 @@ def _pages(brochure: Brochure, page_id: str) -> float:
 def _make(task: tuple):
     """Render, lay out and draw one definition (in a worker, or in the main process)."""
     from .draw import draw
-    from .images import place_images
+    from .images import place_images, prime_pictures
     from .typeset import overset
 
     page_id, edition = task
@@ -333,14 +333,18 @@ def _make(task: tuple):
         if edition == SCREEN:
             from .screen import screen_html
             html = screen_html(html, job.brochure.options.output_profile)
+        if edition == PRINT:       # pictures: laid out by their size, converted once placed
+            prime_pictures(engine.images, html, engine.base_url, job.brochure.options.brochure)
         document = engine.layout(html)
         if edition == PRINT:
+            pictures = place_images(document, page, job.brochure.options)
+            wrong = [note for note in pictures if note.severity == "error"]
             problems = overset(document, job.brochure, page)
             if problems:
-                return Failed(page_id, problems, document.write_pdf(pdf_identifier=b"overset"))
-            pictures = place_images(document, page, job.brochure.options)
-            if any(note.severity == "error" for note in pictures):
-                return Failed(page_id, [n for n in pictures if n.severity == "error"])
+                return Failed(page_id, problems + wrong,
+                              document.write_pdf(pdf_identifier=b"overset"))
+            if wrong:
+                return Failed(page_id, wrong)
         layout = lap()
         drawing = draw(document, job.cache / "fonts", PART_ID,
                        "pdf/x-4" if edition == PRINT else "pdf/ua-1",

@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 
 from . import charts, fitting, markup, typography
 from .diagnostics import Collector, Diagnostic, PamphletError
-from .images import is_raster, press_image
+from .images import is_raster
 from .fonts import coverage, font_face_css, load_fonts, missing_characters
 from .load import Brochure, PageDef, _strings, _suggest
 from .source import field_name, read_yaml
@@ -150,21 +150,12 @@ def _stylesheets(brochure: Brochure, base: Path) -> list[str]:
 
 
 def _asset_url(brochure: Brochure, path: str, base: Path) -> Markup:
-    """The URL of an asset; raster pictures are first converted to the press's CMYK."""
+    """The URL of an asset; a raster picture is marked ``data-asset`` for the print
+    edition, which converts it to the press's CMYK once it is placed (images.py)."""
     source = brochure.options.brochure / path
     profile = brochure.options.output_profile
     if is_raster(source) and profile is not None and profile.is_file():
-        try:
-            converted = press_image(source, profile, brochure.options.build_dir / "cache" / "images",
-                                    brochure.options.images)
-        except Exception as error:       # noqa: BLE001 - Pillow's words, said once
-            raise PamphletError(Diagnostic(
-                f"picture '{path}' cannot be read ({str(error).splitlines()[0]})", source,
-                hint="export it again as PNG, JPEG or TIFF")) from None
-        # The screen edition swaps the original back in (see screen.py); data-asset
-        # names the picture for the checks after layout (images.place_images).
-        return Markup('%s" data-original="%s" data-asset="%s') % (
-            _relative(converted, base), _relative(source, base), path)
+        return Markup('%s" data-asset="%s') % (_relative(source, base), path)
     return Markup(escape(_relative(source, base)))
 
 

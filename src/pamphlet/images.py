@@ -152,10 +152,13 @@ class PendingPicture:
     def __init__(self, source: Path, asset: str):
         from PIL import Image
 
-        with Image.open(source) as image:
-            width, height = image.size
-            if _orientation(image) in (5, 6, 7, 8):
-                width, height = height, width
+        try:
+            with Image.open(source) as image:
+                width, height = image.size
+                if _orientation(image) in (5, 6, 7, 8):
+                    width, height = height, width
+        except Exception:      # noqa: BLE001 - changed since it was checked: press_image says why
+            width = height = 1
         self.source, self.asset, self.width, self.height = source, asset, width, height
 
     def get_intrinsic_size(self, resolution, font_size):

@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 
 from . import charts, fitting, markup, typography
 from .diagnostics import Collector, Diagnostic, PamphletError
-from .images import is_raster
+from .images import is_raster, picture_problem
 from .fonts import coverage, font_face_css, load_fonts, missing_characters
 from .load import Brochure, PageDef, _strings, _suggest
 from .source import field_name, read_yaml
@@ -155,6 +155,12 @@ def _asset_url(brochure: Brochure, path: str, base: Path) -> Markup:
     source = brochure.options.brochure / path
     profile = brochure.options.output_profile
     if is_raster(source) and profile is not None and profile.is_file():
+        # A layout's own picture was not checked at load (a definition's was: remembered).
+        problem = picture_problem(source, brochure.options.build_dir / "cache" / "images" /
+                                  "checked")
+        if problem:
+            raise PamphletError(Diagnostic(f"picture '{path}' cannot be read ({problem})",
+                                           source, hint="export it again as PNG, JPEG or TIFF"))
         return Markup('%s" data-asset="%s') % (_relative(source, base), path)
     return Markup(escape(_relative(source, base)))
 

@@ -134,9 +134,13 @@ def test_sixteen_bit_grey_is_reduced_not_clipped(tmp_path):
 def _png16(width, height, pixel) -> bytes:
     """A 16-bit RGB PNG (Pillow cannot write one)."""
     row = b"\0" + struct.pack(">HHH", *pixel) * width
+
     def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0))
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    header = struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0)      # 16 bits, RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
 
 

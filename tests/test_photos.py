@@ -199,7 +199,7 @@ def test_effective_resolution_and_downsampling(built):
     hubble = sorted((int(r["width"]), int(r["height"]), int(r["x-ppi"]))
                     for r in rows_of(built, "assets/hubble.jpg"))
     # 1000 x 872 px in a 40 mm frame is 635 ppi: downsampled to 300; 80 mm wide it is kept
-    assert hubble == [(472, 412, 300), (1000, 872, 317)]
+    assert hubble == [(473, 412, 300), (1000, 872, 317)]
 
 
 def _line(path: Path, text: str) -> int:
@@ -211,8 +211,8 @@ def test_a_picture_under_300_ppi_is_a_warning_at_its_field(built):
     page = built.folder / "pages" / "colour.yaml"
     line = _line(page, "chelsea-untagged.jpg")
     assert (f"warning: {page}:{line}: figures[1].image: picture 'assets/chelsea-untagged.jpg' "
-            "prints at 229 ppi at its placed size (451 × 300 px over 50.1 mm wide), under 300 "
-            "ppi: it may print soft\nhint: use a larger original (at least 591 px wide for 300 "
+            "prints at 228 ppi at its placed size (451 × 300 px over 50.1 mm wide), under 300 "
+            "ppi: it may print soft\nhint: use a larger original (at least 592 px wide for 300 "
             "ppi here) or place it at most 38 mm wide\n") in built.result.err
 
 
@@ -225,16 +225,16 @@ def test_under_200_ppi_is_an_error_unless_the_brochure_allows_it(tmp_path):
     line = _line(page, "chelsea-untagged.jpg")
     assert result.code == 1 and not pdf.exists()
     assert (f"error: {page}:{line}: figures[1].image: picture 'assets/chelsea-untagged.jpg' "
-            "prints at 143 ppi at its placed size (451 × 300 px over 80.1 mm wide), under 200 "
+            "prints at 142 ppi at its placed size (451 × 300 px over 80.1 mm wide), under 200 "
             "ppi: it will print visibly soft or jagged\nhint: use a larger original (at least "
-            "946 px wide for 300 ppi here) or place it at most 38 mm wide, or allow it with "
+            "947 px wide for 300 ppi here) or place it at most 38 mm wide, or allow it with "
             "`images: {low_ppi: warning}` in brochure.yaml\n") in result.err, result.err
     edit(folder / "brochure.yaml", "  black_point_compensation: true\n",
          "  black_point_compensation: true\n  low_ppi: warning\n")
     result = run("build", "--brochure", folder, "--out", pdf)
     assert result.code == 0 and pdf.exists()
     assert f"warning: {page}:{line}: figures[1].image: picture 'assets/chelsea-untagged.jpg' " \
-        "prints at 143 ppi" in result.err
+        "prints at 142 ppi" in result.err
 
 
 def test_a_truncated_picture_is_one_error_at_its_field(tmp_path):
@@ -265,4 +265,4 @@ def test_converted_pictures_are_kept_by_content_and_warnings_said_again(tmp_path
     # Nothing changed: every part reused, and the low resolution still said.
     again = run("build", "--brochure", folder, "--out", pdf)
     assert "(0 of 4 page definitions laid out)" in again.err
-    assert "picture 'assets/chelsea-untagged.jpg' prints at 229 ppi" in again.err
+    assert "picture 'assets/chelsea-untagged.jpg' prints at 228 ppi" in again.err

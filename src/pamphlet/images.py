@@ -20,6 +20,7 @@ printed 10 cm wide is decoded, converted and embedded at the size it prints:
 import dataclasses
 import hashlib
 import io
+import math
 import re
 from contextlib import contextmanager
 from functools import lru_cache
@@ -503,8 +504,8 @@ def place_images(document, definition, options) -> list[Diagnostic]:
                                                        definition, settings)]))
         size = None
         if ppi > settings.downsample_above:
-            scale = settings.downsample_to / ppi
-            size = (max(1, round(pixels[0] * scale)), max(1, round(pixels[1] * scale)))
+            scale = settings.downsample_to / ppi      # rounded up: never under downsample_to
+            size = (math.ceil(pixels[0] * scale - 1e-9), math.ceil(pixels[1] * scale - 1e-9))
         try:
             printed = press_image(pending.source, options.output_profile, cache, settings, size)
         except Exception as error:       # noqa: BLE001 - Pillow's words, said once
@@ -566,13 +567,13 @@ def _resolution_note(ppi: float, asset: str, pixels: tuple, box, definition,
     line, field = _field_of(box)
     width_mm = pixels[0] / ppi * 25.4
     where = f"{field}: " if field else ""
-    message = (f"{where}picture '{asset}' prints at {ppi:.0f} ppi at its placed size "
+    message = (f"{where}picture '{asset}' prints at {math.floor(ppi)} ppi at its placed size "
                f"({pixels[0]} × {pixels[1]} px over {width_mm:.1f} mm wide), under "
                f"{settings.min_ppi if low else settings.good_ppi} ppi"
                + (": it will print visibly soft or jagged" if low else ": it may print soft"))
-    hint = (f"use a larger original (at least {pixels[0] * settings.good_ppi / ppi:.0f} px "
+    hint = (f"use a larger original (at least {math.ceil(pixels[0] * settings.good_ppi / ppi)} px "
             f"wide for {settings.good_ppi} ppi here) or place it at most "
-            f"{pixels[0] / settings.good_ppi * 25.4:.0f} mm wide"
+            f"{math.floor(pixels[0] / settings.good_ppi * 25.4)} mm wide"
             + (", or allow it with `images: {low_ppi: warning}` in brochure.yaml"
                if low and severity == "error" else ""))
     return Diagnostic(message, definition.source.path, line, None, hint, severity)

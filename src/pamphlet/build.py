@@ -130,9 +130,8 @@ def _press_finish(brochure):
 
     options = brochure.options
     slug = f"{options.out.name}   {brochure.meta['title']}   {brochure.meta['date']}"
-    bleed = float(options.bleed.removesuffix("mm"))
     font = next(f.path for f in load_fonts(options.fonts) if f.weight == 400)
-    return partial(finish, bleed_mm=bleed, marks=options.marks, slug=slug, font=font,
+    return partial(finish, spec=options.spec, marks=options.marks, slug=slug, font=font,
                    condition=brochure.condition)
 
 

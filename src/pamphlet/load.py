@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .diagnostics import Collector, Diagnostic, PamphletError
 from .images import is_raster, picture_problem, settings_problems
-from .options import BINDINGS, BROCHURE_FIELDS, Options, resolve
+from .options import BINDINGS, BROCHURE_FIELDS, SIDES, Options, resolve
 from .schema import Schema, Validator, load_schema, load_types
 from .source import Source, field_name, read_yaml
 
@@ -122,6 +122,11 @@ def _read_meta(root: Path) -> Source:
     if binding is not None and binding not in BINDINGS:
         validator.diagnostics.append(source.diagnostic(
             ("binding",), f"unknown binding '{binding}'", "use one of: " + ", ".join(BINDINGS)))
+    side = source.data.get("side") if isinstance(source.data, dict) else None
+    if side is not None and side not in SIDES:
+        validator.diagnostics.append(source.diagnostic(
+            ("side",), f"unknown binding side '{side}'",
+            "use left (horizontal text) or right (右綴じ, vertical text)"))
     if not validator.diagnostics:
         validator.diagnostics.extend(settings_problems(source))     # brochure.yaml's images:
     if validator.diagnostics:
@@ -132,8 +137,9 @@ def _read_meta(root: Path) -> Source:
 def load_layouts(options: Options) -> dict[str, Schema]:
     """Every layout with a schema, the designer's own folder winning."""
     schemas: dict[str, Schema] = {}
+    types: dict = {}
     for folder in reversed(options.layouts):
-        types = load_types(folder / "_types.schema.yaml")
+        types = load_types(folder / "_types.schema.yaml", types)
         for path in sorted(folder.glob("*.schema.yaml")) if folder.is_dir() else ():
             if not path.name.startswith("_"):
                 schemas[path.name.removesuffix(".schema.yaml")] = load_schema(path, types)

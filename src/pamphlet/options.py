@@ -16,6 +16,8 @@ BROCHURE_FIELDS = {
                                        "height": {"type": "plain", "required": True}}},
     "bleed": {"type": "plain", "doc": "e.g. 3mm"},
     "binding": {"type": "plain", "doc": "saddle-stitch, perfect or none"},
+    "side": {"type": "plain", "doc": "the binding side: left (default; horizontal text) or "
+             "right (右綴じ, for vertical text: pages run right to left)"},
     "pages": {"type": "list", "required": True, "items": {"type": "plain"},
               "doc": "the page definitions in order: file names under pages/ without .yaml"},
     "layouts": {"type": "plain", "doc": "folder of the layouts (default ../layouts)"},
@@ -69,7 +71,7 @@ def length_mm(value) -> float | None:
 def _mm(value: float) -> str:
     return f"{round(value, 3):g}mm"
 
-BINDINGS = ("saddle-stitch", "perfect", "none")
+from .spec import BINDINGS, SIDES, PrintSpec, from_options  # noqa: E402  (one list of each)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class Options:
     trim: tuple = ("210mm", "297mm")
     bleed: str = "3mm"
     binding: str = "saddle-stitch"
+    side: str = "left"               # the binding side (spec.SIDES)
     source_date_epoch: int | None = None
     marks: bool = True               # trim marks and slug outside the bleed
     screen: bool = False             # also write the RGB, tagged screen edition
@@ -118,6 +121,11 @@ class Options:
     def screen_pdf(self) -> Path:
         """build/pamphlet-screen.pdf beside build/pamphlet.pdf."""
         return self.out.with_name(self.out.stem + "-screen.pdf")
+
+    @property
+    def spec(self) -> PrintSpec:
+        """Trim, bleed, binding and side as one object (spec.py)."""
+        return from_options(self)
 
     @property
     def build_dir(self) -> Path:
@@ -151,6 +159,7 @@ def resolve(options: Options, meta: dict) -> Options:
                                                         trim.get("height", options.trim[1]))),
         bleed=_mm(length_mm(meta.get("bleed", options.bleed))),
         binding=str(meta.get("binding", options.binding)),
+        side=str(meta.get("side", options.side)),
         output_profile=root / meta.get("output_profile", DEFAULT_PROFILE),
         output_condition=dict(meta.get("output_condition") or {}),
         overprint=bool(meta.get("overprint", options.overprint)),

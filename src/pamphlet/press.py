@@ -15,24 +15,26 @@ from .marks import MARK_LENGTH, MM, REGISTRATION, Box, marks_stream
 MARKS_MARGIN = MARK_LENGTH + 5 * MM   # room around the bleed for marks and the slug
 
 
-def finish(pdf, *, bleed_mm: float, marks: bool, slug: str, font: Path,
-           condition=None) -> None:
+def finish(pdf, *, spec, marks: bool, slug: str, font: Path, condition=None) -> None:
     """Set TrimBox/BleedBox/MediaBox on every page; with ``marks``, draw トンボ and the slug.
 
     WeasyPrint puts the trim at the origin and the media at the bleed; this
     widens the media for the marks, clips the artwork to the bleed, names the
     output intent's registered printing ``condition`` (conditions.Condition),
     takes the links out of the print master (their facts stay, for the checks),
-    gives pages that use transparency a CMYK page group, and makes the XMP
-    document ID depend on the content instead of a random number.
+    gives pages that use transparency a CMYK page group, records the print
+    ``spec`` (spec.PrintSpec) in the catalog, and makes the XMP document ID
+    depend on the content instead of a random number.
     """
     import pikepdf
+
+    from .spec import store
 
     total = len(pdf.pages)
     for number, page in enumerate(pdf.pages, start=1):
         page = page.obj
         trim = Box(*[float(v) for v in page.TrimBox])
-        bleed = trim.grow(bleed_mm * MM)
+        bleed = trim.grow(spec.bleed_pt)
         media = bleed.grow(MARKS_MARGIN) if marks else bleed
         for key, box in (("/MediaBox", media), ("/BleedBox", bleed), ("/TrimBox", trim)):
             page[key] = pikepdf.Array([round(v, 4) for v in
@@ -42,6 +44,7 @@ def finish(pdf, *, bleed_mm: float, marks: bool, slug: str, font: Path,
                 del page[key]
         if marks:
             _add_marks(pdf, page, trim, bleed, f"{slug}   {number:02d} / {total:02d}", font)
+    store(pdf, spec)
     _name_output_intent(pdf, condition)
     _links_as_facts(pdf)
     _drop_unused_colour_spaces(pdf)

@@ -25,18 +25,53 @@ class Schema:
 
 
 def load_schema(path: Path, types: dict) -> Schema:
-    """Read ``layouts/NAME.schema.yaml``."""
-    data = read_yaml(path).data
+    """Read ``layouts/NAME.schema.yaml``; a type it names that no one defines is an error."""
+    source = read_yaml(path)
+    data = source.data
+    fields = data.get("fields", {})
+    raise_if_any(unknown_types(source, ("fields",), fields, types))
     return Schema(name=path.name.removesuffix(".schema.yaml"), pages=int(data.get("pages", 1)),
-                  folio=bool(data.get("folio", True)), fields=data.get("fields", {}),
+                  folio=bool(data.get("folio", True)), fields=fields,
                   types=types, description=data.get("description", ""))
 
 
-def load_types(path: Path) -> dict:
-    """Read the named field types shared by all schemas (``_types.schema.yaml``)."""
+def load_types(path: Path, known: dict | None = None) -> dict:
+    """The named field types of ``_types.schema.yaml`` added to ``known`` (the kit's):
+    a brochure's layouts see the kit's types and their own."""
+    types = dict(known or {})
     if not path.exists():
-        return {}
-    return read_yaml(path).data.get("types", {})
+        return types
+    source = read_yaml(path)
+    own = source.data.get("types", {}) or {}
+    types.update(own)
+    for name, spec in own.items():
+        raise_if_any(unknown_types(source, ("types", name), {None: spec}, types))
+    return types
+
+
+STRUCTURED_TYPES = {"list", "map"}
+
+
+def unknown_types(source: Source, path: tuple, fields: dict, types: dict) -> list[Diagnostic]:
+    """One error per field spec (under ``path`` in ``source``) whose type nobody defines."""
+    found = []
+    for key, spec in (fields or {}).items():
+        here = path if key is None else path + (key,)
+        if not isinstance(spec, dict):
+            continue
+        kind = spec.get("type", "text")
+        if kind not in SCALAR_TYPES | STRUCTURED_TYPES and kind not in types:
+            close = difflib.get_close_matches(str(kind), sorted(SCALAR_TYPES | STRUCTURED_TYPES
+                                                                | set(types)), n=1)
+            found.append(source.diagnostic(
+                here + ("type",), f"unknown field type '{kind}' at {field_name(here)}",
+                f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(
+                    sorted(SCALAR_TYPES | STRUCTURED_TYPES | set(types)))))
+        if "items" in spec:
+            found.extend(unknown_types(source, here, {"items": spec["items"]}, types))
+        if "fields" in spec:
+            found.extend(unknown_types(source, here + ("fields",), spec["fields"], types))
+    return found
 
 
 class Validator:
@@ -86,6 +121,12 @@ class Validator:
         elif isinstance(value, str) and len(value) > MAX_TEXT:
             self._error(path, f"{field_name(path)} is {len(value):,} characters, more than "
                         f"any page holds ({MAX_TEXT:,})", "split it over page definitions")
+        elif "choices" in spec and value not in spec["choices"]:
+            choices = [str(c) for c in spec["choices"]]
+            close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
+            self._error(path, f"{field_name(path)} is '{value}', not one of the choices",
+                        (f"did you mean '{close[0]}'? " if close else "") +
+                        "write one of: " + ", ".join(choices))
 
     _plain = _text
 

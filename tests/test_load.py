@@ -2,7 +2,7 @@
 
 import pytest
 
-from utils import ROOT, edit, run
+from utils import ROOT, copy_brochure, edit, run
 
 # (file, text to replace, replacement, the exact error lines after the brochure folder)
 BAD_INPUTS = {
@@ -257,3 +257,19 @@ def test_a_page_definition_linked_from_outside_is_refused(mini, tmp_path):
     assert result.code == 1 and "Traceback" not in result.err
     assert result.err.splitlines()[0] == (
         f"error: {mini}/brochure.yaml:18:5: page definition 'back' is not a file in pages/")
+
+
+def test_a_brochure_layout_sees_the_kits_types_and_an_unknown_type_is_an_error(tmp_path):
+    """The kit's named types (paragraphs …) serve a brochure's own layouts; a type nobody
+    defines is one error at the schema's line, not a traceback."""
+    mini = copy_brochure(tmp_path)
+    schema = mini / "layouts" / "plain.schema.yaml"
+    text = schema.read_text(encoding="utf-8")
+    schema.write_text(text + "  extra: {type: paragraphs}\n", encoding="utf-8")
+    assert run("build", "--brochure", mini, "--out", tmp_path / "a.pdf").code == 0
+    schema.write_text(text + "  extra: {type: paragrafs}\n", encoding="utf-8")
+    result = run("build", "--brochure", mini, "--out", tmp_path / "b.pdf")
+    line = len(text.splitlines()) + 1
+    assert result.code == 1 and "Traceback" not in result.err
+    assert (f"error: {schema}:{line}:17: unknown field type 'paragrafs' at fields.extra\n"
+            "hint: did you mean 'paragraphs'?\n") in result.err, result.err

@@ -266,3 +266,14 @@ def test_converted_pictures_are_kept_by_content_and_warnings_said_again(tmp_path
     again = run("build", "--brochure", folder, "--out", pdf)
     assert "(0 of 4 page definitions laid out)" in again.err
     assert "picture 'assets/chelsea-untagged.jpg' prints at 228 ppi" in again.err
+
+
+def test_a_fit_that_is_not_one_of_the_choices_is_an_error_at_its_line(tmp_path):
+    folder = copy_brochure(tmp_path, "photos")
+    page = folder / "pages" / "orientation.yaml"
+    edit(page, "fit: contain", "fit: contian")
+    result = run("build", "--brochure", folder, "--out", tmp_path / "out" / "photos.pdf")
+    assert result.code == 1
+    assert (f"error: {page}:{_line(page, 'fit: contian')}:10: figures[2].fit is 'contian', "
+            "not one of the choices\nhint: did you mean 'contain'? write one of: cover, "
+            "contain\n") in result.err, result.err

@@ -148,5 +148,7 @@ def test_a_layout_that_runs_too_long_is_stopped_with_one_error(mini, tmp_path, m
     result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--jobs", "1",
                  "--quiet")
     assert result.code == 1 and "Traceback" not in result.err, result.err
-    assert "laying out took more than 0.001 s and was stopped" in result.err
+    definition = mini / "pages" / "alpha.yaml"
+    assert f"error: {definition}:1:9: page definition 'alpha': laying out took more than " \
+        "0.001 s and was stopped" in result.err, result.err
     assert not (tmp_path / "out.pdf").exists()

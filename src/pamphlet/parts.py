@@ -310,6 +310,16 @@ def _pages(brochure: Brochure, page_id: str) -> float:
     return float(len(brochure.page(page_id).numbers))
 
 
+def _at_definition(diagnostic: Diagnostic, page) -> Diagnostic:
+    """A problem found nowhere more precise (a layout stopped by its time limit) is
+    placed at the page definition's layout line."""
+    if diagnostic.file is not None:
+        return diagnostic
+    located = page.source.diagnostic(("layout",), f"page definition '{page.id}': "
+                                     + diagnostic.message, diagnostic.hint, diagnostic.severity)
+    return located
+
+
 def _make(task: tuple):
     """Render, lay out and draw one definition (in a worker, or in the main process)."""
     from .draw import draw
@@ -352,7 +362,7 @@ def _make(task: tuple):
         engine.check_reads()                 # a picture inside an SVG is read as it is drawn
         drawn = lap()
     except PamphletError as error:
-        return Failed(page_id, error.diagnostics)
+        return Failed(page_id, [_at_definition(d, page) for d in error.diagnostics])
     part = Part(page_id, job.keys[task], html, drawing.fonts, drawing.bookmarks,
                 drawing.heights, round(clock[-1] - clock[0], 3), edition,
                 [{**asdict(note), "file": str(note.file or "")} for note in pictures])

@@ -103,10 +103,10 @@ def _load(guide):
 
 
 @pytest.mark.parametrize("old, new, where", [
-    ("  name: 出入国在留管理庁", "  nam: 出入国在留管理庁", ("headquarters", 4)),
-    ("    - 総務課 ", "    - {nme: 総務課} ", ("headquarters.units[0]", 6)),
-    ("district_offices:                # 支局 (7)\n", "district_offices: 7\nx:\n",
-     ("district_offices", 21))])
+    ("  name: 出入国在留管理庁", "  nam: 出入国在留管理庁", ("head", 6)),
+    ("    - 総務課 ", "    - {nme: 総務課} ", ("head.units[0]", 8)),
+    ("    names:\n      - 成田空港支局", "    names: 7\n    x:\n      - 成田空港支局",
+     ("groups[1]", 26))])
 def test_organisation_data_the_chart_cannot_read_is_one_error_at_its_line(tmp_path, old, new,
                                                                           where):
     from pamphlet.diagnostics import PamphletError

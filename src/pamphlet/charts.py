@@ -1,28 +1,78 @@
-"""Draw the statistics and the organisation chart as vector graphics from data."""
+"""Draw statistics and organisation charts as vector graphics from data files.
+
+Colours come from the theme (theme.Theme: its ``charts`` section names the palette
+colour of each part, so a chart never carries a colour of its own, nor RGB); the
+words a reader sees (legend, unit note, year suffix) come from the chart's fields.
+"""
+
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-# The palette, in CMYK (0..1): charts never carry an RGB colour.
-NAVY = "device-cmyk(1 0.8 0.25 0.25)"
-NAVY_TYPE = "device-cmyk(1 0.8 0 0)"    # small type: two inks (PRINT.md)
-BLUE = "device-cmyk(0.85 0.45 0 0)"
-SKY = "device-cmyk(0.35 0 0 0)"
-ORANGE = "device-cmyk(0 0.55 0.85 0)"
-INK = "device-cmyk(0 0 0 1)"
-GREY = "device-cmyk(0 0 0 0.45)"
-RULE = "device-cmyk(0 0 0 0.25)"
-
 WIDTH, HEIGHT = 84.0, 46.0          # mm (the SVG's user unit is the millimetre)
 PLOT_TOP, PLOT_BOTTOM = 10.5, 39.0  # mm: room for the unit/legend and labels above, years below
-PAPER = "device-cmyk(0 0 0 0)"
-PALE = "device-cmyk(0.08 0.02 0 0)"
 LABEL, SMALL = 2.6, 2.2             # mm type sizes: 7.4 pt and 6.2 pt
 MIN_SIZE = 2.15                     # mm: 6.1 pt, the least any text may be
 MAX_BAR = 11.0                      # mm: a bar never gets fatter than this
 GOTHIC, DISPLAY = "BIZ UDGothic", "BIZ UDPGothic"
 
 
-def statistics_chart(data: dict, spec: dict) -> Markup:
+@dataclass(frozen=True)
+class Colours:
+    """The colour of each part of a chart, as ``device-cmyk(…)``."""
+
+    bar: str
+    latest: str
+    total: str
+    figure: str
+    figure_total: str
+    label: str
+    axis: str
+    paper: str
+    single_figure: str
+    single_unit: str
+    single_rule: str
+    single_panel: str
+
+    @classmethod
+    def of(cls, theme) -> "Colours":
+        return cls(**{name: theme.colour(name.replace("_", "-"))
+                      for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Words:
+    """What a chart prints besides its figures (each a field of the chart, with a default)."""
+
+    series: str = ""            # the legend's word for the bars (with a total: required)
+    total: str = ""             # and for the dashed outline of the total
+    year: str = "年"            # after each year on the axis
+
+
+_COLOURS: ContextVar[Colours] = ContextVar("chart_colours")
+_WORDS: ContextVar[Words] = ContextVar("chart_words", default=Words())
+
+
+def statistics_chart(data: dict, spec: dict, theme) -> Markup:
+    """See `_statistics_chart`; the theme gives the colours, the spec the words."""
+    legend = spec.get("legend") or {}
+    words = Words(**{k: str(v) for k, v in legend.items() if k in Words.__dataclass_fields__})
+    if spec.get("year_suffix") is not None:
+        words = Words(words.series, words.total, str(spec["year_suffix"]))
+    colour_token, word_token = _COLOURS.set(Colours.of(theme)), _WORDS.set(words)
+    try:
+        return _statistics_chart(data, spec)
+    finally:
+        _COLOURS.reset(colour_token)
+        _WORDS.reset(word_token)
+
+
+def _c() -> Colours:
+    return _COLOURS.get()
+
+
+def _statistics_chart(data: dict, spec: dict) -> Markup:
     """A bar chart of one series (years -> values), the latest bar in the accent colour.
 
     Only the data file's points are drawn: years without a value get no bar, and a
@@ -52,10 +102,10 @@ def describe(spec: dict, points: dict, totals: dict) -> str:
 
     def said(series: dict) -> str:
         unit = "万人" if spec["unit"] == "万人" else "人"
-        return "、".join(f"{year}年 {_number(value, spec['unit'], approx)}{unit}"
+        return "、".join(f"{year}{_WORDS.get().year} {_number(value, spec['unit'], approx)}{unit}"
                         for year, (value, approx) in sorted(series.items()))
 
-    total = f"（総数 {said(totals)}）" if totals else ""
+    total = f"（{_WORDS.get().total} {said(totals)}）" if totals else ""
     return f"{title}: {said(points)}{total}"
 
 
@@ -71,7 +121,7 @@ def _bars(points: dict, totals: dict, unit: str) -> str:
     slot = (right - left) / len(years)
     width = min(slot * 0.58, MAX_BAR)
     dense = slot < 12
-    parts = [_text(left, 3.4, _unit_note(unit), SMALL, GREY, anchor="start")]
+    parts = [_text(left, 3.4, _unit_note(unit), SMALL, _c().label, anchor="start")]
     if totals:
         parts.append(_legend(right))
     for index, year in enumerate(years):
@@ -79,10 +129,10 @@ def _bars(points: dict, totals: dict, unit: str) -> str:
         centre = left + slot * (index + 0.5)
         last = index == len(years) - 1
         parts.append(_bar(centre, width, value, approx, top, unit, last, totals.get(year), dense))
-        parts.append(_text(centre, PLOT_BOTTOM + 4.2, f"{year}年", SMALL if dense else LABEL - 0.2,
-                           INK if last else GREY, bold=last))
+        parts.append(_text(centre, PLOT_BOTTOM + 4.2, f"{year}{_WORDS.get().year}", SMALL if dense else LABEL - 0.2,
+                           _c().axis if last else _c().label, bold=last))
     parts.append(f'<line fill="none" x1="0" y1="{PLOT_BOTTOM}" x2="{WIDTH}" y2="{PLOT_BOTTOM}" '
-                 f'stroke="{INK}" stroke-width="0.2"/>')
+                 f'stroke="{_c().axis}" stroke-width="0.2"/>')
     for index in range(len(years) - 1):
         if years[index + 1] - years[index] > 1:
             parts.append(_break_mark(left + slot * (index + 1)))
@@ -93,7 +143,7 @@ def _bar(centre, width, value, approx, top, unit, last, total, dense) -> str:
     x = centre - width / 2
     height = (PLOT_BOTTOM - PLOT_TOP) * value / top
     y = PLOT_BOTTOM - height
-    colour = ORANGE if last else BLUE
+    colour = _c().latest if last else _c().bar
     size = (SMALL if dense else LABEL)
     parts = [f'<rect x="{x:.2f}" y="{y:.2f}" width="{width:.2f}" height="{height:.2f}" fill="{colour}"/>']
     label = _number(value, unit, approx)
@@ -103,38 +153,38 @@ def _bar(centre, width, value, approx, top, unit, last, total, dense) -> str:
         ty = PLOT_BOTTOM - t_height
         pad = 0.7
         parts.append(f'<rect x="{x - pad:.2f}" y="{ty:.2f}" width="{width + 2 * pad:.2f}" '
-                     f'height="{t_height:.2f}" fill="none" stroke="{INK}" stroke-width="0.25" '
+                     f'height="{t_height:.2f}" fill="none" stroke="{_c().total}" stroke-width="0.25" '
                      f'stroke-dasharray="0.9 0.6"/>')
-        parts.append(_figure(centre, ty - 1.3, _number(t_value, unit, t_approx), LABEL, NAVY_TYPE))
+        parts.append(_figure(centre, ty - 1.3, _number(t_value, unit, t_approx), LABEL, _c().figure_total))
         # the entrants' own figure inside its bar, reversed out
-        parts.append(_figure(centre, y + 3.6, label, SMALL + 0.1, PAPER))
+        parts.append(_figure(centre, y + 3.6, label, SMALL + 0.1, _c().paper))
         return "".join(parts)
-    parts.append(_figure(centre, y - 1.3, label, size, ORANGE if last else INK))
+    parts.append(_figure(centre, y - 1.3, label, size, _c().latest if last else _c().figure))
     return "".join(parts)
 
 
 def _legend(right: float) -> str:
-    """入国者数 (a solid swatch) and 総数 (a dashed outline), at the top right."""
-    y = 1.6
-    x2 = right - _width("総数", SMALL)
-    x1 = x2 - 3.2 - 4.0 - _width("入国者数", SMALL)
+    """The series (a solid swatch) and the total (a dashed outline), at the top right."""
+    y, words, colours = 1.6, _WORDS.get(), _c()
+    x2 = right - _width(words.total, SMALL)
+    x1 = x2 - 3.2 - 4.0 - _width(words.series, SMALL)
     return "".join([
         # the solid bars: earlier years in blue, the latest in orange
-        f'<rect x="{x1 - 1.4:.2f}" y="{y:.2f}" width="1.3" height="2.2" fill="{BLUE}"/>',
-        f'<rect x="{x1:.2f}" y="{y:.2f}" width="1.3" height="2.2" fill="{ORANGE}"/>',
-        _text(x1 + 2.1, y + 1.9, "入国者数", SMALL, INK, anchor="start"),
+        f'<rect x="{x1 - 1.4:.2f}" y="{y:.2f}" width="1.3" height="2.2" fill="{colours.bar}"/>',
+        f'<rect x="{x1:.2f}" y="{y:.2f}" width="1.3" height="2.2" fill="{colours.latest}"/>',
+        _text(x1 + 2.1, y + 1.9, words.series, SMALL, colours.axis, anchor="start"),
         f'<rect x="{x2 - 3.0:.2f}" y="{y:.2f}" width="2.2" height="2.2" fill="none" '
-        f'stroke="{INK}" stroke-width="0.25" stroke-dasharray="0.6 0.4"/>',
-        _text(x2, y + 1.9, "総数", SMALL, INK, anchor="start"),
+        f'stroke="{colours.total}" stroke-width="0.25" stroke-dasharray="0.6 0.4"/>',
+        _text(x2, y + 1.9, words.total, SMALL, colours.axis, anchor="start"),
     ])
 
 
 def _break_mark(x: float) -> str:
     """Two slanted strokes across the baseline: years are skipped here."""
     y = PLOT_BOTTOM
-    cut = f'<rect x="{x - 0.9:.2f}" y="{y - 0.6:.2f}" width="1.8" height="1.2" fill="{PAPER}"/>'
+    cut = f'<rect x="{x - 0.9:.2f}" y="{y - 0.6:.2f}" width="1.8" height="1.2" fill="{_c().paper}"/>'
     strokes = "".join(f'<line fill="none" x1="{x + dx - 0.5:.2f}" y1="{y + 1.0:.2f}" x2="{x + dx + 0.5:.2f}" '
-                      f'y2="{y - 1.0:.2f}" stroke="{INK}" stroke-width="0.2"/>' for dx in (-0.55, 0.55))
+                      f'y2="{y - 1.0:.2f}" stroke="{_c().axis}" stroke-width="0.2"/>' for dx in (-0.55, 0.55))
     return cut + strokes
 
 
@@ -145,13 +195,13 @@ def _single(points: dict, unit: str) -> str:
     suffix = "万人" if unit == "万人" else "人"
     cx = WIDTH / 2
     return "".join([
-        f'<rect x="0" y="4" width="{WIDTH}" height="{PLOT_BOTTOM - 4:.2f}" fill="{PALE}"/>',
+        f'<rect x="0" y="4" width="{WIDTH}" height="{PLOT_BOTTOM - 4:.2f}" fill="{_c().single_panel}"/>',
         f'<text x="{cx:.2f}" y="27.5" text-anchor="middle" font-family="{DISPLAY}" font-weight="700" '
-        f'fill="{ORANGE}"><tspan font-size="15">{escape(number)}</tspan>'
-        f'<tspan font-size="6" dx="0.8" fill="{NAVY_TYPE}">{suffix}</tspan></text>',
-        f'<rect x="{cx - 10:.2f}" y="31" width="20" height="0.5" fill="{NAVY}"/>',
-        f'<line fill="none" x1="0" y1="{PLOT_BOTTOM}" x2="{WIDTH}" y2="{PLOT_BOTTOM}" stroke="{INK}" stroke-width="0.2"/>',
-        _text(cx, PLOT_BOTTOM + 4.2, f"{year}年", LABEL - 0.2, INK, bold=True),
+        f'fill="{_c().single_figure}"><tspan font-size="15">{escape(number)}</tspan>'
+        f'<tspan font-size="6" dx="0.8" fill="{_c().single_unit}">{suffix}</tspan></text>',
+        f'<rect x="{cx - 10:.2f}" y="31" width="20" height="0.5" fill="{_c().single_rule}"/>',
+        f'<line fill="none" x1="0" y1="{PLOT_BOTTOM}" x2="{WIDTH}" y2="{PLOT_BOTTOM}" stroke="{_c().axis}" stroke-width="0.2"/>',
+        _text(cx, PLOT_BOTTOM + 4.2, f"{year}{_WORDS.get().year}", LABEL - 0.2, _c().axis, bold=True),
     ])
 
 
@@ -207,24 +257,18 @@ def _figure(x, y, text, size, colour) -> str:
     return _text(x, y, text, size, colour, bold=True, family=DISPLAY)
 
 
-# The organisation chart's local organs: data key, printed title, class modifier.
-GROUPS = (
-    ("regional_bureaus", "地方出入国在留管理局", "bureaus"),
-    ("district_offices", "支局", "offices"),
-    ("detention_centres", "入国管理センター", "centres"),
-)
-
-
 def organisation_chart(data: dict) -> Markup:
-    """The organisation as nested HTML boxes (styled by organisation.css).
+    """An organisation as nested HTML boxes (styled by the layout's CSS).
 
-    ``.org-chart`` holds the head, a row of the headquarters' units (``.org-units``)
-    and a row of the local organs (``.org-groups``), each group a title and a list.
+    ``data`` is ``{head: {name, units: [a name, or {name, units: [names]}]}, groups:
+    [{title, kind, names}]}``: ``.org-chart`` holds the head, a row of its units
+    (``.org-units``) and a row of groups (``.org-groups``), each a title with its count
+    and a list; ``kind`` becomes the class ``org-KIND``.
     """
-    head = data["headquarters"]
-    units = "".join(_unit(u) for u in head["units"])
-    groups = "".join(_group(title, data[key], kind) for key, title, kind in GROUPS
-                     if data.get(key))
+    head = data["head"]
+    units = "".join(_unit(u) for u in head.get("units") or [])
+    groups = "".join(_group(group["title"], group["names"], group.get("kind", ""))
+                     for group in data.get("groups") or [] if group.get("names"))
     html = [f'<div class="org-chart"><div class="org-head">{escape(head["name"])}</div>',
             f'<div class="org-units">{units}</div>',
             f'<div class="org-groups">{groups}</div>',

@@ -65,6 +65,7 @@ class Brochure:
     source: Source
     pages: list[PageDef]
     condition: object = None     # conditions.Condition: the output intent's printing condition
+    theme: object = None         # theme.Theme: palette, type, spacing, rules
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -98,11 +99,25 @@ def load_brochure(options: Options) -> Brochure:
         page.toc = _toc_entries(page, collector)
     brochure = Brochure(options, meta_source.data, meta_source, pages)
     brochure.condition = _printing_condition(options, meta_source, collector)
+    brochure.theme = _theme(options, collector)
     collector.extend(_check_page_refs(brochure))
     collector.extend(_check_binding(brochure))
     collector.raise_errors()
     LOG.info("loaded %d page definitions, %d pages", len(pages), brochure.page_count)
     return brochure
+
+
+def _theme(options: Options, collector: Collector):
+    """The kit's theme under the brochure's theme.yaml, its colours within the ink limit."""
+    from .fonts import load_fonts
+    from .theme import load_theme
+
+    try:
+        families = {font.family for font in load_fonts(options.fonts)}
+        return load_theme(options.brochure, families, options.images.total_ink)
+    except PamphletError as error:
+        collector.extend(error.diagnostics)
+        return None
 
 
 def _read_meta(root: Path) -> Source:

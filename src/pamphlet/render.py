@@ -49,6 +49,8 @@ class Renderer:
             "stylesheets": _stylesheets(brochure, base),
             "created": _created(brochure),
             "output_profile": _output_profile(brochure, base),
+            "theme": brochure.theme,
+            "theme_css": Markup(brochure.options.spec.as_css() + "\n" + brochure.theme.as_css()),
         }
         self.environment.globals["render_page"] = lambda page: Markup("")
         self.shell = self._render("document.html.j2", self.context)
@@ -104,7 +106,8 @@ def _environment(brochure: Brochure, base: Path) -> jinja2.Environment:
         asset=lambda path: _asset_url(brochure, path, base),
         at=_source_attribute,
         toc=lambda: _toc(brochure),
-        chart=lambda page, spec: charts.statistics_chart(_chart_data(brochure, page, spec), spec),
+        chart=lambda page, spec: charts.statistics_chart(_chart_data(brochure, page, spec), spec,
+                                                         brochure.theme),
         org_chart=lambda page: charts.organisation_chart(_organisation_data(brochure, page)),
         format_pages=markup.format_pages,
         mission_plan=lambda page: fitting.plan_mission(page.fields),
@@ -201,8 +204,8 @@ def _organisation_data(brochure: Brochure, page: PageDef) -> dict:
     if where:
         raise PamphletError(source.diagnostic(
             where if where[0] in data else (), f"{field_name(where)}: not what the organisation "
-            "chart reads", "headquarters: {name, units: [a name, or {name, units: [names]}]}, "
-            "and regional_bureaus, district_offices, detention_centres as lists of names"))
+            "chart reads", "head: {name, units: [a name, or {name, units: [names]}]}, and "
+            "groups: [{title, kind, names: [names]}]"))
     return data
 
 
@@ -211,23 +214,33 @@ def _organisation_problem(data: dict) -> tuple | None:
     def names(value) -> bool:
         return isinstance(value, list) and all(isinstance(name, str) for name in value)
 
-    head = data.get("headquarters")
+    head = data.get("head")
     if not isinstance(head, dict) or not isinstance(head.get("name"), str):
-        return ("headquarters",)
-    if not isinstance(head.get("units"), list):
-        return ("headquarters", "units")
-    for index, unit in enumerate(head["units"]):
+        return ("head",)
+    if not isinstance(head.get("units", []), list):
+        return ("head", "units")
+    for index, unit in enumerate(head.get("units", [])):
         if not isinstance(unit, str) and not (isinstance(unit, dict) and isinstance(
                 unit.get("name"), str) and names(unit.get("units", []))):
-            return ("headquarters", "units", index)
-    return next(((key,) for key, _, _ in charts.GROUPS if key in data and not names(data[key])),
-                None)
+            return ("head", "units", index)
+    groups = data.get("groups", [])
+    if not isinstance(groups, list):
+        return ("groups",)
+    for index, group in enumerate(groups):
+        if not (isinstance(group, dict) and isinstance(group.get("title"), str)
+                and names(group.get("names"))):
+            return ("groups", index)
+    return None
 
 
 def _chart_data(brochure: Brochure, page: PageDef, spec: dict) -> dict:
     """The data file of a chart, its series there and every point a number."""
     data = _data(brochure, page, "data")
     index = next((i for i, s in enumerate(page.fields.get("charts") or []) if s is spec), 0)
+    if spec.get("total") and not spec.get("legend"):
+        raise PamphletError(page.source.diagnostic(
+            ("charts", index, "total"), f"charts[{index}]: a chart with a total needs a legend",
+            "add `legend: {series: WORD, total: WORD}` (what the bars and the outline count)"))
     for field in ("series", "total"):
         name = spec.get(field)
         if not name:

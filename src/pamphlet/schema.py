@@ -107,7 +107,9 @@ class Validator:
             self.placeholders.append(path)
         if kind in self.types:
             merged = dict(self.types[kind])
-            merged.update({k: v for k, v in spec.items() if k != "type"})
+            merged.update({k: v for k, v in spec.items() if k not in ("type", "fields")})
+            if "fields" in spec:        # a use of a named map may add or tighten fields
+                merged["fields"] = {**merged.get("fields", {}), **spec["fields"]}
             return self.value(value, merged, path)
         check = getattr(self, "_" + kind, None)
         if check is None:

@@ -50,6 +50,7 @@ class Renderer:
             "created": _created(brochure),
             "output_profile": _output_profile(brochure, base),
             "theme": brochure.theme,
+            "spec": brochure.options.spec,
             "theme_css": Markup(brochure.options.spec.as_css() + "\n" + brochure.theme.as_css()),
         }
         self.environment.globals["render_page"] = lambda page: Markup("")

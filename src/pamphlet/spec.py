@@ -121,10 +121,15 @@ def _box(value) -> tuple | None:
 
 
 def store(pdf, spec: PrintSpec) -> None:
-    """Write /PamphletSpec into the catalog of ``pdf`` (a pikepdf.Pdf)."""
+    """Write /PamphletSpec into the catalog of ``pdf`` (a pikepdf.Pdf); a right-bound
+    pamphlet also tells viewers its spreads read right to left (/Direction /R2L)."""
     import pikepdf
 
     entries = {}
     for key, value in spec.as_pdf_dict().items():
         entries[key] = pikepdf.Name(value) if isinstance(value, str) else value
     pdf.Root.PamphletSpec = pikepdf.Dictionary(entries)
+    if spec.right_bound:
+        preferences = pdf.Root.get("/ViewerPreferences") or pikepdf.Dictionary()
+        preferences.Direction = pikepdf.Name("/R2L")
+        pdf.Root.ViewerPreferences = preferences

@@ -273,3 +273,21 @@ def test_a_brochure_layout_sees_the_kits_types_and_an_unknown_type_is_an_error(t
     assert result.code == 1 and "Traceback" not in result.err
     assert (f"error: {schema}:{line}:17: unknown field type 'paragrafs' at fields.extra\n"
             "hint: did you mean 'paragraphs'?\n") in result.err, result.err
+
+
+def test_a_schema_default_fills_a_missing_field_in_maps_and_lists(tmp_path):
+    mini = copy_brochure(tmp_path)
+    schema = mini / "layouts" / "plain.schema.yaml"
+    schema.write_text(schema.read_text(encoding="utf-8") +
+                      "  label: {type: plain, default: お知らせ}\n"
+                      "  rows: {type: list, items: {type: map, fields: "
+                      "{unit: {type: plain, default: 円}, price: {type: int}}}}\n",
+                      encoding="utf-8")
+    page = mini / "pages" / "alpha.yaml"
+    page.write_text(page.read_text(encoding="utf-8") +
+                    "rows:\n  - {price: 100}\n  - {price: 200, unit: ドル}\n", encoding="utf-8")
+    from pamphlet.load import load_brochure
+    from pamphlet.options import command_line_options
+    fields = load_brochure(command_line_options(mini, tmp_path / "o.pdf")).page("alpha").fields
+    assert fields["label"] == "お知らせ"
+    assert fields["rows"] == [{"price": 100, "unit": "円"}, {"price": 200, "unit": "ドル"}]

@@ -10,7 +10,7 @@ from pathlib import Path
 from .diagnostics import Collector, Diagnostic, PamphletError
 from .images import is_raster, picture_problem, settings_problems
 from .options import BINDINGS, BROCHURE_FIELDS, SIDES, Options, resolve
-from .schema import Schema, Validator, load_schema, load_types
+from .schema import Schema, Validator, load_schema, load_types, with_defaults
 from .source import Source, field_name, read_yaml
 
 LOG = logging.getLogger("pamphlet")
@@ -222,7 +222,8 @@ def _read_page(path: Path, options: Options, schemas, collector) -> PageDef | No
     validator.value(data.get("ignore", []), {"type": "list", "items":
                                              {"type": "map", "fields": IGNORE_FIELDS}}, ("ignore",))
     collector.extend(validator.diagnostics)
-    fields = {k: v for k, v in data.items() if k not in COMMON_FIELDS}
+    fields = with_defaults({k: v for k, v in data.items() if k not in COMMON_FIELDS},
+                           schema.fields, schema.types)
     placeholders = [source.diagnostic(
         path, f"{field_name(path)}: FPO placeholder ('{_caption(data, path)}'): no picture yet",
         "add `image:` with the picture's path when it exists", severity="warning")

@@ -186,6 +186,42 @@ class Validator:
         self.diagnostics.append(self.source.diagnostic(path, message, hint))
 
 
+def with_defaults(data, fields: dict, types: dict):
+    """``data`` with each missing field that has a ``default:`` filled in, in maps and in
+    lists of maps too (a word a reader sees may have a default in the schema)."""
+    if not isinstance(data, dict):
+        return data
+    filled = dict(data)
+    for key, spec in fields.items():
+        spec = _named(spec, types)
+        if filled.get(key) is None and "default" in spec:
+            filled[key] = spec["default"]
+        elif key in filled:
+            filled[key] = _value_defaults(filled[key], spec, types)
+    return filled
+
+
+def _value_defaults(value, spec: dict, types: dict):
+    if spec.get("type") == "map":
+        return with_defaults(value, spec.get("fields", {}), types)
+    if spec.get("type") == "list" and isinstance(value, list):
+        items = _named(spec.get("items", {}), types)
+        return [_value_defaults(item, items, types) for item in value]
+    return value
+
+
+def _named(spec: dict, types: dict, depth: int = 0) -> dict:
+    """A field spec with its named type's spec under it (as Validator.value merges them)."""
+    kind = spec.get("type", "text")
+    if kind not in types or depth > 8:
+        return spec
+    merged = dict(_named(types[kind], types, depth + 1))
+    merged.update({k: v for k, v in spec.items() if k not in ("type", "fields")})
+    if "fields" in spec:
+        merged["fields"] = {**merged.get("fields", {}), **spec["fields"]}
+    return merged
+
+
 def _kind(value) -> str:
     if isinstance(value, dict):
         return "a mapping"

@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 TEST_PACKAGES := poppler-utils qpdf ghostscript chromium
 
-.PHONY: pdf test clean setup system-packages test-packages diff watch bench
+.PHONY: pdf test clean setup system-packages test-packages diff watch bench proof package
 
 BASE ?= HEAD
 
@@ -39,6 +39,10 @@ test-packages:
 # make bench - time the builds against plain WeasyPrint (prints; asserts nothing)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+# make proof - the imposition proof and folded dummy: build/pamphlet-imposed.pdf, -dummy.pdf
+proof: pdf
+	$(BIN)/pamphlet impose build/pamphlet.pdf --brochure brochure
 
 # make watch - rebuild on every save
 watch: $(STAMP)

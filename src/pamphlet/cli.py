@@ -15,6 +15,8 @@ EXAMPLES = {
     "preflight": "pamphlet preflight build/pamphlet.pdf --fonts fonts",
     "diff": "pamphlet diff old.pdf build/pamphlet.pdf --report build/diff",
     "check-typography": "pamphlet check-typography build/pamphlet.pdf",
+    "impose": "pamphlet impose build/pamphlet.pdf --brochure brochure",
+    "package": "pamphlet package --brochure brochure --out build/package",
 }
 
 # Commands whose arguments and run function live beside their code:
@@ -31,6 +33,15 @@ PLUGGED = {
              "Show what changed on the pages between two PDFs: pages aligned by content, "
              "pixel and text differences, an HTML report. Exit 0 when nothing changed, 1 "
              "when pages changed, were added or removed, 2 on error."),
+    "impose": ("pamphlet.vendor.proof",
+               "Impose the print PDF for its binding (saddle stitch or perfect, left or "
+               "right): the imposition proof NAME-imposed.pdf (2-up sheets, creep from the "
+               "paper's caliper, marks) and a folded dummy NAME-dummy.pdf to print and fold."),
+    "package": ("pamphlet.vendor.package",
+                "Build and check the pamphlet and write what the print vendor receives: print "
+                "PDF, no-marks variant, imposition proof, dummy, 台割, job ticket, preflight "
+                "report, font licences, output profile, checksums, and a zip of it all. "
+                "Refuses a git tree with uncommitted changes unless --allow-dirty."),
 }
 
 

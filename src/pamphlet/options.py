@@ -5,6 +5,13 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+PAPER_FIELDS = {
+    "name": {"type": "plain", "doc": "the paper, e.g. マットコート"},
+    "weight": {"type": "plain", "doc": "e.g. 90kg (連量) or 104.7gsm"},
+    "caliper": {"type": "plain", "doc": "one sheet's thickness (紙厚), e.g. 0.1mm: the creep"},
+}
+JOB_STATUSES = ("draft", "初校", "再校", "三校", "念校", "責了", "校了")
+
 # What brochure.yaml may say, as a schema (see schema.py for the types).
 BROCHURE_FIELDS = {
     "title": {"type": "plain", "required": True, "doc": "the document title"},
@@ -52,6 +59,21 @@ BROCHURE_FIELDS = {
                                         "picture is downsampled (default 450)"},
                    "downsample_to": {"type": "int", "doc": "to this ppi (default 300)"},
                    "jpeg_quality": {"type": "int", "doc": "of converted pictures, default 92"}}},
+    # What the print vendor is told of the job (vendor/: imposition, ticket, package);
+    # what is left out is printed "to agree".
+    "paper": {"type": "map", "doc": "the body paper (and the cover's, when it differs)",
+              "fields": {**PAPER_FIELDS, "cover": {"type": "map", "fields": PAPER_FIELDS,
+                                                   "doc": "default: the body paper"}}},
+    "job": {"type": "map", "doc": "the order: quantity, delivery, contact, version, 校了",
+            "fields": {
+                "quantity": {"type": "int", "doc": "copies to print (部数)"},
+                "delivery": {"type": "date", "doc": "delivery date (納期), YYYY-MM-DD"},
+                "contact": {"type": "plain", "doc": "who to call: name, telephone, e-mail"},
+                "printer": {"type": "plain", "doc": "the print vendor"},
+                "version": {"type": "plain", "doc": "the edition's version, e.g. 1.2; "
+                            "printed on the slug and the ticket with the git revision"},
+                "status": {"type": "plain", "choices": list(JOB_STATUSES),
+                           "doc": "sign-off (校了): " + ", ".join(JOB_STATUSES)}}},
 }
 
 DEFAULT_PROFILE = "../color/FOGRA39L-pamphlet.icc"

@@ -212,7 +212,7 @@ def _read_page(path: Path, options: Options, schemas, collector) -> PageDef | No
     page_id = str(data.get("id", path.stem))
     if not ID_PATTERN.match(page_id):
         collector.add(source.diagnostic(("id",), f"page id '{page_id}' is not a plain name",
-                                        "use lower-case letters, digits and '-', e.g. mission-1"))
+                                        "use lower-case letters, digits and '-', e.g. interview-1"))
     schema = schemas[layout]
     validator = Validator(source, schema.types, _asset_checker(
         options.brochure, source, options.build_dir / "cache" / "images" / "checked"))

@@ -111,7 +111,9 @@ def _environment(brochure: Brochure, base: Path) -> jinja2.Environment:
                                                          brochure.theme),
         org_chart=lambda page: charts.organisation_chart(_organisation_data(brochure, page)),
         format_pages=markup.format_pages,
-        mission_plan=lambda page: fitting.plan_mission(page.fields),
+        plan_spread=fitting.plan,
+        text_lines=fitting.nlines,
+        heading_lines=fitting.head_lines,
         anchor=markup.anchor,
         pages_of=pages_of,
     )

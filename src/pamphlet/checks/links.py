@@ -10,7 +10,7 @@ import pypdf
 class Link:
     page: int             # 1-based page the link is drawn on
     rect: tuple           # (left, bottom, right, top)
-    name: str | None      # named destination, e.g. def:career-path:1
+    name: str | None      # named destination, e.g. def:interview:1
     target: int | None    # 1-based page it resolves to, None if it goes nowhere
 
 

@@ -33,7 +33,7 @@ class EntryCheck:
 class ReferenceCheck:
     page: int                 # where the reference is printed
     printed: str              # e.g. P29・30
-    target: str               # what it points at, e.g. realvoice page 1
+    target: str               # what it points at, e.g. interview page 1
     target_page: int | None
     folio: str | None
     problems: list[str] = field(default_factory=list)

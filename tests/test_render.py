@@ -121,3 +121,25 @@ def test_organisation_data_the_chart_cannot_read_is_one_error_at_its_line(tmp_pa
     (problem,) = raised.value.diagnostics
     assert problem.message == f"{where[0]}: not what the organisation chart reads"
     assert (problem.file, problem.line) == (guide / "data" / "organization.yaml", where[1])
+
+
+def test_a_single_chart_field_is_named_at_its_own_line(mini, tmp_path):
+    """A layout with one `chart:` (not a list of them): its error names chart.series at
+    the series' line, not charts[0] at line 1."""
+    layouts = mini / "layouts"
+    (layouts / "stat.schema.yaml").write_text(
+        "pages: 1\nfields:\n  chart: {type: chart, required: true}\n"
+        "  data: {type: data, required: true}\n", encoding="utf-8")
+    (layouts / "stat.html.j2").write_text(
+        '{% import "_macros.html.j2" as m with context %}\n{% call m.sheet(page, 1) %}\n'
+        "{{ chart(page, page.fields.chart) }}\n{% endcall %}\n", encoding="utf-8")
+    (mini / "data").mkdir()
+    (mini / "data" / "visits.yaml").write_text(
+        "visitors:\n  points: {2023: {value: 10}, 2024: {value: 12}}\n", encoding="utf-8")
+    page = mini / "pages" / "delta.yaml"
+    page.write_text("layout: stat\ndata: data/visits.yaml\nchart:\n  title: 来場者\n"
+                    "  series: visitorz\n  unit: 人\n", encoding="utf-8")
+    result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert (f"error: {page}:5:11: chart.series: no series 'visitorz' with points in "
+            "data/visits.yaml\nhint: did you mean 'visitors'?\n") in result.err, result.err

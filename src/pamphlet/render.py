@@ -195,10 +195,6 @@ def _toc(brochure: Brochure) -> list[dict]:
     return groups
 
 
-def _data(brochure: Brochure, page: PageDef, key: str) -> dict:
-    return read_yaml(brochure.options.brochure / page.fields[key]).data
-
-
 def _organisation_data(brochure: Brochure, page: PageDef) -> dict:
     """The organisation chart's data file, its shape checked: one error at the line."""
     source = read_yaml(brochure.options.brochure / page.fields["data"])
@@ -237,34 +233,58 @@ def _organisation_problem(data: dict) -> tuple | None:
 
 
 def _chart_data(brochure: Brochure, page: PageDef, spec: dict) -> dict:
-    """The data file of a chart, its series there and every point a number."""
-    data = _data(brochure, page, "data")
-    index = next((i for i, s in enumerate(page.fields.get("charts") or []) if s is spec), 0)
+    """The data file of a chart (its own ``data:`` or the page's), its series there and
+    every point a number; a problem is one error at the chart's own field and line."""
+    path = _path_of(page.fields, spec) or ()
+    name = field_name(path)
+    file = spec.get("data") or page.fields.get("data")
+    if not file:
+        raise PamphletError(page.source.diagnostic(
+            path, f"{name}: no data file for the chart", "add `data: data/FILE.yaml` to the "
+            "chart (or to the page)"))
     if spec.get("total") and not spec.get("legend"):
         raise PamphletError(page.source.diagnostic(
-            ("charts", index, "total"), f"charts[{index}]: a chart with a total needs a legend",
+            path + ("total",), f"{name}: a chart with a total needs a legend",
             "add `legend: {series: WORD, total: WORD}` (what the bars and the outline count)"))
-    for field in ("series", "total"):
-        name = spec.get(field)
-        if not name:
-            continue
-        series = data.get(name) if isinstance(data, dict) else None
-        points = series.get("points") if isinstance(series, dict) else None
-        if not isinstance(points, dict) or not points:
-            known = [k for k, v in data.items() if isinstance(v, dict)] if isinstance(data, dict) else []
-            raise PamphletError(page.source.diagnostic(
-                ("charts", index, field), f"charts[{index}].{field}: no series '{name}' with "
-                f"points in {page.fields['data']}",
-                _suggest(name, known) or f"the series there: {', '.join(known) or 'none'}"))
-        for year, point in points.items():
-            value = point.get("value") if isinstance(point, dict) else None
-            if not str(year).isdigit() or isinstance(value, bool) or \
-                    not isinstance(value, (int, float)):
-                raise PamphletError(page.source.diagnostic(
-                    ("charts", index, field), f"charts[{index}].{field}: in "
-                    f"{page.fields['data']}, {name}'s point {year!r} is not a year with a "
-                    "number value", "write each point as YEAR: {value: NUMBER}"))
+    data = read_yaml(brochure.options.brochure / file).data
+    for key in ("series", "total"):
+        problem = _series_problem(data, spec.get(key), file)
+        if problem:
+            raise PamphletError(page.source.diagnostic(path + (key,), f"{name}.{key}: "
+                                                       + problem[0], problem[1]))
     return data
+
+
+def _series_problem(data, series: str | None, file: str) -> tuple[str, str] | None:
+    """What is wrong with ``series`` in a chart's data file (None: nothing, or no series)."""
+    if not series:
+        return None
+    found = data.get(series) if isinstance(data, dict) else None
+    points = found.get("points") if isinstance(found, dict) else None
+    if not isinstance(points, dict) or not points:
+        known = [k for k, v in data.items() if isinstance(v, dict)] if isinstance(data, dict) else []
+        return (f"no series '{series}' with points in {file}",
+                _suggest(series, known) or f"the series there: {', '.join(known) or 'none'}")
+    for year, point in points.items():
+        value = point.get("value") if isinstance(point, dict) else None
+        if not str(year).isdigit() or isinstance(value, bool) or \
+                not isinstance(value, (int, float)):
+            return (f"in {file}, {series}'s point {year!r} is not a year with a number value",
+                    "write each point as YEAR: {value: NUMBER}")
+    return None
+
+
+def _path_of(value, target, path: tuple = ()) -> tuple | None:
+    """Where ``target`` (that very object) sits in a definition's fields."""
+    if value is target:
+        return path
+    items = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _path_of(item, target, path + (key,))
+        if found is not None:
+            return found
+    return None
 
 
 def _output_profile(brochure: Brochure, base: Path) -> str | None:

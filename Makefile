@@ -44,6 +44,11 @@ bench: $(STAMP)
 proof: pdf
 	$(BIN)/pamphlet impose build/pamphlet.pdf --brochure brochure
 
+# make package - what the print vendor receives: build/package/ and build/package.zip
+# (refuses uncommitted sources; make package PACKAGE_FLAGS=--allow-dirty to send them anyway)
+package: $(STAMP)
+	$(BIN)/pamphlet package --brochure brochure --out build/package $(PACKAGE_FLAGS)
+
 # make watch - rebuild on every save
 watch: $(STAMP)
 	$(BIN)/pamphlet watch

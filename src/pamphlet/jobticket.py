@@ -6,8 +6,10 @@ from pathlib import Path
 MM = 25.4 / 72
 
 
-def job_ticket(pdf: Path, brochure, preflight, toc, typography=None) -> str:
-    """Everything the vendor asks on the phone, read from the PDF and the checks."""
+def job_ticket(pdf: Path, brochure, preflight, toc, typography=None, revision=None) -> str:
+    """Everything the vendor asks on the phone, read from the PDF, the checks and
+    brochure.yaml's paper: and job: (what it leaves out reads "to agree");
+    ``revision`` (vendor.revision.Revision) defaults to the brochure's git tree."""
     facts = _pdf_facts(pdf)
     trim_w, trim_h = facts["trim"]
     bleed = facts["bleed"]
@@ -23,7 +25,9 @@ def job_ticket(pdf: Path, brochure, preflight, toc, typography=None) -> str:
                   f"{trim_h + 2 * bleed:.0f} mm)"),
         ("Marks", facts["marks"]),
         ("Pages", f"{facts['pages']}, cover included"),
-        ("Binding", _binding(brochure.options.binding, facts["pages"])),
+        ("Binding", _binding(brochure.options.binding, facts["pages"])
+                    + _side(brochure.options.spec)),
+        *_job_rows(brochure, facts["pages"], revision),
         ("Colour", f"CMYK; output intent: {facts['intent']}"),
         ("Fonts", "embedded subsets: " + ", ".join(facts["fonts"])),
         ("Preflight", f"{len(preflight.errors)} errors, {len(preflight.warnings)} warnings"
@@ -42,7 +46,40 @@ def job_ticket(pdf: Path, brochure, preflight, toc, typography=None) -> str:
 def _binding(binding: str, pages: int) -> str:
     if binding == "saddle-stitch":
         return f"saddle stitch (中綴じ), {pages // 4} sheets folded"
+    if binding == "perfect" and pages > 4 and pages % 4 == 0:
+        from .vendor.sheets import signature_sizes
+
+        return (f"perfect binding (無線綴じ): a cover around signatures of "
+                f"{', '.join(map(str, signature_sizes(pages - 4)))} pages")
     return binding
+
+
+def _side(spec) -> str:
+    return ", bound on the right (右綴じ)" if spec.right_bound else ", bound on the left (左綴じ)"
+
+
+def _job_rows(brochure, pages: int, revision) -> list[tuple[str, str]]:
+    """Paper, quantity, dates, contact, version and sign-off, "to agree" where unsaid."""
+    from .vendor.job import TO_AGREE, read_job
+    from .vendor.revision import read_revision
+    from .vendor.sheets import plan_sheets
+
+    job = read_job(brochure.meta, brochure.source)
+    revision = revision or read_revision(brochure.options.brochure)
+    rows = [("Paper body", job.body.describe()),
+            ("Paper cover", job.cover.describe() if job.cover else
+             "the body paper (self cover)" if job.body != type(job.body)() else TO_AGREE)]
+    if brochure.options.binding != "none" and pages % 4 == 0:
+        sheets = plan_sheets(pages, brochure.options.spec, job.caliper, job.cover_caliper).sheets
+        rows.append(("Creep", f"{sheets[0].creep:g} to {max(s.creep for s in sheets):g} mm "
+                              f"toward the spine over {len(sheets)} sheets (caliper "
+                              f"{job.caliper:g} mm{', assumed: ' + TO_AGREE if job.caliper_assumed else ''}"
+                              "; see the imposition proof)"))
+    quantity = f"{job.quantity:,} copies" if job.quantity else TO_AGREE
+    return rows + [("Quantity", quantity), ("Delivery", job.delivery or TO_AGREE),
+                   ("Printer", job.printer or TO_AGREE), ("Contact", job.contact or TO_AGREE),
+                   ("Version", f"{job.version or TO_AGREE}; sources at git {revision.describe()}"),
+                   ("Sign-off", f"校了 status: {job.status or TO_AGREE}")]
 
 
 def _warnings(preflight) -> str:

@@ -19,7 +19,9 @@ class Paper:
     caliper: float | None = None
 
     def describe(self) -> str:
-        """``マットコート 90kg, 0.1 mm`` with what is not said as "to agree"."""
+        """``マットコート, weight 90kg, caliper 0.1 mm``; what is not said reads "to agree"."""
+        if self == Paper():
+            return TO_AGREE
         caliper = f"{self.caliper:g} mm" if self.caliper is not None else TO_AGREE
         return (f"{self.name or 'paper ' + TO_AGREE}, weight {self.weight or TO_AGREE}, "
                 f"caliper {caliper}")

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .fieldmap import write_field_map
 from .fonts import load_fonts
 from .load import load_brochure
 from .options import Options
@@ -60,6 +61,7 @@ def build(options: Options, warm: dict | None = None) -> BuildResult:
         editions_pdf = _merge(brochure, made, html)
     _step(4, "writing", brochure.options.out)
     write_bytes(brochure.options.out, editions_pdf[PRINT])
+    write_field_map(brochure, made.parts[PRINT], editions_pdf[PRINT])   # for review tools
     if SCREEN in editions_pdf:
         write_bytes(brochure.options.screen_pdf, editions_pdf[SCREEN])
     write_text(brochure.options.html, html)

@@ -323,6 +323,7 @@ def _at_definition(diagnostic: Diagnostic, page) -> Diagnostic:
 def _make(task: tuple):
     """Render, lay out and draw one definition (in a worker, or in the main process)."""
     from .draw import draw
+    from .fieldmap import record_fields
     from .images import place_images, prime_pictures
     from .typeset import overset
 
@@ -347,6 +348,7 @@ def _make(task: tuple):
             prime_pictures(engine.images, html, engine.base_url, job.brochure.options.brochure)
         document = engine.layout(html)
         if edition == PRINT:
+            record_fields(document, page, job.cache, job.keys[task])   # boxes -> fields
             pictures = place_images(document, page, job.brochure.options)
             wrong = [note for note in pictures if note.severity == "error"]
             problems = overset(document, job.brochure, page)

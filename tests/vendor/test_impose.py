@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from utils import edit, run
-from vendor.booklets import booklet, by_text, expected_groups, fold_back, read_sides, words
+from vendor.booklets import MM, booklet, by_text, expected_groups, fold_back, read_sides, words
 
 CALIPER = 0.1
 
@@ -127,3 +127,48 @@ def test_unknown_binding_in_the_brochure(tmp_path, mini):
     result = run("impose", booklet(tmp_path / "book.pdf", 8), "--brochure", mini)
     assert result.code == 1
     assert "brochure.yaml:8:10: unknown binding 'spiral'" in result.err
+
+
+def test_proof_marks_the_folds_and_drops_the_pages_own_marks(tmp_path):
+    """Rendered by poppler: a dashed fold mark above the bleed at each fold of a perfect-bound
+    cover (3 mm of spine between), nothing between them; nothing where each page's own
+    centre mark stood (a page is placed to its bleed, without its marks)."""
+    imposed, _ = impose(_marked_copy(booklet(tmp_path / "book.pdf", 64, "perfect"),
+                                     tmp_path / "marked.pdf"), "--caliper", "0.1mm")
+    subprocess.run(["pdftoppm", "-r", "288", "-gray", "-f", "1", "-l", "1", "-singlefile",
+                    str(imposed), str(tmp_path / "sheet")], check=True)
+    pixels, width, height = _pgm(tmp_path / "sheet.pgm")
+    px = 288 / 72
+    trim_left = 3 * MM + (10 + 5) * MM                     # bleed + the marks' margin
+    fold_left, fold_right = trim_left + 148 * MM, trim_left + 151 * MM
+    above_bleed = range(int(3 * MM * px), int(7 * MM * px))   # from the top, above the labels
+
+    def ink(x):                                           # the darkest pixel of column x
+        return min(pixels[y * width + int(x * px) + dx] for y in above_bleed for dx in (-1, 0, 1))
+
+    assert ink(fold_left) < 160 and ink(fold_right) < 160
+    assert ink(fold_left + 0.75 * MM) > 250
+    assert ink(trim_left + 148 * MM / 2) > 250             # where page 64's own mark stood
+
+
+def _marked_copy(source, target):
+    """The booklet with a registration line over each page's top centre, outside the bleed,
+    as a print PDF's centre marks are (the imposition must not carry them)."""
+    import pikepdf
+
+    with pikepdf.open(source) as pdf:
+        for page in pdf.pages:
+            trim = [float(v) for v in page.TrimBox]
+            middle = (trim[0] + trim[2]) / 2
+            page.MediaBox = [trim[0] - 40, trim[1] - 40, trim[2] + 40, trim[3] + 40]
+            page.contents_add(pdf.make_stream(
+                f"0 0 0 1 k {middle - 2} {trim[3] + 10} 4 25 re f".encode()))
+        pdf.save(target)
+    return target
+
+
+def _pgm(path):
+    data = path.read_bytes()
+    header = data.split(maxsplit=4)
+    width, height = int(header[1]), int(header[2])
+    return data[len(data) - width * height:], width, height

@@ -139,3 +139,32 @@ def test_a_folder_that_is_not_a_package_is_not_replaced(project, tmp_path):
     result = run("package", "--brochure", project, "--out", tmp_path / "mine", "--quiet")
     assert result.code == 1 and "is not a package" in result.err
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def test_right_bound_page_plan_reads_right_to_left(mini_pdf, mini, tmp_path):
+    """The 台割 of a right-bound book (the mini's pages imposed 右綴じ): spreads right to left."""
+    from dataclasses import replace
+
+    import pikepdf
+
+    from pamphlet.load import load_brochure
+    from pamphlet.options import command_line_options
+    from pamphlet.spec import from_pdf
+    from pamphlet.vendor.pageplan import pageplan_pdf, plan_pages
+    from pamphlet.vendor.sheets import plan_sheets
+
+    brochure = load_brochure(command_line_options(mini))
+    with pikepdf.open(mini_pdf) as pdf:
+        spec = replace(from_pdf(pdf), side="right")
+    imposition = plan_sheets(8, spec, 0.1)
+    planned = plan_pages(brochure, imposition, [], {})
+    assert (planned[0].face, planned[0].half) == ("outer", "left")
+    target = tmp_path / "plan.pdf"
+    target.write_bytes(pageplan_pdf(mini_pdf, planned, imposition,
+                                    brochure.options.fonts / "BIZUDGothic-Regular.ttf", "t"))
+    xhtml = subprocess.run(["pdftotext", "-bbox", str(target), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    left = {m[2]: float(m[1]) for m in re.finditer(r'<word xMin="([\d.]+)"[^>]*>(P\d)</word>',
+                                                   xhtml)}
+    assert left["P3"] < left["P2"] and left["P5"] < left["P4"]      # spreads read right to left
+    assert left["P2"] < left["P1"]                                  # 1 opens on the right

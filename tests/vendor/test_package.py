@@ -168,3 +168,17 @@ def test_right_bound_page_plan_reads_right_to_left(mini_pdf, mini, tmp_path):
                                                    xhtml)}
     assert left["P3"] < left["P2"] and left["P5"] < left["P4"]      # spreads read right to left
     assert left["P2"] < left["P1"]                                  # 1 opens on the right
+
+
+def test_check_stops_at_a_bad_caliper_in_the_ticket(mini_pdf, mini, tmp_path):
+    """make pdf's check writes the ticket, which reads the job: a bad caliper is its one error."""
+    import shutil
+
+    edit(mini / "brochure.yaml", "binding: saddle-stitch\n",
+         "binding: saddle-stitch\npaper: {caliper: 0.1xx}\n")
+    pdf = shutil.copy(mini_pdf, tmp_path / "pamphlet.pdf")
+    result = run("check", pdf, "--brochure", mini, "--quiet")
+    assert result.code == 1
+    assert result.err.splitlines()[0].endswith(
+        "brochure.yaml:9:18: paper caliper '0.1xx' is not a length"), result.err
+    assert "Traceback" not in result.err

@@ -31,3 +31,24 @@ def guide_pdf(tmp_path_factory) -> Path:
     result = run("build", "--brochure", ROOT / "brochure", "--out", out, "--quiet")
     assert result.code == 0, result.err
     return out
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A real headless Chromium (Debian's), driven by Playwright."""
+    import os
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.fail("chromium is not installed: make test-packages (Debian package chromium)")
+    # Builds in this session point FONTCONFIG_FILE at pamphlet's fonts: the browser gets
+    # the system's.
+    env = {k: v for k, v in os.environ.items() if "FONTCONFIG" not in k}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, env=env,
+                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()

@@ -282,8 +282,12 @@ def _add_watch(commands, common) -> None:
     sub = _subcommand(commands, common, "watch",
                       "Rebuild the PDF on every save in brochure/, layouts/ or fonts/; print the "
                       "time and the checks' verdict; keep the last good PDF when a save breaks "
-                      "the build. Stop with Ctrl-C.", _run_watch)
+                      "the build. Stop with Ctrl-C. A live preview (spreads, changed pages, "
+                      "the checks' findings) is served on 127.0.0.1 only.", _run_watch)
     _add_paths(sub)
+    sub.add_argument("--port", type=int, default=8765, metavar="N",
+                     help="the preview's port on 127.0.0.1 (default 8765; 0: any free one)")
+    sub.add_argument("--no-preview", action="store_true", help="no live preview")
 
 
 def _run_watch(args) -> int:
@@ -303,7 +307,30 @@ def _run_watch(args) -> int:
 
     logging.getLogger("pamphlet").setLevel(logging.WARNING if args.quiet else logging.INFO)
     print(f"pamphlet: watching {args.brochure} (Ctrl-C stops)", file=sys.stderr, flush=True)
-    watch(command_line_options(args.brochure, args.out, args.debug), show)
+    options = command_line_options(args.brochure, args.out, args.debug)
+    if args.no_preview:
+        watch(options, show)
+        return 0
+    from .fonts import load_fonts
+    from .preview import Preview
+    from .watch import watched_folders
+    try:
+        fonts = sorted((f for f in load_fonts(watched_folders(options)[-1]) if f.weight == 400),
+                       key=lambda f: "Gothic" not in f.family)
+    except PamphletError:
+        fonts = []                 # the first rebuild says what is wrong with them
+    try:
+        preview = Preview(args.port, font=fonts[0].path if fonts else None).start()
+    except OSError as error:
+        print_diagnostics([Diagnostic(f"the preview cannot listen on 127.0.0.1:{args.port} "
+                                      f"({error.strerror})", hint="pass --port 0 (any free "
+                                      "port), another --port, or --no-preview")])
+        return 1
+    print(f"pamphlet: preview at {preview.url}", file=sys.stderr, flush=True)
+    try:
+        watch(options, show, preview=preview.state)
+    finally:
+        preview.stop()
     return 0
 
 

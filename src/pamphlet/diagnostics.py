@@ -14,6 +14,8 @@ class Diagnostic:
     column: int | None = None
     hint: str | None = None
     severity: str = "error"
+    page: int | None = None       # the page it shows on, when it is on one
+    box: tuple | None = None      # there: x, y, width, height in mm from the trim's top left
 
     def location(self, relative_to: Path | None = None) -> str:
         """Return ``file:line:col`` (as much of it as is known)."""

@@ -353,7 +353,16 @@ def _overset_diagnostic(brochure, number, frame, box, definition=None) -> Diagno
     return Diagnostic(
         f"overset text: page definition '{definition.id}' does not fit page {number:02d}; "
         f"the first element that does not fit is {_describe(box)}{where}",
-        file, line, None, "shorten the text, or move part of it to another page definition")
+        file, line, None, "shorten the text, or move part of it to another page definition",
+        page=number, box=_box_mm(frame))
+
+
+def _box_mm(box) -> tuple:
+    """A box's border box in mm from the trim's top left (WeasyPrint's px are 1/96 in)."""
+    mm = 25.4 / 96
+    return tuple(round(v * mm, 1) for v in (box.position_x, box.position_y,
+                                            box.margin_width() - box.margin_left - box.margin_right,
+                                            box.margin_height() - box.margin_top - box.margin_bottom))
 
 
 def _descendants(box):

@@ -2,7 +2,7 @@
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import PamphletError
@@ -20,6 +20,10 @@ class Rebuild:
     verdict: str = ""
     problems: list | None = None
     laid_out: str = ""
+    pdf: Path | None = None
+    checks: dict = field(default_factory=dict)      # check name -> {ok, summary}
+    found: list = field(default_factory=list)       # (check name, Diagnostic)
+    side: str = "left"                              # the binding side (spreads read so)
 
 
 def snapshot(folders) -> dict:
@@ -58,24 +62,39 @@ def rebuild(options: Options, warm: dict | None = None) -> Rebuild:
         result = build(options, warm)
         report = check_toc(result.pdf, result.brochure)
     except PamphletError as error:
-        return Rebuild(time.perf_counter() - start, problems=error.diagnostics)
+        return Rebuild(time.perf_counter() - start, problems=error.diagnostics,
+                       checks={"build": {"ok": False, "summary": "failed"}},
+                       found=[("build", d) for d in error.diagnostics])
     verdict = "contents and references agree" if report.ok else \
         f"check-toc: {len(report.diagnostics())} problem(s)"
     # A save is most often a layout's CSS: what WeasyPrint could not read in it
     # is shown with every rebuild (the pictures still to come are not).
-    problems = result.style_warnings + ([] if report.ok else report.diagnostics())
+    contents = [] if report.ok else report.diagnostics()
+    problems = result.style_warnings + contents
+    found = [("style", d) for d in result.style_warnings] + [("contents", d) for d in contents] \
+        + [("build", d) for d in result.brochure.warnings]
+    checks = {"build": {"ok": True, "summary": f"{result.pages} pages"},
+              "contents": {"ok": report.ok, "summary": verdict}}
     return Rebuild(time.perf_counter() - start, result.pages, verdict, problems or None,
-                   result.laid_out)
+                   result.laid_out, result.pdf, checks, found, result.brochure.options.side)
 
 
-def watch(options: Options, report, poll: float = 0.25, rounds: int | None = None) -> None:
-    """Build now, then again after every change; ``report(Rebuild)`` shows each one.
+def watch(options: Options, report, poll: float = 0.25, rounds: int | None = None,
+          preview=None) -> None:
+    """Build now, then again after every change; ``report(Rebuild)`` shows each one, and
+    ``preview`` (a preview.PreviewState) gets its pages and findings.
 
     ``rounds`` limits the number of rebuilds (for tests); None watches forever.
     """
     warm = {}
     state = snapshot(watched_folders(options))
-    report(rebuild(options, warm))
+
+    def show(rebuilt: Rebuild) -> None:
+        report(rebuilt)
+        if preview is not None:
+            show_in_preview(preview, rebuilt)
+
+    show(rebuild(options, warm))
     done = 0
     while rounds is None or done < rounds:
         time.sleep(poll)
@@ -84,5 +103,18 @@ def watch(options: Options, report, poll: float = 0.25, rounds: int | None = Non
             continue
         time.sleep(poll)                       # let an editor finish writing
         state = snapshot(watched_folders(options))
-        report(rebuild(options, warm))
+        show(rebuild(options, warm))
         done += 1
+
+
+def show_in_preview(preview, rebuilt: Rebuild) -> None:
+    """Hand one rebuild's pages, verdicts and findings to the preview."""
+    from .preview import Finding
+
+    findings = [Finding(check, d.severity, d.message, getattr(d, "page", None),
+                        getattr(d, "box", None), str(d.file) if d.file else None, d.line, d.hint)
+                for check, d in rebuilt.found]
+    status = (f"rebuilt in {rebuilt.seconds:.1f} s: {rebuilt.pages} pages"
+              if rebuilt.pages is not None else
+              f"build failed after {rebuilt.seconds:.1f} s: showing the last good PDF")
+    preview.update(rebuilt.pdf, findings, rebuilt.checks, rebuilt.side, status)

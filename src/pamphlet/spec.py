@@ -121,15 +121,15 @@ def _box(value) -> tuple | None:
 
 
 def store(pdf, spec: PrintSpec) -> None:
-    """Write /PamphletSpec into the catalog of ``pdf`` (a pikepdf.Pdf); a right-bound
-    pamphlet also tells viewers its spreads read right to left (/Direction /R2L)."""
+    """Write /PamphletSpec into the catalog of ``pdf`` (a pikepdf.Pdf).
+
+    Not /ViewerPreferences /Direction /R2L for a right-bound pamphlet: pdfium then
+    reads every horizontal line backwards ('06P' for 'P06'), in viewers and in the
+    checkers alike; the binding side is in /PamphletSpec and the job ticket.
+    """
     import pikepdf
 
     entries = {}
     for key, value in spec.as_pdf_dict().items():
         entries[key] = pikepdf.Name(value) if isinstance(value, str) else value
     pdf.Root.PamphletSpec = pikepdf.Dictionary(entries)
-    if spec.right_bound:
-        preferences = pdf.Root.get("/ViewerPreferences") or pikepdf.Dictionary()
-        preferences.Direction = pikepdf.Name("/R2L")
-        pdf.Root.ViewerPreferences = preferences

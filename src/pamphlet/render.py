@@ -116,8 +116,17 @@ def _environment(brochure: Brochure, base: Path) -> jinja2.Environment:
         heading_lines=fitting.head_lines,
         anchor=markup.anchor,
         pages_of=pages_of,
+        tate=lambda page, path, **options: Markup(typography.tate.field_html(
+            page, tuple(path), lambda text: markup.to_html(text, pages_of),
+            _body_metrics(brochure), **options)),
     )
     return environment
+
+
+def _body_metrics(brochure: Brochure):
+    """The body face's advance widths (BIZ UDMincho), for vertical text's turned words."""
+    font = next((f for f in load_fonts(brochure.options.fonts) if "Mincho" in f.family), None)
+    return typography.tate.Metrics(font.path) if font is not None else None
 
 
 def _template(environment, name: str, brochure: Brochure):

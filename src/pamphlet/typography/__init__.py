@@ -19,7 +19,7 @@ chars.py holds the JLREQ character classes; checks/typography.py reads the
 PDF back and checks the result.
 """
 
-from . import phrases, ruby, spacing, tree, vertical
+from . import phrases, ruby, spacing, tate, tree, vertical
 
 
 def process(html: str) -> str:

@@ -159,6 +159,9 @@ class Report:
             "Japanese/Latin pairs spaced (和欧間): "
             + _share(f["autospace_spaced"], f["autospace_pairs"]),
         ]
+        if f.get("vertical", {}).get("vertical_columns"):
+            from .vertical import summary
+            lines.append(summary(f["vertical"]))
         lines += [f"{RULES[name].title}: {count}" for name, count in f["violations"].items()]
         verdict = "all rules kept" if self.ok else f"{len(self.violations)} violations"
         lines.append(f"{self.pages} pages: {verdict}")
@@ -167,8 +170,9 @@ class Report:
 
 # Reading
 
-def read_lines(path: Path) -> tuple[int, list[list[Line]]]:
-    """The lines of each page, in the order the PDF draws them."""
+def read_lines(path: Path, vertical: list | None = None) -> tuple[int, list[list[Line]]]:
+    """The lines of each page, in the order the PDF draws them; with ``vertical`` (a
+    list), vertical text is checked apart (checks/vertical.py), its results appended."""
     import pypdfium2 as pdfium
 
     from .pdftext import UnreadablePDF, ensure_readable
@@ -182,12 +186,23 @@ def read_lines(path: Path) -> tuple[int, list[list[Line]]]:
         for index in range(len(document)):
             page = document[index]
             textpage = page.get_textpage()
-            pages.append(_lines(index + 1, _glyphs(textpage)))
+            glyphs = _glyphs(textpage)
+            if vertical is not None:
+                glyphs = _horizontal(index + 1, textpage, glyphs, vertical)
+            pages.append(_lines(index + 1, glyphs))
             textpage.close()
             page.close()
         return len(document), pages
     finally:
         document.close()
+
+
+def _horizontal(page: int, textpage, glyphs: list, found: list) -> list:
+    """The glyphs that are not vertical text; vertical text's findings go to ``found``."""
+    from . import vertical
+    violations, figures, keys = vertical.check_page(page, textpage)
+    found.append((violations, figures))
+    return [g for g in glyphs if vertical.glyph_key(g.char, g.left, g.right, g.size) not in keys]
 
 
 def _glyphs(textpage) -> list[Glyph]:
@@ -317,9 +332,14 @@ def _alignment(block: Block) -> str:
 
 def check_typography(path: Path) -> Report:
     """Read ``path`` and check every rule on every page."""
-    count, pages = read_lines(path)
+    from . import vertical
+    RULES.update({name: Rule(name, *words) for name, words in vertical.RULES.items()})
+    columns: list = []
+    count, pages = read_lines(path, columns)
     report = Report(str(path), count)
     tally = Tally()
+    for violations, _ in columns:
+        report.violations += [Violation(*v) for v in violations]
     for lines in pages:
         for block in blocks(lines):
             if block.vertical:
@@ -329,6 +349,8 @@ def check_typography(path: Path) -> Report:
             report.violations.extend(_check_autospace(line, tally))
     report.violations.sort(key=lambda v: (v.page, v.line, v.rule))
     report.figures = tally.figures(report.violations)
+    report.figures["vertical"] = {key: sum(f[key] for _, f in columns)
+                                  for key in (columns[0][1] if columns else {})}
     return report
 
 

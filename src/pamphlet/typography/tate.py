@@ -29,6 +29,7 @@ RUBY = 0.5                 # ruby size, of the body's
 UPRIGHT_ACRONYM = 4        # capitals up to this many stand upright one per cell (NHK, JLREQ)
 TCY_DIGITS = 3             # numbers up to this many digits stand across the column (縦中横)
 STOP_MARKS = set("、。，．")  # what may hang below the column (ぶら下げ)
+TURNED = set("—–")        # dashes the fonts have no vertical form of: drawn turned 90°
 
 
 class TateError(ValueError):
@@ -74,7 +75,7 @@ class Frame:
 class Unit:
     """What one cell (or one turned word) draws."""
     text: str
-    kind: str = "char"         # char, tcy (縦中横), rot (turned 90°)
+    kind: str = "char"         # char, tcy (縦中横), rot (a Latin word turned 90°), turn (a dash)
     length: float = 1.0        # em down the column
     strong: bool = False
     dots: bool = False
@@ -180,7 +181,7 @@ def text_units(text: str, strong=False, dots=False, metrics=None) -> list:
             continue
         char = text[index]
         if char != " ":
-            found.append(Unit(char, "char", 1.0, strong, dots))
+            found.append(Unit(char, "turn" if char in TURNED else "char", 1.0, strong, dots))
         index += 1
     return found
 
@@ -467,14 +468,18 @@ def _unit_html(unit: Unit, top: float) -> str:
     text = html.escape(unit.text)
     dots = f'<span class="td" style="top:{_em(top + 0.5)}"></span>' if unit.dots else ""
     if unit.kind == "tcy":
-        squeeze = 2 / len(unit.text) if len(unit.text) > 2 else 1
-        scale = f";transform:scale({squeeze:.3f},1)" if squeeze != 1 else ""
-        return f'<span class="{classes} tcy" style="top:{_em(top)}{scale}">{text}</span>{dots}'
+        if len(unit.text) <= 2:
+            return f'<span class="{classes} tcy" style="top:{_em(top)}">{text}</span>{dots}'
+        wide = 0.5 * len(unit.text)          # half-width figures, squeezed into one em
+        return (f'<span class="{classes} tcy" style="top:{_em(top)};left:{_em(0.5 - wide / 2)};'
+                f'width:{_em(wide)};transform:scale({1 / wide:.3f},1)">{text}</span>{dots}')
     if unit.kind == "rot":
         left = 0.5 - unit.length / 2
         centre = top + unit.length / 2 - 0.5
         return (f'<span class="{classes} rot" style="top:{_em(centre)};left:{_em(left)};'
                 f'width:{_em(unit.length)}">{text}</span>{dots}')
+    if unit.kind == "turn":
+        return f'<span class="{classes} turn" style="top:{_em(top)}">{text}</span>{dots}'
     if chars.blank_after(unit.text):
         # Drawn from a line of no height at the cell's middle: the glyph's blank lower
         # half may then stand past the column's foot (追い込み) without its box doing so.

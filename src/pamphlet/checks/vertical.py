@@ -117,9 +117,28 @@ def read_glyphs(textpage) -> list[Cell]:
     return found
 
 
+PAIRS = dict(zip("「『（［｛〔〈《【〘〖〝‘“｟", "」』）］｝〕〉》】〙〗〟’”｠"))
+MIRROR = {**PAIRS, **{closing: opening for opening, closing in PAIRS.items()}}
+
+
+def _unmirrored(cell: Cell) -> Cell:
+    """pdfium reads columns set right to left as right-to-left text and mirrors brackets
+    in some of them (「 for 」, even in the text object); a bracket's vertical form says
+    which it is: an opening one inks the lower half of its cell, a closing one the upper."""
+    if cell.text not in MIRROR or not cell.ink:
+        return cell
+    left, right, bottom, top = cell.ink
+    if right - left < top - bottom:
+        return cell                       # not a vertical form: nothing to tell by
+    opening = (bottom + top) / 2 < (cell.top + cell.bottom) / 2
+    if opening != (cell.text in PAIRS):
+        cell.text = MIRROR[cell.text]
+    return cell
+
+
 def read_columns(glyphs: list[Cell]) -> list[Column]:
     """The vertical columns among a page's glyphs, each read top to bottom."""
-    cells = _stand_alone(_joined(glyphs))
+    cells = [_unmirrored(c) for c in _stand_alone(_joined(glyphs))]
     groups: dict = {}
     for cell in cells:
         key = (cell.size, round(cell.centre / (0.2 * cell.size)))

@@ -104,7 +104,7 @@ def read_glyphs(textpage) -> list[Cell]:
                 char in chars.INVISIBLE or char == "\x00":
             continue
         raw.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix))
-        scale = math.hypot(matrix.b, matrix.d)      # the glyphs' height: 縦中横 is squeezed across
+        scale = math.hypot(matrix.c, matrix.d)      # the glyphs' height: 縦中横 is squeezed across
         if abs(scale - PX) > 0.01:
             continue
         raw.FPDFText_GetLooseCharBox(handle, index, ctypes.byref(loose))
@@ -269,11 +269,14 @@ def _solid(column: Column) -> bool:
 def check_block(block: Block, figures: dict) -> list:
     found = []
     figures["vertical_columns"] += len(block.columns)
+    # Display copy broken by hand (.tategaki) has no common foot: only where two columns
+    # or more end together is the block justified.
+    justified = sum(abs(c.bottom - block.foot) <= EDGE for c in block.columns) >= 2
     for index, column in enumerate(block.columns):
         follows = index + 1 < len(block.columns) and not block.starts(index + 1) and \
             block.columns[index + 1].top >= block.head - 0.5 * block.size
         found += _kinsoku(block, index, follows)
-        if follows:
+        if follows and justified:
             found += _justified(block, column, index, figures)
         found += _punctuation(block, column, index)
         found += _tcy(block, column, index, figures)

@@ -79,6 +79,7 @@ class Unit:
     length: float = 1.0        # em down the column
     strong: bool = False
     dots: bool = False
+    stretch: float = 1.0       # a turned dash drawn this much longer, to fill its cell
 
     @property
     def first(self) -> str:
@@ -180,8 +181,11 @@ def text_units(text: str, strong=False, dots=False, metrics=None) -> list:
             index = end
             continue
         char = text[index]
-        if char != " ":
-            found.append(Unit(char, "turn" if char in TURNED else "char", 1.0, strong, dots))
+        if char in TURNED:           # ―― unbroken: the dash stretched to its cell
+            found.append(Unit(char, "turn", 1.0, strong, dots,
+                              1 / max(_latin_length(char, metrics), 0.1)))
+        elif char != " ":
+            found.append(Unit(char, "char", 1.0, strong, dots))
         index += 1
     return found
 
@@ -431,7 +435,8 @@ def frame_html(paragraphs: list, frame: Frame, classes: str = "", attrs: str = "
     body, index = [], 0
     for number, paragraph in enumerate(paragraphs):
         mine = [c for c in columns if c.paragraph == number]
-        cells = "".join(_column_html(c, index + k, frame) for k, c in enumerate(mine))
+        cells = "".join(_column_html(c, index + k, frame, paragraph.source)
+                        for k, c in enumerate(mine))
         index += len(mine)
         source = f' data-src="{html.escape(paragraph.source)}"' if paragraph.source else ""
         body.append(f'<p class="tate-p"{source}>{cells}</p>')
@@ -442,9 +447,14 @@ def frame_html(paragraphs: list, frame: Frame, classes: str = "", attrs: str = "
             f'{grid}{attrs}>{"".join(body)}</div>')
 
 
-def _column_html(column: Column, index: int, frame: Frame) -> str:
+def _column_html(column: Column, index: int, frame: Frame, source: str = "") -> str:
     right, top = frame.place(index)
+    # Columns past the frame's capacity stand below it, where the overset check finds
+    # them: each of their cells names the paragraph (the check reads a cell's own element).
+    named = f' data-src="{html.escape(source)}"' if source and index >= frame.capacity else ""
     cells = "".join(_item_html(item, offset) for item, offset in zip(column.items, column.offsets))
+    if named:
+        cells = cells.replace('<span class="', f'<span{named} class="')
     return f'<span class="tate-col" style="right:{_em(right)};top:{_em(top)}">{cells}</span>'
 
 
@@ -458,7 +468,7 @@ def _item_html(item: Item, offset: float) -> str:
         position += unit.length + step
     if item.ruby:
         top = offset + (item.length - RUBY * len(item.ruby)) / 2
-        kana = "".join(f"<span>{html.escape(c)}</span>" for c in item.ruby)
+        kana = "".join(f"<span class=\"rk\">{html.escape(c)}</span>" for c in item.ruby)
         out.append(f'<span class="tr" style="top:{_em(top)}">{kana}</span>')
     return "".join(out)
 
@@ -474,12 +484,16 @@ def _unit_html(unit: Unit, top: float) -> str:
         return (f'<span class="{classes} tcy" style="top:{_em(top)};left:{_em(0.5 - wide / 2)};'
                 f'width:{_em(wide)};transform:scale({1 / wide:.3f},1)">{text}</span>{dots}')
     if unit.kind == "rot":
-        left = 0.5 - unit.length / 2
-        centre = top + unit.length / 2 - 0.5
-        return (f'<span class="{classes} rot" style="top:{_em(centre)};left:{_em(left)};'
-                f'width:{_em(unit.length)}">{text}</span>{dots}')
+        # Laid out as a line running left from the column's right edge, at the item's
+        # top, and turned into the column about a point half its length in: its box
+        # before the turn stays inside the frame, which the overset check measures.
+        length, half = unit.length, _em(unit.length / 2)
+        return (f'<span class="{classes} rot" style="top:{_em(top)};left:{_em(1 - length)};'
+                f'width:{_em(length)};transform-origin:{half} {half}">{text}</span>{dots}')
     if unit.kind == "turn":
-        return f'<span class="{classes} turn" style="top:{_em(top)}">{text}</span>{dots}'
+        stretch = f" scale({unit.stretch:.3f},1)" if unit.stretch != 1 else ""
+        return (f'<span class="{classes} turn" style="top:{_em(top)};transform:rotate(90deg)'
+                f'{stretch}">{text}</span>{dots}')
     if chars.blank_after(unit.text):
         # Drawn from a line of no height at the cell's middle: the glyph's blank lower
         # half may then stand past the column's foot (追い込み) without its box doing so.

@@ -1,0 +1,194 @@
+"""Vertical body text (縦組み) built for real and read back from the PDF.
+
+The tate fixture (tests/resources/tate: B5, bound on the right) sets a message in two
+段 of columns right to left, a page on a fixed grid and notes in three 段. Positions
+are read with pypdfium2 (character boxes, ink boxes, text matrices), the reading order
+with poppler's pdftotext, the binding with pikepdf; check-typography must pass it, and
+fail a copy whose vertical forms or line breaks are broken.
+"""
+
+import json
+import re
+import subprocess
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+import yaml
+
+from pamphlet.checks import vertical
+from pamphlet.markup import plain_text
+from pamphlet.typography import chars
+from utils import RESOURCES, copy_brochure, edit, run
+
+MESSAGE = 2          # the message's page
+
+
+def build(folder, out, *extra):
+    result = run("build", "--brochure", folder, "--out", out, "--quiet", "--no-marks", *extra)
+    assert result.code == 0, result.err
+    return out
+
+
+@pytest.fixture(scope="module")
+def tate_pdf(tmp_path_factory):
+    folder = copy_brochure(tmp_path_factory.mktemp("tate"), "tate")
+    return build(folder, folder.parent / "tate.pdf")
+
+
+@pytest.fixture(scope="module")
+def pages(tate_pdf):
+    """Each page's vertical blocks, as checks/vertical.py reads them."""
+    document = pdfium.PdfDocument(str(tate_pdf))
+    found = []
+    for index in range(len(document)):
+        glyphs = vertical.read_glyphs(document[index].get_textpage())
+        found.append(vertical.read_blocks(vertical.read_columns(glyphs), index + 1))
+    return found
+
+
+def body(pages):
+    """The message's body: the blocks of 9 pt columns on its page (its two 段)."""
+    blocks = [b for b in pages[MESSAGE - 1] if b.size == 9.0]
+    assert len(blocks) == 2, [len(b.columns) for b in blocks]
+    return sorted(blocks, key=lambda b: -b.head)
+
+
+def test_the_message_fills_two_tiers_of_columns_right_to_left(pages):
+    upper, lower = body(pages)
+    assert len(upper.columns) == 20 and len(lower.columns) >= 3
+    centres = [c.centre for c in upper.columns]
+    assert centres == sorted(centres, reverse=True)
+    pitches = {round(a - b, 2) for a, b in zip(centres, centres[1:])}
+    assert pitches == {round(1.75 * 9, 2)}                       # 行送り 1.75 em
+    assert upper.head - lower.head == pytest.approx((33 + 2) * 9, abs=0.1)   # 33 字 + 段間
+
+
+def test_every_wrapped_column_ends_at_the_foot_and_none_breaks_kinsoku(pages):
+    checked = 0
+    for block in body(pages):
+        for index, column in enumerate(block.columns[:-1]):
+            after = block.columns[index + 1]
+            if block.starts(index + 1):
+                continue
+            assert after.cells[0].text[0] not in chars.NOT_AT_LINE_START, after.text
+            assert column.cells[-1].text[-1] not in chars.NOT_AT_LINE_END, column.text
+            last = column.cells[-1]
+            ends = [last.bottom] + ([last.top - 4.5] if chars.blank_after(last.text) else [])
+            assert min(abs(e - block.foot) for e in ends) <= 0.5, column.text
+            checked += 1
+    assert checked >= 15
+
+
+def test_commas_and_stops_sit_in_the_top_right_quarter_of_their_cell(pages):
+    stops = [cell for block in body(pages) for column in block.columns for cell in column.cells
+             if cell.text in "、。"]
+    assert len(stops) > 30
+    for cell in stops:
+        left, right, bottom, top = cell.ink
+        assert left >= cell.centre - 0.05 and bottom >= (cell.top + cell.bottom) / 2 - 0.05, cell
+
+
+def test_brackets_and_the_long_vowel_mark_are_turned(tate_pdf):
+    document = pdfium.PdfDocument(str(tate_pdf))
+    glyphs = vertical.read_glyphs(document[MESSAGE - 1].get_textpage())
+    brackets = [g for g in glyphs if g.text in "「」" and g.size == 9.0]
+    assert len(brackets) >= 6
+    for glyph in brackets:
+        left, right, bottom, top = glyph.ink
+        assert right - left > top - bottom, glyph                # ﹁﹂: wider than tall
+
+
+def test_short_numbers_stand_across_the_column_and_long_ones_are_turned(pages):
+    cells = [cell for block in body(pages) for column in block.columns for cell in column.cells]
+    kinds = {cell.text: cell.kind for cell in cells if cell.text[0].isdigit() or cell.text.isascii()}
+    assert kinds["50"] == "tcy" and kinds["20"] == "tcy"         # 縦中横: side by side
+    assert kinds["1975"] == kinds["2011"] == kinds["12,400"] == "turned"
+    assert kinds["Instagram"] == "turned"
+    assert [kinds[c] for c in "SNS"] == ["char"] * 3              # an acronym upright
+    fifty = next(c for c in cells if c.text == "50")
+    assert fifty.right - fifty.left <= 9.0 + 0.1                 # within one em
+
+
+def test_ruby_stands_right_of_its_base(tate_pdf):
+    document = pdfium.PdfDocument(str(tate_pdf))
+    glyphs = vertical.read_glyphs(document[MESSAGE - 1].get_textpage())
+    base = [g for g in glyphs if g.text in "港川" and g.size == 9.0][:2]
+    ruby = [g for g in glyphs if g.size == 4.5 and g.text in "みなとがわ"]
+    near = [g for g in ruby if abs(g.top - base[0].top) < 12]
+    assert near and all(g.left >= base[0].right - 0.01 for g in near)
+
+
+def test_text_reads_in_vertical_order(tate_pdf):
+    """pdftotext -raw keeps the content stream's order: column by column, right to left."""
+    raw = subprocess.run(["pdftotext", "-raw", "-f", str(MESSAGE), "-l", str(MESSAGE),
+                          str(tate_pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = raw.replace("\n", "")
+    message = yaml.safe_load((RESOURCES / "tate" / "pages" / "message.yaml").read_text())
+    positions = []
+    for paragraph in message["body"]:
+        wanted = re.sub(r"\s", "", plain_text(paragraph))
+        assert wanted in text, wanted[:20]
+        positions.append(text.index(wanted))
+    assert positions == sorted(positions)
+
+
+def test_check_typography_passes_the_fixture_with_figures(tate_pdf):
+    result = run("check-typography", tate_pdf, "--json")
+    report = json.loads(result.out)
+    assert result.code == 0, result.out
+    figures = report["figures"]["vertical"]
+    assert figures["vertical_justified"] == figures["vertical_at_foot"] >= 25
+    assert figures["tcy"] >= 5
+
+
+def test_the_pdf_reads_right_to_left(tate_pdf):
+    with pikepdf.open(tate_pdf) as pdf:
+        assert pdf.Root.ViewerPreferences.Direction == "/R2L"
+        assert pdf.Root.PamphletSpec.Side == "/right"
+
+
+def test_check_typography_names_what_a_broken_setting_gets_wrong(tmp_path):
+    """Vertical forms switched off, and display copy broken by hand before a 、: the
+    checker names each (so the rules above can fail)."""
+    folder = copy_brochure(tmp_path, "tate")
+    (folder / "layouts" / "tate-cover.css").write_text(
+        (folder / "layouts" / "tate-cover.css").read_text()
+        + ".tate { font-feature-settings: normal !important; }\n")
+    edit(folder / "pages" / "back.yaml", 'title: "また\\nお会いしましょう"',
+         'title: "またお会いしま\\n、しょうまた\\nお会いしましょう"')
+    pdf = build(folder, tmp_path / "broken.pdf")
+    result = run("check-typography", pdf, "--json")
+    rules = {v["rule"] for v in json.loads(result.out)["violations"]}
+    assert result.code == 1
+    assert {"kinsoku", "vertical-form"} <= rules, rules
+
+
+def test_overset_vertical_text_is_an_error_at_its_paragraph(tmp_path):
+    folder = copy_brochure(tmp_path, "tate")
+    page = folder / "pages" / "message.yaml"
+    text = page.read_text(encoding="utf-8")
+    long = re.search(r"^  - (この冊子では.*)$", text, re.M)[1]
+    page.write_text(text.replace(long, long * 6), encoding="utf-8")
+    result = run("build", "--brochure", folder, "--out", tmp_path / "o.pdf", "--quiet")
+    assert result.code == 1
+    assert "overset text: page definition 'message' does not fit page 02" in result.err
+    assert re.search(r"message\.yaml:\d+: .*\(message\.yaml:\d+ body\[3\]\)", result.err), result.err
+    assert "Traceback" not in result.err
+
+
+def test_a_word_too_long_for_the_column_is_one_error_at_its_line(tmp_path):
+    folder = copy_brochure(tmp_path, "tate")
+    edit(folder / "pages" / "history.yaml", "有志23人", "[[rot:Incomprehensibilities and more and more and more again]]")
+    result = run("build", "--brochure", folder, "--out", tmp_path / "o.pdf", "--quiet")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert re.search(r"history\.yaml:7:\d+: body\[0\]: .*longer than a column of 24", result.err)
+    assert "hint:" in result.err
+
+
+def test_a_bad_tate_option_in_a_layout_is_named(tmp_path):
+    folder = copy_brochure(tmp_path, "tate")
+    edit(folder / "layouts" / "tate-grid.html.j2", "grid=true,", "grid=true, colums=3,")
+    result = run("build", "--brochure", folder, "--out", tmp_path / "o.pdf", "--quiet")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "tate(): unknown option 'colums'" in result.err

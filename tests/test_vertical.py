@@ -142,10 +142,17 @@ def test_check_typography_passes_the_fixture_with_figures(tate_pdf):
     assert figures["tcy"] >= 5
 
 
-def test_the_pdf_reads_right_to_left(tate_pdf):
+def test_the_pdf_is_bound_on_the_right_and_its_folios_sit_outside(tate_pdf):
     with pikepdf.open(tate_pdf) as pdf:
-        assert pdf.Root.ViewerPreferences.Direction == "/R2L"
         assert pdf.Root.PamphletSpec.Side == "/right"
+    document = pdfium.PdfDocument(str(tate_pdf))
+    for number in (2, 3):                    # 右綴じ: page 2 is a right-hand page
+        page = document[number - 1]
+        text = page.get_textpage()
+        folio = text.search(f"{number:02d}").get_next()
+        left, *_ = text.get_charbox(folio[0])
+        outer_right = number % 2 == 0
+        assert (left > page.get_width() / 2) == outer_right, number
 
 
 def test_check_typography_names_what_a_broken_setting_gets_wrong(tmp_path):

@@ -131,7 +131,8 @@ def _press_finish(brochure):
     from .press import finish
 
     options = brochure.options
-    slug = f"{options.out.name}   {brochure.meta['title']}   {brochure.meta['date']}"
+    version = f"   v{brochure.job.version}" if brochure.job and brochure.job.version else ""
+    slug = f"{options.out.name}   {brochure.meta['title']}   {brochure.meta['date']}{version}"
     font = next(f.path for f in load_fonts(options.fonts) if f.weight == 400)
     return partial(finish, spec=options.spec, marks=options.marks, slug=slug, font=font,
                    condition=brochure.condition)

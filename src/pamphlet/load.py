@@ -66,6 +66,7 @@ class Brochure:
     pages: list[PageDef]
     condition: object = None     # conditions.Condition: the output intent's printing condition
     theme: object = None         # theme.Theme: palette, type, spacing, rules
+    job: object = None           # vendor.job.Job: paper, quantity, version, sign-off
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -100,11 +101,23 @@ def load_brochure(options: Options) -> Brochure:
     brochure = Brochure(options, meta_source.data, meta_source, pages)
     brochure.condition = _printing_condition(options, meta_source, collector)
     brochure.theme = _theme(options, collector)
+    brochure.job = _job(meta_source, collector)
     collector.extend(_check_page_refs(brochure))
     collector.extend(_check_binding(brochure))
     collector.raise_errors()
     LOG.info("loaded %d page definitions, %d pages", len(pages), brochure.page_count)
     return brochure
+
+
+def _job(source: Source, collector: Collector):
+    """brochure.yaml's paper: and job:, each bad value an error at its line."""
+    from .vendor.job import read_job
+
+    try:
+        return read_job(source.data, source)
+    except PamphletError as error:
+        collector.extend(error.diagnostics)
+        return None
 
 
 def _theme(options: Options, collector: Collector):

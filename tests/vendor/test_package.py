@@ -182,3 +182,30 @@ def test_check_stops_at_a_bad_caliper_in_the_ticket(mini_pdf, mini, tmp_path):
     assert result.err.splitlines()[0].endswith(
         "brochure.yaml:9:18: paper caliper '0.1xx' is not a length"), result.err
     assert "Traceback" not in result.err
+
+
+def test_build_stops_at_a_bad_caliper_and_prints_the_version_on_the_slug(mini, tmp_path):
+    edit(mini / "brochure.yaml", "binding: saddle-stitch\n",
+         "binding: saddle-stitch\npaper: {caliper: 0.1xx}\n")
+    pdf = tmp_path / "out.pdf"
+    result = run("build", "--brochure", mini, "--out", pdf, "--quiet")
+    assert result.code == 1 and not pdf.exists() and "Traceback" not in result.err
+    assert "brochure.yaml:9:18: paper caliper '0.1xx' is not a length" in result.err, result.err
+    edit(mini / "brochure.yaml", "paper: {caliper: 0.1xx}\n", "")
+    assert run("build", "--brochure", mini, "--out", pdf, "--quiet").code == 0
+    without = _slug_band(pdf)
+    edit(mini / "brochure.yaml", "binding: saddle-stitch\n",
+         "binding: saddle-stitch\njob: {version: '1.2'}\n")
+    assert run("build", "--brochure", mini, "--out", pdf, "--quiet").code == 0
+    assert _slug_band(pdf) != without           # the slug (drawn as outlines) grew
+
+
+def _slug_band(pdf) -> bytes:
+    """The pixels of page 1's slug line, under the bleed (poppler)."""
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-png", "-singlefile",
+                    str(pdf), str(pdf.with_suffix(""))], check=True)
+    with Image.open(pdf.with_suffix(".png")) as page:
+        width, height = page.size
+        return page.crop((0, int(height * 0.965), width, height)).tobytes()

@@ -288,3 +288,182 @@ def _group(title: str, names: list, kind: str = "") -> str:
     items = "".join(f"<li>{escape(name)}</li>" for name in names)
     return (f'<div class="org-group org-{kind}"><div class="org-group-title">{escape(title)}'
             f'<span class="org-count">{len(names)}</span></div><ul>{items}</ul></div>')
+
+
+# The kit's charts: bar, line, stacked bar and big number, drawn at the size the layout
+# gives them (mm), from series a data file holds: NAME: {label, points: {KEY: VALUE}}.
+# No word of their own: the title, unit and key suffix are the chart's fields, the
+# series' labels the data file's. Colours from the theme's charts roles.
+
+@dataclass(frozen=True)
+class Series:
+    """One series of a kit chart: its legend label and its (key, value, approx) points."""
+
+    label: str
+    points: tuple
+
+
+KIT_ROLES = ("series-1", "series-2", "series-3", "series-4")
+KIT_TEXT = 2.47                     # mm: 7 pt, the labels
+KIT_SMALL = 2.2                     # mm: 6.2 pt, the legend and unit note
+
+
+def kit_chart(series: list[Series], spec: dict, theme, width: float, height: float) -> Markup:
+    """The chart ``spec['kind']`` names (bar, line, stacked, number) as an ``<svg>`` of
+    ``width`` × ``height`` mm, its title as alternative text."""
+    kind = spec.get("kind") or "bar"
+    draw = {"bar": _kit_bars, "line": _kit_lines, "stacked": _kit_stacks,
+            "number": _kit_number}[kind]
+    body = draw(series, spec, theme, width, height)
+    title = escape(_kit_description(series, spec))
+    return Markup(f'<svg class="chart kit-chart kit-{kind}" xmlns="http://www.w3.org/2000/svg" '
+                  f'viewBox="0 0 {width:g} {height:g}" width="{width:g}mm" height="{height:g}mm">'
+                  f'<title>{title}</title>{body}</svg>')
+
+
+def _kit_description(series: list[Series], spec: dict) -> str:
+    unit, suffix = spec.get("unit") or "", spec.get("suffix") or ""
+    said = "; ".join(f"{s.label}: " + "、".join(f"{k}{suffix} {_kit_figure(v, a)}{unit}"
+                                               for k, v, a in s.points) for s in series)
+    return f"{spec.get('title', '')}: {said}"
+
+
+def _kit_figure(value: float, approx: bool = False) -> str:
+    """3678 -> '3,678'; 7.5 stays '7.5'; approximate values get 約."""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return ("約" if approx else "") + text
+
+
+def _kit_font(theme) -> str:
+    return escape(theme.font("gothic"))
+
+
+def _kit_text(theme, x, y, text, size, colour, anchor="middle", bold=False) -> str:
+    weight = ' font-weight="700"' if bold else ""
+    return (f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size:.2f}" text-anchor="{anchor}" '
+            f'font-family="{_kit_font(theme)}" fill="{theme.colour(colour)}"{weight}>'
+            f'{escape(text)}</text>')
+
+
+def _kit_keys(series: list[Series]) -> list:
+    keys = []
+    for s in series:
+        keys += [k for k, _, _ in s.points if k not in keys]
+    return keys
+
+
+def _kit_frame(theme, spec, series, width, height, legend: bool):
+    """The plot's box (left, top, right, bottom) and its furniture: unit note, legend,
+    baseline, the key labels under each slot."""
+    parts, top = [], KIT_SMALL + 4.0
+    if spec.get("unit"):
+        parts.append(_kit_text(theme, 0, KIT_SMALL, f"（{spec['unit']}）", KIT_SMALL, "label",
+                               anchor="start"))
+    if legend:
+        parts.append(_kit_legend(theme, series, width))
+    bottom = height - KIT_TEXT - 2.0
+    parts.append(f'<line x1="0" y1="{bottom:.2f}" x2="{width:.2f}" y2="{bottom:.2f}" '
+                 f'stroke="{theme.colour("axis")}" stroke-width="0.2" fill="none"/>')
+    keys = _kit_keys(series)
+    slot = width / max(len(keys), 1)
+    for index, key in enumerate(keys):
+        parts.append(_kit_text(theme, slot * (index + 0.5), height - 0.6,
+                               f"{key}{spec.get('suffix') or ''}", KIT_TEXT, "label"))
+    return (0.0, top, width, bottom), keys, slot, parts
+
+
+def _kit_legend(theme, series: list[Series], width: float) -> str:
+    """Swatch and label of each series, right-aligned on the top line."""
+    parts, x = [], width
+    for index in reversed(range(len(series))):
+        label = series[index].label
+        x -= _width(label, KIT_SMALL)
+        parts.append(_kit_text(theme, x, KIT_SMALL, label, KIT_SMALL, "label", anchor="start"))
+        x -= 3.0
+        parts.append(f'<rect x="{x:.2f}" y="0" width="2.2" height="2.2" '
+                     f'fill="{theme.colour(KIT_ROLES[index % 4])}"/>')
+        x -= 3.0
+    return "".join(parts)
+
+
+def _kit_top(values: list[float]) -> float:
+    return max([v for v in values if v > 0] or [1.0]) * 1.12
+
+
+def _kit_bars(series, spec, theme, width, height) -> str:
+    """One series as bars, the last one in the latest colour, each with its figure."""
+    (left, top, right, bottom), keys, slot, parts = _kit_frame(theme, spec, series[:1], width,
+                                                               height, legend=False)
+    points = series[0].points
+    peak = _kit_top([v for _, v, _ in points])
+    bar = min(slot * 0.56, 14.0)
+    for index, (key, value, approx) in enumerate(points):
+        last = index == len(points) - 1
+        h = (bottom - top) * max(value, 0) / peak
+        x = slot * (index + 0.5)
+        colour = "latest" if last else "bar"
+        parts.append(f'<rect x="{x - bar / 2:.2f}" y="{bottom - h:.2f}" width="{bar:.2f}" '
+                     f'height="{h:.2f}" fill="{theme.colour(colour)}"/>')
+        parts.append(_kit_text(theme, x, bottom - h - 1.2, _kit_figure(value, approx), KIT_TEXT,
+                               "figure-total" if last else "figure", bold=True))
+    return "".join(parts)
+
+
+def _kit_lines(series, spec, theme, width, height) -> str:
+    """Each series a line with a dot per point; the last figure of each at its end."""
+    (left, top, right, bottom), keys, slot, parts = _kit_frame(theme, spec, series, width,
+                                                               height, legend=len(series) > 1)
+    peak = _kit_top([v for s in series for _, v, _ in s.points])
+    for step in (0.25, 0.5, 0.75, 1.0):
+        y = bottom - (bottom - top) * step / 1.12
+        parts.append(f'<line x1="0" y1="{y:.2f}" x2="{width:.2f}" y2="{y:.2f}" '
+                     f'stroke="{theme.colour("grid")}" stroke-width="0.12" fill="none"/>')
+    for index, s in enumerate(series):
+        colour = theme.colour(KIT_ROLES[index % 4])
+        xy = [(slot * (keys.index(k) + 0.5), bottom - (bottom - top) * v / peak)
+              for k, v, _ in s.points]
+        path = " ".join(f"{x:.2f},{y:.2f}" for x, y in xy)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" '
+                     f'stroke-width="0.6" stroke-linejoin="round"/>')
+        parts += [f'<circle cx="{x:.2f}" cy="{y:.2f}" r="0.9" fill="{colour}"/>' for x, y in xy]
+        key, value, approx = s.points[-1]
+        parts.append(_kit_text(theme, xy[-1][0], xy[-1][1] - 2.0, _kit_figure(value, approx),
+                               KIT_TEXT, "figure", bold=True))
+    return "".join(parts)
+
+
+def _kit_stacks(series, spec, theme, width, height) -> str:
+    """Each key a column of the series' values stacked, its total over it."""
+    (left, top, right, bottom), keys, slot, parts = _kit_frame(theme, spec, series, width,
+                                                               height, legend=True)
+    values = [{k: (v, a) for k, v, a in s.points} for s in series]
+    totals = [sum(v.get(k, (0, False))[0] for v in values) for k in keys]
+    peak = _kit_top(totals)
+    bar = min(slot * 0.56, 14.0)
+    for index, key in enumerate(keys):
+        x, y = slot * (index + 0.5) - bar / 2, bottom
+        for layer, points in enumerate(values):
+            h = (bottom - top) * max(points.get(key, (0, False))[0], 0) / peak
+            y -= h
+            parts.append(f'<rect x="{x:.2f}" y="{y:.2f}" width="{bar:.2f}" height="{h:.2f}" '
+                         f'fill="{theme.colour(KIT_ROLES[layer % 4])}"/>')
+        parts.append(_kit_text(theme, x + bar / 2, y - 1.2, _kit_figure(totals[index]), KIT_TEXT,
+                               "figure", bold=True))
+    return "".join(parts)
+
+
+def _kit_number(series, spec, theme, width, height) -> str:
+    """The last point of the first series set large, its unit beside it, its key under it."""
+    key, value, approx = series[0].points[-1]
+    size = min(height * 0.55, width / max(len(_kit_figure(value, approx)), 2) * 1.5)
+    unit = spec.get("unit") or ""
+    figure = (f'<text x="{width / 2:.2f}" y="{height * 0.62:.2f}" text-anchor="middle" '
+              f'font-family="{escape(theme.font("display"))}" font-weight="700" '
+              f'fill="{theme.colour("single-figure")}"><tspan font-size="{size:.2f}">'
+              f'{escape(_kit_figure(value, approx))}</tspan><tspan font-size="{max(size * 0.3, 3.2):.2f}" '
+              f'dx="0.8" fill="{theme.colour("single-unit")}">{escape(unit)}</tspan></text>')
+    rule = (f'<rect x="{width / 2 - 8:.2f}" y="{height * 0.72:.2f}" width="16" height="0.5" '
+            f'fill="{theme.colour("single-rule")}"/>')
+    label = _kit_text(theme, width / 2, height - 1.0, f"{series[0].label}（{key}{spec.get('suffix') or ''}）",
+                      KIT_TEXT, "label")
+    return figure + rule + label

@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import charts, fitting, markup, typography
+from . import charts, fitting, markup, qr, typography
 from .diagnostics import Collector, Diagnostic, PamphletError
 from .images import is_raster, picture_problem
 from .fonts import coverage, font_face_css, load_fonts, missing_characters
@@ -110,6 +110,9 @@ def _environment(brochure: Brochure, base: Path) -> jinja2.Environment:
         chart=lambda page, spec: charts.statistics_chart(_chart_data(brochure, page, spec), spec,
                                                          brochure.theme),
         org_chart=lambda page: charts.organisation_chart(_organisation_data(brochure, page)),
+        plot=lambda page, spec, width, height: charts.kit_chart(
+            _kit_series(brochure, page, spec), spec, brochure.theme, float(width), float(height)),
+        qr=lambda url, size=22, colour="ink": qr.qr_svg(url, brochure.theme, size, colour),
         format_pages=markup.format_pages,
         plan_spread=fitting.plan,
         text_lines=fitting.nlines,
@@ -294,6 +297,46 @@ def _path_of(value, target, path: tuple = ()) -> tuple | None:
         if found is not None:
             return found
     return None
+
+
+def _kit_series(brochure: Brochure, page: PageDef, spec: dict) -> list:
+    """The series a kit chart names, from its data file (its own ``data:`` or the page's):
+    NAME: {label, points: {KEY: NUMBER or {value: NUMBER, approx: true}}}; a problem is
+    one error at the chart's field, or at the data file's line."""
+    path = _path_of(page.fields, spec) or ()
+    file = spec.get("data") or page.fields.get("data")
+    if not file:
+        raise PamphletError(page.source.diagnostic(
+            path, f"{field_name(path)}: no data file for the chart",
+            "add `data: data/FILE.yaml` to the chart (or to the page)"))
+    source = read_yaml(brochure.options.brochure / file)
+    data = source.data if isinstance(source.data, dict) else {}
+    found = []
+    for name in spec["series"]:
+        series = data.get(name)
+        if not isinstance(series, dict) or not isinstance(series.get("points"), dict) \
+                or not series["points"]:
+            known = [k for k, v in data.items() if isinstance(v, dict)]
+            raise PamphletError(page.source.diagnostic(
+                path + ("series",), f"{field_name(path + ('series',))}: no series '{name}' "
+                f"with points in {file}",
+                _suggest(name, known) or f"the series there: {', '.join(known) or 'none'}"))
+        found.append(charts.Series(str(series.get("label", name)),
+                                   tuple(_kit_points(source, name, series["points"]))))
+    return found
+
+
+def _kit_points(source, name: str, points: dict) -> list:
+    """(key, value, approx) of each point; a point that is no number is an error at its line."""
+    found = []
+    for key, point in points.items():
+        value = point.get("value") if isinstance(point, dict) else point
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise PamphletError(source.diagnostic(
+                (name, "points", key), f"{name}.points.{key}: {value!r} is not a number",
+                "write each point as KEY: NUMBER, or KEY: {value: NUMBER, approx: true}"))
+        found.append((key, float(value), isinstance(point, dict) and bool(point.get("approx"))))
+    return found
 
 
 def _output_profile(brochure: Brochure, base: Path) -> str | None:

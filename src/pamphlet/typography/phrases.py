@@ -12,6 +12,8 @@ from .runs import is_skipped, runs
 from .tree import Element, Text, element, iter_elements
 
 HEADLINE_TAGS = {"h1", "h2", "h3", "h4"}
+CELL_TAGS = {"td", "th"}
+SHORT_CELL = 24         # characters: a table cell this short breaks only between phrases
 DISPLAY_CLASS = re.compile(r"(?:^|-)(?:catch|lead|title|heading|headline|copy|statement)(?:-|$)")
 PHRASE_CLASS = "phrase"
 
@@ -23,8 +25,17 @@ def _parser():
 
 
 def is_headline(node: Element) -> bool:
-    """h1–h4, and elements whose class names display copy (catch, lead, title, heading…)."""
-    return node.tag in HEADLINE_TAGS or any(DISPLAY_CLASS.search(c) for c in node.classes)
+    """h1–h4, elements whose class names display copy (catch, lead, title, heading…), and
+    short table cells (スタンプラリー must not break inside the word in a narrow column)."""
+    return node.tag in HEADLINE_TAGS or any(DISPLAY_CLASS.search(c) for c in node.classes) \
+        or node.tag in CELL_TAGS and _length(node) <= SHORT_CELL
+
+
+def _length(node) -> int:
+    """The characters a reader sees under ``node`` (zero-width marks not counted)."""
+    if isinstance(node, Text):
+        return sum(1 for c in node.text if c not in chars.INVISIBLE)
+    return sum(_length(child) for child in getattr(node, "children", ()))
 
 
 def mark_phrases(root) -> None:

@@ -17,6 +17,7 @@ EXAMPLES = {
     "check-typography": "pamphlet check-typography build/pamphlet.pdf",
     "impose": "pamphlet impose build/pamphlet.pdf --brochure brochure",
     "package": "pamphlet package --brochure brochure --out build/package",
+    "new": "pamphlet new leaflet --size A5 --binding saddle-stitch --side left",
 }
 
 # Commands whose arguments and run function live beside their code:
@@ -42,6 +43,10 @@ PLUGGED = {
                 "PDF, no-marks variant, imposition proof, dummy, 台割, job ticket, preflight "
                 "report, font licences, output profile, checksums, and a zip of it all. "
                 "Refuses a git tree with uncommitted changes unless --allow-dirty."),
+    "new": ("pamphlet.new",
+            "Start a pamphlet: write a brochure folder (brochure.yaml, theme.yaml, 8 page "
+            "definitions on the kit's layouts, a data file) that builds and passes "
+            "`pamphlet check` as it is. Exit 1 if the folder is not new or empty."),
 }
 
 

@@ -9,13 +9,17 @@ STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 TEST_PACKAGES := poppler-utils qpdf ghostscript chromium
 
-.PHONY: pdf test clean setup system-packages test-packages diff watch bench proof package
+.PHONY: thumbnails pdf test clean setup system-packages test-packages diff watch bench proof package
 
 BASE ?= HEAD
+# make pdf BROCHURE=examples/event-leaflet - any brochure folder; its PDF goes to
+# build/NAME/pamphlet.pdf (the guide's, BROCHURE=brochure, to build/pamphlet.pdf)
+BROCHURE ?= brochure
+OUT ?= $(if $(filter brochure brochure/,$(BROCHURE)),build/pamphlet.pdf,build/$(notdir $(abspath $(BROCHURE)))/pamphlet.pdf)
 
 pdf: $(STAMP)
-	$(BIN)/pamphlet build --screen
-	$(BIN)/pamphlet check build/pamphlet.pdf --quiet
+	$(BIN)/pamphlet build --brochure $(BROCHURE) --out $(OUT) --screen
+	$(BIN)/pamphlet check $(OUT) --brochure $(BROCHURE) --quiet
 
 test: $(STAMP) test-packages
 	$(BIN)/python -m pytest -q
@@ -51,11 +55,15 @@ package: $(STAMP)
 
 # make watch - rebuild on every save
 watch: $(STAMP)
-	$(BIN)/pamphlet watch
+	$(BIN)/pamphlet watch --brochure $(BROCHURE) --out $(OUT)
 
 # make diff BASE=<git ref> - what changed on the pages since BASE (default: HEAD)
 diff: $(STAMP)
-	$(BIN)/python scripts/make_diff.py --base $(BASE)
+	$(BIN)/python scripts/make_diff.py --base $(BASE) --brochure $(BROCHURE)
+
+# make thumbnails - the kit's thumbnails in docs/kit/ (tests/test_kit.py fails when stale)
+thumbnails: $(STAMP)
+	$(BIN)/python scripts/kit_thumbnails.py
 
 clean:
 	rm -rf build .pytest_cache

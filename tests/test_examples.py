@@ -1,0 +1,80 @@
+"""The brochures in examples/ built as a designer builds them, and read back with poppler
+and pikepdf: each passes the checks, has its page count and trim, and no layout of its own."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from utils import ROOT, run, squeeze
+
+EXAMPLES = ROOT / "examples"
+MM = 72 / 25.4
+# name: (pages, trim width, trim height in mm, binding, words its pages print)
+EXPECTED = {
+    "event-leaflet": (8, 148, 210, "saddle-stitch", ["まちの文化祭", "スタンプラリー", "会場とアクセス"]),
+    "product-catalogue": (16, 210, 297, "perfect", ["ショップカタログ", "ポスター・印刷物", "3,300円"]),
+}
+# Preflight checks the A4 trim until the print spec reaches it (issue #15, deliverable 4):
+# until then an A5 brochure's only preflight errors may be these.
+NOT_YET_SPEC_AWARE = {"trim-box"}
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
+
+
+def test_every_example_is_expected():
+    assert sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir()) == sorted(EXPECTED)
+
+
+@pytest.fixture(scope="module", params=sorted(EXPECTED))
+def example(request, tmp_path_factory):
+    name = request.param
+    pdf = tmp_path_factory.mktemp(name) / "pamphlet.pdf"
+    result = run("build", "--brochure", EXAMPLES / name, "--out", pdf, "--quiet")
+    assert result.code == 0, result.err
+    return name, pdf
+
+
+def test_no_layouts_of_its_own(example):
+    name, _ = example
+    folder = EXAMPLES / name
+    assert not (folder / "layouts").exists()
+    assert not list(folder.rglob("*.j2")) and not list(folder.rglob("*.css"))
+
+
+def test_page_count_trim_and_binding(example):
+    name, pdf = example
+    pages, width, height, binding, _ = EXPECTED[name]
+    with pikepdf.open(pdf) as document:
+        assert len(document.pages) == pages
+        for page in document.pages:
+            x0, y0, x1, y1 = (float(v) for v in page.obj.TrimBox)
+            assert (round((x1 - x0) / MM), round((y1 - y0) / MM)) == (width, height)
+        assert str(document.Root.PamphletSpec.Binding) == "/" + binding
+
+
+def test_contents_and_typography_pass(example):
+    name, pdf = example
+    toc = run("check-toc", pdf, "--brochure", EXAMPLES / name)
+    assert toc.code == 0, toc.out + toc.err
+    typography = run("check-typography", pdf)
+    assert typography.code == 0, typography.out + typography.err
+
+
+def test_preflight_finds_no_error(example):
+    name, pdf = example
+    report = json.loads(run("preflight", pdf, "--json").out)
+    errors = {f.get("check") or f.get("rule") for f in report["findings"] if f["severity"] == "error"}
+    width = EXPECTED[name][1]
+    assert errors <= (NOT_YET_SPEC_AWARE if width != 210 else set()), report["findings"][:3]
+
+
+def test_pages_read_back(example):
+    name, pdf = example
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for words in EXPECTED[name][4]:
+        assert words in squeeze(text), words     # 和欧間 reads back as a space

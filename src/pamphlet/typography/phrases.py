@@ -13,7 +13,8 @@ from .tree import Element, Text, element, iter_elements
 
 HEADLINE_TAGS = {"h1", "h2", "h3", "h4"}
 CELL_TAGS = {"td", "th"}
-SHORT_CELL = 24         # characters: a table cell this short breaks only between phrases
+CELLS_CLASS = "keep-phrases"   # on a table: its short cells break only between phrases
+SHORT_CELL = 24         # characters: a cell this short (under CELLS_CLASS) keeps its phrases
 DISPLAY_CLASS = re.compile(r"(?:^|-)(?:catch|lead|title|heading|headline|copy|statement)(?:-|$)")
 PHRASE_CLASS = "phrase"
 
@@ -25,10 +26,14 @@ def _parser():
 
 
 def is_headline(node: Element) -> bool:
-    """h1–h4, elements whose class names display copy (catch, lead, title, heading…), and
-    short table cells (スタンプラリー must not break inside the word in a narrow column)."""
-    return node.tag in HEADLINE_TAGS or any(DISPLAY_CLASS.search(c) for c in node.classes) \
-        or node.tag in CELL_TAGS and _length(node) <= SHORT_CELL
+    """h1–h4, and elements whose class names display copy (catch, lead, title, heading…)."""
+    return node.tag in HEADLINE_TAGS or any(DISPLAY_CLASS.search(c) for c in node.classes)
+
+
+def is_short_cell(node: Element) -> bool:
+    """A table cell of a few words (スタンプラリー must not break inside the word in a
+    narrow column); asked only under an element of class keep-phrases."""
+    return node.tag in CELL_TAGS and _length(node) <= SHORT_CELL
 
 
 def _length(node) -> int:
@@ -142,13 +147,15 @@ def _replace(node: Text, new: list, parents: dict) -> None:
 
 
 def _outermost_headlines(root):
-    inside = set()
+    inside, tables = set(), set()
     for node in iter_elements(root):
         if id(node) in inside:
             continue
+        if CELLS_CLASS in node.classes:
+            tables.update(id(n) for n in iter_elements(node))
         if is_skipped(node):
             inside.update(id(n) for n in iter_elements(node))
-        elif is_headline(node):
+        elif is_headline(node) or id(node) in tables and is_short_cell(node):
             yield node
             inside.update(id(n) for n in iter_elements(node))
 

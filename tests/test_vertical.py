@@ -199,3 +199,19 @@ def test_a_bad_tate_option_in_a_layout_is_named(tmp_path):
     result = run("build", "--brochure", folder, "--out", tmp_path / "o.pdf", "--quiet")
     assert result.code == 1 and "Traceback" not in result.err
     assert "tate(): unknown option 'colums'" in result.err
+
+
+def test_hanging_stops_stand_below_the_foot_and_pass_the_checker(tmp_path):
+    """ぶら下げ: with hang on, a 、。 that would begin a column hangs one cell below it."""
+    folder = copy_brochure(tmp_path, "tate")
+    edit(folder / "pages" / "message.yaml", "hang: false", "hang: true")
+    pdf = build(folder, tmp_path / "hang.pdf")
+    document = pdfium.PdfDocument(str(pdf))
+    glyphs = vertical.read_glyphs(document[MESSAGE - 1].get_textpage())
+    blocks = [b for b in vertical.read_blocks(vertical.read_columns(glyphs), MESSAGE)
+              if b.size == 9.0]
+    hung = [c.cells[-1] for b in blocks for c in b.columns
+            if c.cells[-1].text in "、。" and abs(c.cells[-1].top - b.foot) <= 0.5]
+    assert hung, [c.text[-3:] for b in blocks for c in b.columns]
+    result = run("check-typography", pdf)
+    assert result.code == 0, result.out

@@ -148,7 +148,7 @@ def read_columns(glyphs: list[Cell]) -> list[Column]:
         members.sort(key=lambda c: -c.top)
         current = Column([members[0]])
         for cell in members[1:]:
-            if current.cells[-1].bottom - cell.top <= 1.2 * cell.size:
+            if current.cells[-1].bottom - cell.top <= 0.9 * cell.size:   # 段間 is wider
                 current.cells.append(cell)
             else:
                 columns.append(current)

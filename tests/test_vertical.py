@@ -7,12 +7,14 @@ with poppler's pdftotext, the binding with pikepdf; check-typography must pass i
 fail a copy whose vertical forms or line breaks are broken.
 """
 
+import ctypes
 import json
 import re
 import subprocess
 
 import pikepdf
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 import yaml
 
@@ -215,3 +217,55 @@ def test_hanging_stops_stand_below_the_foot_and_pass_the_checker(tmp_path):
     assert hung, [c.text[-3:] for b in blocks for c in b.columns]
     result = run("check-typography", pdf)
     assert result.code == 0, result.out
+
+
+def test_the_screen_edition_tags_each_paragraph_in_reading_order(tmp_path):
+    """Each paragraph of the message is one P in the structure tree, its marked content
+    in reading order (what a screen reader reads)."""
+    folder = copy_brochure(tmp_path, "tate")
+    build(folder, tmp_path / "t.pdf", "--screen")
+    tagged = [re.sub(r"\s", "", p) for p in tagged_paragraphs(tmp_path / "t-screen.pdf", MESSAGE)]
+    message = yaml.safe_load((RESOURCES / "tate" / "pages" / "message.yaml").read_text())
+    wanted = [re.sub(r"\s", "", plain_text(p)) for p in message["body"]]
+    assert tagged[:len(wanted)] == wanted
+
+
+def tagged_paragraphs(path, number):
+    """The text of each P element on page ``number``, from its marked content (pdfium)."""
+    document = pdfium.PdfDocument(str(path))
+    page = document[number - 1]
+    textpage = page.get_textpage()
+    texts = {}
+    for item in page.get_objects(max_depth=8):
+        mcid = pdfium_c.FPDFPageObj_GetMarkedContentID(item.raw)
+        if item.type == pdfium_c.FPDF_PAGEOBJ_TEXT and mcid >= 0:
+            size = pdfium_c.FPDFTextObj_GetText(item.raw, textpage.raw, None, 0)
+            buffer = ctypes.create_string_buffer(size)
+            pdfium_c.FPDFTextObj_GetText(item.raw, textpage.raw, ctypes.cast(
+                buffer, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
+            texts[mcid] = texts.get(mcid, "") + buffer.raw[:size].decode("utf-16-le").rstrip("\x00")
+    found = []
+
+    def ids(element):
+        own = [pdfium_c.FPDF_StructElement_GetMarkedContentIdAtIndex(element, i)
+               for i in range(pdfium_c.FPDF_StructElement_GetMarkedContentIdCount(element))]
+        return own + [m for child in children(element) for m in ids(child)]
+
+    def children(element):
+        return [c for i in range(pdfium_c.FPDF_StructElement_CountChildren(element))
+                if (c := pdfium_c.FPDF_StructElement_GetChildAtIndex(element, i))]
+
+    def walk(element):
+        size = pdfium_c.FPDF_StructElement_GetType(element, None, 0)
+        buffer = ctypes.create_string_buffer(size)
+        pdfium_c.FPDF_StructElement_GetType(element, buffer, size)
+        if buffer.raw[:size].decode("utf-16-le").rstrip("\x00") == "P":
+            found.append("".join(texts.get(m, "") for m in ids(element)))
+        else:
+            for child in children(element):
+                walk(child)
+
+    tree = pdfium_c.FPDF_StructTree_GetForPage(page.raw)
+    for index in range(pdfium_c.FPDF_StructTree_CountChildren(tree)):
+        walk(pdfium_c.FPDF_StructTree_GetChildAtIndex(tree, index))
+    return found

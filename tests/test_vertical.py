@@ -191,7 +191,10 @@ def test_a_word_too_long_for_the_column_is_one_error_at_its_line(tmp_path):
     edit(folder / "pages" / "history.yaml", "有志23人", "[[rot:Incomprehensibilities and more and more and more again]]")
     result = run("build", "--brochure", folder, "--out", tmp_path / "o.pdf", "--quiet")
     assert result.code == 1 and "Traceback" not in result.err
-    assert re.search(r"history\.yaml:7:\d+: body\[0\]: .*longer than a column of 24", result.err)
+    text = (folder / "pages" / "history.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, content in enumerate(text, 1) if "Incompre" in content)
+    assert re.search(rf"history\.yaml:{line}:\d+: body\[0\]: .*longer than a column of 24",
+                     result.err)
     assert "hint:" in result.err
 
 
@@ -269,3 +272,16 @@ def tagged_paragraphs(path, number):
     for index in range(pdfium_c.FPDF_StructTree_CountChildren(tree)):
         walk(pdfium_c.FPDF_StructTree_GetChildAtIndex(tree, index))
     return found
+
+
+def test_check_toc_finds_the_contents_and_the_page_reference_in_vertical_text(tate_pdf):
+    """The contents on the cover and P02 turned in a column of page 3 (one link, its
+    area the turned word's) agree with the right-bound pages' folios."""
+    folder = tate_pdf.parent / "tate"
+    result = run("check-toc", tate_pdf, "--brochure", folder, "--json")
+    report = json.loads(result.out)
+    assert result.code == 0, result.out
+    assert [(e["entry"], e["contents_says"]) for e in report["entries"]] == [
+        ("理事長あいさつ", "02"), ("協会のあゆみ", "03")]
+    assert [(r["page"], r["printed"], r["target_page"]) for r in report["references"]] == [
+        (3, "P02", 2)]

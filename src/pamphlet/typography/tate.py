@@ -80,6 +80,7 @@ class Unit:
     strong: bool = False
     dots: bool = False
     stretch: float = 1.0       # a turned dash drawn this much longer, to fill its cell
+    href: str = ""             # a page reference's target: the cell is the link
 
     @property
     def first(self) -> str:
@@ -151,6 +152,12 @@ def _element_units(node: Element, strong: bool, dots: bool, metrics) -> list:
         ruby = "".join(_text(c) for c in node.children if isinstance(c, Element) and c.tag == "rt")
         holder = Element("span", {}, None, base)
         return [Item(units(holder, strong, dots, metrics), ruby.strip())]
+    if node.tag == "a" and node.attrs.get("href"):
+        # A page reference (P05, P29・30) is one turned word, and one link: WeasyPrint
+        # would give each cell of a longer link an annotation of its own.
+        text = _text(node).strip()
+        return [Unit(text, "rot", _latin_length(text, metrics), strong, dots,
+                     href=node.attrs["href"])]
     classes = node.classes
     strong = strong or node.tag in ("strong", "b")
     dots = dots or "bouten" in classes
@@ -242,8 +249,7 @@ def _advances(path: str) -> dict:
     font = TTFont(path, lazy=True)
     em = font["head"].unitsPerEm
     metrics = font["hmtx"]
-    return {code: metrics[name][0] / em for code, name in font.getBestCmap().items()
-            if code < 0x3000}
+    return {code: metrics[name][0] / em for code, name in font.getBestCmap().items()}
 
 
 # Items: what is never broken
@@ -454,7 +460,8 @@ def _column_html(column: Column, index: int, frame: Frame, source: str = "") -> 
     named = f' data-src="{html.escape(source)}"' if source and index >= frame.capacity else ""
     cells = "".join(_item_html(item, offset) for item, offset in zip(column.items, column.offsets))
     if named:
-        cells = cells.replace('<span class="', f'<span{named} class="')
+        cells = cells.replace('<span class="', f'<span{named} class="').replace(
+            '<a href=', f'<a{named} href=')
     return f'<span class="tate-col" style="right:{_em(right)};top:{_em(top)}">{cells}</span>'
 
 
@@ -488,8 +495,9 @@ def _unit_html(unit: Unit, top: float) -> str:
         # top, and turned into the column about a point half its length in: its box
         # before the turn stays inside the frame, which the overset check measures.
         length, half = unit.length, _em(unit.length / 2)
-        return (f'<span class="{classes} rot" style="top:{_em(top)};left:{_em(1 - length)};'
-                f'width:{_em(length)};transform-origin:{half} {half}">{text}</span>{dots}')
+        tag, link = ("a", f' href="{html.escape(unit.href)}"') if unit.href else ("span", "")
+        return (f'<{tag}{link} class="{classes} rot" style="top:{_em(top)};left:{_em(1 - length)};'
+                f'width:{_em(length)};transform-origin:{half} {half}">{text}</{tag}>{dots}')
     if unit.kind == "turn":
         stretch = f" scale({unit.stretch:.3f},1)" if unit.stretch != 1 else ""
         return (f'<span class="{classes} turn" style="top:{_em(top)};transform:rotate(90deg)'

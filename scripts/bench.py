@@ -1,10 +1,15 @@
 """make bench: time plain WeasyPrint against pamphlet's builds, on this machine, now.
 
-Prints min / median / max of several runs for
+Prints min / median / max of several runs, for the guide (36 pages) and for a
+144-page brochure generated from it (its definitions four times, headings of
+the copies marked so the contents stay unambiguous; never committed), of
   plain      weasyprint build/pamphlet.html out.pdf   (the engine cost to beat)
   cold       make clean, then pamphlet build
   edit       one sentence changed in one page definition, then pamphlet build
-  watch      the same edit under a running `pamphlet watch` (save -> new PDF)
+  pdf-cold   make clean, then what `make pdf` runs: build --screen, then check
+  pdf-edit   the one-sentence edit, then what `make pdf` runs
+  watch      the same edit under a running `pamphlet watch` (save -> new PDF and
+             every check's verdict printed)
 with each ratio to plain WeasyPrint and the peak memory: the largest process's
 peak RSS (GNU time), and the whole process tree's peak PSS, sampled every 50 ms
 in one extra run of each kind (pamphlet lays out on every core in forked
@@ -27,6 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 EDIT_FILE = "pages/mission-1.yaml"
+
+
+def timed_all(commands: list, cwd: Path, sample: bool = False) -> tuple[float, int, int]:
+    """``timed`` over commands run one after the other: seconds summed, peaks the max."""
+    runs = [timed(command, cwd, sample) for command in commands]
+    return (sum(r[0] for r in runs), max(r[1] for r in runs), max(r[2] for r in runs))
 
 
 def timed(command: list, cwd: Path, sample: bool = False) -> tuple[float, int, int]:
@@ -82,7 +93,7 @@ def _pss(pid: int) -> int:
     return 0
 
 
-EDIT_CHARS = "護衛保固堅備防抑警監守衡援助導支"   # a new character each round: nothing cached can serve it
+EDIT_CHARS = "護衛保固堅備防抑警監守衡援助導支検査審理証港湾空陸海域境界線"   # new each time
 
 
 def toggle_edit(project: Path, round_: int) -> None:
@@ -96,29 +107,74 @@ def toggle_edit(project: Path, round_: int) -> None:
     path.write_text(edited, encoding="utf-8")
 
 
-def copy_project(target: Path) -> Path:
+def copy_project(target: Path, copies: int = 1) -> Path:
     for name in ("brochure", "layouts", "fonts", "color"):
         shutil.copytree(ROOT / name, target / name)
+    if copies > 1:
+        repeat_definitions(target / "brochure", copies)
     return target
+
+
+def repeat_definitions(root: Path, copies: int) -> None:
+    """The brochure's page definitions ``copies`` times: the copies without contents
+    entries, their headings marked (one character changed), the contents page's copies
+    replaced by copies of another one-page definition (one contents page is enough)."""
+    import re
+
+    import yaml
+
+    meta_path = root / "brochure.yaml"
+    text = meta_path.read_text(encoding="utf-8")
+    pages = yaml.safe_load(text)["pages"]
+    headings = set()
+    for name in pages:
+        data = yaml.safe_load((root / "pages" / f"{name}.yaml").read_text(encoding="utf-8"))
+        headings |= {entry["heading"] for entry in data.get("toc") or []}
+    contents = next(n for n in pages if "groups:" in (root / "pages" / f"{n}.yaml").read_text(
+        encoding="utf-8"))
+    stand_in = next(n for n in pages[1:] if n != contents and "layout: statement" in (
+        root / "pages" / f"{n}.yaml").read_text(encoding="utf-8"))
+    names = list(pages)
+    for copy in range(2, copies + 1):
+        for name in pages:
+            source = stand_in if name == contents else name
+            definition = (root / "pages" / f"{source}.yaml").read_text(encoding="utf-8")
+            definition = re.sub(r"^id: .*\n", "", definition, flags=re.M)
+            definition = re.sub(r"^toc:\n(?:[- ] .*\n)+", "", definition, flags=re.M)
+            for heading in sorted(headings, key=len, reverse=True):
+                definition = definition.replace(heading, heading[:-1] + "＊")
+            (root / "pages" / f"{name}-x{copy}.yaml").write_text(definition, encoding="utf-8")
+            names.append(f"{name}-x{copy}")
+    block = "pages:\n" + "".join(f"  - {name}\n" for name in names)
+    meta_path.write_text(re.sub(r"^pages:\n(?:  - .*\n)+", block, text, flags=re.M),
+                         encoding="utf-8")
 
 
 # ``runs`` rounds of cold build, one-page edit and plain WeasyPrint, side by side
 # (so that the machine's drift from minute to minute shows in all three alike),
 # then one more round that samples the memory.
 
+MAKE_PDF = [[BIN / "pamphlet", "build", "--screen", "--quiet"],
+            [BIN / "pamphlet", "check", "build/pamphlet.pdf", "--quiet"]]
+
+
 def bench_rounds(project, runs):
-    results = {"plain": [], "cold": [], "edit": []}
+    results = {"plain": [], "cold": [], "edit": [], "pdf-cold": [], "pdf-edit": []}
     made = {}
     for round_ in range(runs + 1):
         sample = round_ == runs
         shutil.rmtree(project / "build", ignore_errors=True)
         results["cold"].append(timed([BIN / "pamphlet", "build", "--quiet"], project, sample))
         made["cold"] = laid_out(project)
-        toggle_edit(project, round_)
+        toggle_edit(project, 2 * round_)
         results["edit"].append(timed([BIN / "pamphlet", "build", "--quiet"], project, sample))
         made["edit"] = laid_out(project)
         results["plain"].append(timed([BIN / "weasyprint", "build/pamphlet.html",
                                        "/tmp/bench-plain.pdf"], project, sample))
+        shutil.rmtree(project / "build", ignore_errors=True)
+        results["pdf-cold"].append(timed_all(MAKE_PDF, project, sample))
+        toggle_edit(project, 2 * round_ + 1)
+        results["pdf-edit"].append(timed_all(MAKE_PDF, project, sample))
     return results, made
 
 
@@ -132,7 +188,7 @@ def bench_watch(project, runs):
         for round_ in range(runs):
             before = (project / "watch.log").read_text().count("rebuilt")
             start = time.perf_counter()
-            toggle_edit(project, runs + 1 + round_)
+            toggle_edit(project, 2 * runs + 2 + round_)
             _wait(lambda: (project / "watch.log").read_text().count("rebuilt") > before, 600)
             results.append((time.perf_counter() - start, 0, 0))
     finally:
@@ -157,7 +213,7 @@ def line(name, results, plain_median):
     ratio = f"{median / plain_median:5.2f} x plain" if plain_median else " " * 13
     memory = (f"peak RSS {rss / 1024:4.0f} MiB, tree PSS {pss / 1024:4.0f} MiB" if rss
               else "memory: see the watcher")
-    return (f"{name:<6} min {min(seconds):6.2f} s  median {median:6.2f} s  "
+    return (f"{name:<8} min {min(seconds):6.2f} s  median {median:6.2f} s  "
             f"max {max(seconds):6.2f} s  {ratio}  {memory}")
 
 
@@ -171,22 +227,35 @@ def laid_out(project: Path) -> str:
     return f"{len(facts['made'])} of {len(facts['made']) + len(facts['reused'])}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    if 2 * args.runs + 1 > len(EDIT_CHARS):
-        sys.exit(f"bench: at most {(len(EDIT_CHARS) - 1) // 2} runs (one new character each)")
+def bench_brochure(copies: int, runs: int) -> None:
+    """All the cases on the guide's definitions repeated ``copies`` times; print them."""
     with tempfile.TemporaryDirectory(prefix="pamphlet-bench-") as folder:
-        project = copy_project(Path(folder))
-        rounds, made = bench_rounds(project, args.runs)
+        project = copy_project(Path(folder), copies)
+        rounds, made = bench_rounds(project, runs)
         plain_median = statistics.median(s for s, _, _ in rounds["plain"][:-1])
-        rows = [("plain", rounds["plain"]), ("cold", rounds["cold"]), ("edit", rounds["edit"]),
-                ("watch", bench_watch(project, args.runs))]
-        print(f"make bench: {args.runs} runs each, {subprocess.getoutput('nproc')} cores")
+        rows = [(name, rounds[name]) for name in ("plain", "cold", "edit", "pdf-cold",
+                                                  "pdf-edit")]
+        rows.append(("watch", bench_watch(project, runs)))
+        pages = subprocess.getoutput(f"pdfinfo {project}/build/pamphlet.pdf | grep ^Pages")
+        print(f"make bench: {pages.split()[-1]} pages, {runs} runs each, "
+              f"{subprocess.getoutput('nproc')} cores")
         for name, results in rows:
             print(line(name, results, plain_median if name != "plain" else 0))
         print(f"page definitions laid out: cold {made['cold']}, edit {made['edit']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--big-runs", type=int, default=1, help="runs of the 144-page case")
+    parser.add_argument("--only", choices=("36", "144"), help="one case only")
+    args = parser.parse_args()
+    if 3 * max(args.runs, args.big_runs) + 2 > len(EDIT_CHARS):
+        sys.exit(f"bench: at most {(len(EDIT_CHARS) - 2) // 3} runs (one new character each)")
+    if args.only != "144":
+        bench_brochure(1, args.runs)
+    if args.only != "36":
+        bench_brochure(4, args.big_runs)
 
 
 if __name__ == "__main__":

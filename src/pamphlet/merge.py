@@ -54,7 +54,9 @@ def merge(parts: list[PartFile], identifier: bytes, font_store: Path, finish=Non
     _links_to_destinations(out)
     _merge_bookmarks(out, parts)
     if tagged:
+        from .screen import finish_tags
         _merge_structure(out, sources, offsets)
+        finish_tags(out)          # heading levels, IDs and links need every part
     _dedupe_streams(out)
     identifier = _sixteen_bytes(identifier)
     out.trailer.ID = pikepdf.Array([pikepdf.String(identifier), pikepdf.String(identifier)])

@@ -52,3 +52,12 @@ def chromium():
                                              args=["--headless", "--no-sandbox", "--disable-gpu"])
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def guide_screen_pdf(guide_pdf) -> Path:
+    """The guide's screen edition, built beside the session's print PDF (print parts reused)."""
+    result = run("build", "--brochure", ROOT / "brochure", "--out", guide_pdf, "--screen",
+                 "--quiet")
+    assert result.code == 0, result.err
+    return guide_pdf.with_name(guide_pdf.stem + "-screen.pdf")

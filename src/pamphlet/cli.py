@@ -18,6 +18,7 @@ EXAMPLES = {
     "impose": "pamphlet impose build/pamphlet.pdf --brochure brochure",
     "package": "pamphlet package --brochure brochure --out build/package",
     "new": "pamphlet new leaflet --size A5 --binding saddle-stitch --side left",
+    "check-screen": "pamphlet check-screen build/pamphlet-screen.pdf",
 }
 
 # Commands whose arguments and run function live beside their code:
@@ -95,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_check_toc(commands, common)
     _add_watch(commands, common)
     _add_check(commands, common)
+    _add_check_screen(commands, common)
     for name, (module, help_text) in PLUGGED.items():
         _add_plugged(commands, common, name, module, help_text)
     return parser
@@ -205,8 +207,9 @@ def _run_check_toc(args) -> int:
 def _add_check(commands, common) -> None:
     sub = _subcommand(commands, common, "check",
                       "Run every check on the print PDF (contents and references, preflight, "
-                      "Japanese typesetting) and write the job ticket for the vendor beside it "
-                      "(NAME-jobticket.txt). Exit 1 if any check fails.", _run_check)
+                      "Japanese typesetting), check-screen on NAME-screen.pdf beside it, and "
+                      "write the job ticket for the vendor beside it (NAME-jobticket.txt). "
+                      "Exit 1 if any check fails.", _run_check)
     sub.add_argument("pdf", metavar="PDF")
     sub.add_argument("--brochure", default="brochure", metavar="DIR")
 
@@ -240,11 +243,61 @@ def _run_check(args) -> int:
     if typography is not None and not typography.ok:
         failed.append("check-typography")
         print_diagnostics(typography.diagnostics())
+    screen_verdict = _check_screen_beside(pdf, failed)
     ticket = pdf.with_name(pdf.stem + "-jobticket.txt")
-    write_text(ticket, job_ticket(pdf, brochure, press, toc, _verdict(typography)))
+    write_text(ticket, job_ticket(pdf, brochure, press, toc, _verdict(typography),
+                                  screen=screen_verdict))
     verdict = "all checks pass" if not failed else "FAILED: " + ", ".join(failed)
     print(f"pamphlet: {pdf}: {verdict}; job ticket: {ticket}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _add_check_screen(commands, common) -> None:
+    sub = _subcommand(commands, common, "check-screen",
+                      "Check the screen edition (NAME-screen.pdf) for PDF/UA-1 as the Matterhorn "
+                      "Protocol tests it, and WCAG 2.2 contrast, reading only the PDF: structure "
+                      "tree, marked content, headings, tables, links, languages, artifacts, "
+                      "reading order, contrast on the rendered page. Exit 1 on any error or "
+                      "when the PDF cannot be read.", _run_check_screen)
+    sub.add_argument("pdf", metavar="PDF", help="the screen edition to check")
+    sub.add_argument("--json", action="store_true",
+                     help="print the report as JSON (with the Matterhorn conditions covered)")
+
+
+def _run_check_screen(args) -> int:
+    from .checks.pdftext import UnreadablePDF
+    from .checks.screen import check_screen, report_json, report_text
+
+    pdf = Path(args.pdf)
+    try:
+        report = check_screen(pdf)
+    except UnreadablePDF as error:
+        print_diagnostics([Diagnostic(str(error), pdf, hint="is it a tagged PDF? "
+                                      "`pamphlet build --screen` writes NAME-screen.pdf")])
+        return 1
+    print(report_json(report) if args.json else report_text(report))
+    return 0 if report.ok else 1
+
+
+def _check_screen_beside(pdf: Path, failed: list) -> str:
+    """check-screen on the screen edition beside ``pdf``: its verdict for the job ticket;
+    appends "check-screen" to ``failed`` when it fails."""
+    from .checks.pdftext import UnreadablePDF
+    from .checks.screen import check_screen
+
+    screen = pdf.with_name(pdf.stem + "-screen.pdf")
+    if not screen.exists():
+        return f"not checked: no {screen.name} (pamphlet build --screen)"
+    try:
+        report = check_screen(screen)
+    except UnreadablePDF as error:
+        failed.append("check-screen")
+        print_diagnostics([Diagnostic(str(error), screen, hint="rebuild it: pamphlet build --screen")])
+        return f"{screen.name}: unreadable"
+    if not report.ok:
+        failed.append("check-screen")
+        print_diagnostics(report.diagnostics())
+    return f"{screen.name}: {report.summary()}"
 
 
 class _beside:

@@ -6,10 +6,12 @@ from pathlib import Path
 MM = 25.4 / 72
 
 
-def job_ticket(pdf: Path, brochure, preflight, toc, typography=None, revision=None) -> str:
+def job_ticket(pdf: Path, brochure, preflight, toc, typography=None, revision=None,
+               screen=None) -> str:
     """Everything the vendor asks on the phone, read from the PDF, the checks and
     brochure.yaml's paper: and job: (what it leaves out reads "to agree");
-    ``revision`` (vendor.revision.Revision) defaults to the brochure's git tree."""
+    ``revision`` (vendor.revision.Revision) defaults to the brochure's git tree;
+    ``screen`` is check-screen's verdict on the screen edition."""
     facts = _pdf_facts(pdf)
     trim_w, trim_h = facts["trim"]
     bleed = facts["bleed"]
@@ -37,6 +39,8 @@ def job_ticket(pdf: Path, brochure, preflight, toc, typography=None, revision=No
     ]
     if typography is not None:
         rows.append(("Typesetting", typography))
+    if screen is not None:
+        rows.append(("Screen PDF", screen))      # check-screen's verdict (PDF/UA-1)
     width = max(len(label) for label, _ in rows)
     lines = [f"JOB TICKET — {brochure.meta['title']}", ""]
     lines += [f"{label + ':':<{width + 2}}{value}" for label, value in rows]

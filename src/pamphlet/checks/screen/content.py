@@ -163,6 +163,7 @@ def _language_spans(facts):
        "draw placeholder frames as artifacts (the kit's .fpo is), or place the picture")
 def _placeholder_text(facts):
     for (page, mcid), text in _texts_by_mcid(facts).items():
+        text = _unspaced(text)
         if PLACEHOLDERS.match("".join(text.split())):
             yield page, f"“{text.strip()}” is tagged content"
 
@@ -194,24 +195,37 @@ def _texts_by_mcid(facts) -> dict:
     return texts
 
 
+BLOCKS = {"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/LBody", "/TD", "/TH", "/Caption"}
+RUBY_SIZE = 0.6           # of the block's type size: smaller text (a ruby, a superscript)
+                          # stands above its line by design
+
+
 def _lines_by_element(facts) -> dict:
-    """Each element's own text spans (its direct children that hold text) in structure
-    order, as (box, text)."""
-    boxes = defaultdict(list)
-    for shown in facts.shown:
-        if shown.kind == "text" and shown.mcid is not None and not shown.artifact \
-                and shown.text.strip():
-            boxes[(shown.page, shown.mcid)].append(shown)
+    """Each block's (paragraph, heading, cell, item) text in structure order, as
+    (box, text) of each text object; small text (ruby) left out."""
+    shown = defaultdict(list)
+    for item in facts.shown:
+        if item.kind == "text" and item.mcid is not None and not item.artifact \
+                and item.text.strip():
+            shown[(item.page, item.mcid)].append(item)
     result = {}
     for element in facts.elements:
-        spans = []
-        for child in element.children:
-            if child.kind == "/Span" and not child.children:
-                for key in child.mcids:
-                    spans += [(s.box, s.text) for s in boxes.get(key, [])]
-        if len(spans) > 1:
-            result[element] = spans
+        if element.kind not in BLOCKS:
+            continue
+        items = [item for key in _mcids_in_order(element) for item in shown.get(key, [])]
+        if len(items) > 1:
+            size = sorted(item.size for item in items)[len(items) // 2]
+            result[element] = [(item.box, item.text) for item in items
+                               if item.size >= RUBY_SIZE * size]
     return result
+
+
+def _mcids_in_order(element):
+    for item in element.sequence:
+        if isinstance(item, tuple):
+            yield item
+        else:
+            yield from _mcids_in_order(item)
 
 
 def _goes_back(before, after) -> bool:

@@ -19,6 +19,7 @@ class Element:
     page: int | None          # 1-based, from /Pg (inherited)
     children: list = field(default_factory=list)     # Elements, in order
     mcids: list = field(default_factory=list)        # (page, mcid) of its own content
+    sequence: list = field(default_factory=list)     # its MCIDs and children, in /K order
 
     @property
     def raw_kind(self) -> str:
@@ -96,9 +97,13 @@ def read_facts(pdf: Path) -> ScreenFacts:
     """Raises `UnreadablePDF` for what is not a PDF we can open (ensure_readable)."""
     import pikepdf
 
-    from ..pdftext import ensure_readable
+    from ..pdftext import UnreadablePDF, ensure_readable
 
-    ensure_readable(pdf)
+    try:
+        ensure_readable(pdf)
+    except pikepdf.PasswordError:        # a user password: ensure_readable lets it through
+        raise UnreadablePDF(f"cannot read {pdf}: it is encrypted (a screen edition must "
+                            "open without a password)") from None
     document = pikepdf.open(pdf)
     page_numbers = {page.obj.objgen: number for number, page in
                     enumerate(document.pages, start=1)}
@@ -133,11 +138,13 @@ def _read_tree(facts: ScreenFacts, tree, page_numbers: dict) -> None:
             if isinstance(kid, int):
                 if parent is not None:
                     parent.mcids.append((page, int(kid)))
+                    parent.sequence.append((page, int(kid)))
             elif isinstance(kid, pikepdf.Dictionary):
                 if kid.get("/Type") == "/MCR":
                     where = page_numbers.get(kid.Pg.objgen) if "/Pg" in kid else page
                     if parent is not None:
                         parent.mcids.append((where, int(kid.MCID)))
+                        parent.sequence.append((where, int(kid.MCID)))
                 elif kid.get("/Type") == "/OBJR" or "/S" not in kid:
                     continue
                 elif kid.objgen in seen or depth > MAX_DEPTH:
@@ -151,6 +158,7 @@ def _read_tree(facts: ScreenFacts, tree, page_numbers: dict) -> None:
                     facts.elements.append(element)
                     if parent is not None:
                         parent.children.append(element)
+                        parent.sequence.append(element)
                     visit(kid, element, depth + 1, where)
 
     visit(tree, None, 0, None)

@@ -158,19 +158,19 @@ def test_the_pdf_is_bound_on_the_right_and_its_folios_sit_outside(tate_pdf):
 
 
 def test_check_typography_names_what_a_broken_setting_gets_wrong(tmp_path):
-    """Vertical forms switched off, and display copy broken by hand before a 、: the
-    checker names each (so the rules above can fail)."""
+    """Vertical forms switched off, and display copy broken by hand before a 、 and
+    between 3 and 人: the checker names each (so the rules above can fail)."""
     folder = copy_brochure(tmp_path, "tate")
     (folder / "layouts" / "tate-cover.css").write_text(
         (folder / "layouts" / "tate-cover.css").read_text()
         + ".tate { font-feature-settings: normal !important; }\n")
     edit(folder / "pages" / "back.yaml", 'title: "また\\nお会いしましょう"',
-         'title: "またお会いしま\\n、しょうまた\\nお会いしましょう"')
+         'title: "またお会いしま3\\n人しょうまた\\n、お会いしましょう"')
     pdf = build(folder, tmp_path / "broken.pdf")
     result = run("check-typography", pdf, "--json")
     rules = {v["rule"] for v in json.loads(result.out)["violations"]}
     assert result.code == 1
-    assert {"kinsoku", "vertical-form"} <= rules, rules
+    assert {"kinsoku", "vertical-form", "number"} <= rules, rules
 
 
 def test_overset_vertical_text_is_an_error_at_its_paragraph(tmp_path):

@@ -50,6 +50,7 @@ def test_hanging_lets_the_stop_stand_below_the_column():
 @pytest.mark.parametrize("text", [
     "あいうえおかきくけこーさし", "あいうえおかきくけこっさし", "あいうえおかきくけこ」さし",
     "あいうえおかきくけ「こさし", "あいうえおかきくけ12人です", "あいうえおかきくけこ……さし",
+    "あいうえおかきく3万人です",
 ])
 def test_no_column_starts_or_ends_where_kinsoku_forbids(text):
     columns = compose(text + "あいうえおかきくけこ")
@@ -57,6 +58,7 @@ def test_no_column_starts_or_ends_where_kinsoku_forbids(text):
         assert after.items[0].first not in chars.NOT_AT_LINE_START, texts(columns)
         assert before.items[-1].last not in chars.NOT_AT_LINE_END, texts(columns)
         assert not (before.items[-1].last.isdigit() and after.items[0].first in chars.UNITS)
+        assert not (before.items[-1].last in chars.MULTIPLIERS and after.items[0].first in chars.UNITS)
         assert ends(before) == pytest.approx(10.0, abs=0.51)
 
 

@@ -321,6 +321,9 @@ def may_break(before: Item, after: Item) -> bool:
 
 
 def _number_and_unit(before: Item, after: Item) -> bool:
+    """12人, 3万, 3万人: a number and its counter or unit stay on one column."""
+    if before.last in chars.MULTIPLIERS:
+        return after.first in chars.UNITS
     if not before.last.isdigit():
         return False
     return after.first in chars.UNITS or after.first in chars.MULTIPLIERS

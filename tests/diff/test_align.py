@@ -63,3 +63,31 @@ def test_picture_similarity_compares_the_ink():
     assert picture_similarity(left, left) == 1.0
     assert picture_similarity(left, right) == 0.0
     assert picture_similarity(blank, blank) == 1.0
+
+
+def test_a_long_run_of_changed_pages_is_compared_near_the_diagonal_only():
+    """2,000 pages all changed (each like its old self): paired in order, with each page
+    compared to at most 17 others, not to all 2,000."""
+    from pamphlet.diff.align import BAND
+
+    asked = []
+
+    def similarity(o, n):
+        asked.append((o, n))
+        return 0.9 if o == n else 0.1
+
+    steps = align_pages([f"o{i}" for i in range(2000)], [f"n{i}" for i in range(2000)],
+                        similarity)
+    assert [(s.old, s.new) for s in steps] == [(i, i) for i in range(1, 2001)]
+    assert len(asked) <= 2000 * (2 * BAND + 1)
+    assert max(abs(o - n) for o, n in asked) <= BAND
+
+
+def test_a_page_inserted_in_a_long_changed_run_is_still_found():
+    def similarity(o, n):           # new page 51 is new; the others shifted by one after it
+        return 0.9 if n == o or (n > 51 and n == o + 1) else 0.1
+
+    steps = align_pages([f"o{i}" for i in range(100)], [f"n{i}" for i in range(101)],
+                        similarity)
+    assert (None, 51) in [(s.old, s.new) for s in steps]
+    assert [(s.old, s.new) for s in steps if s.old and s.new][-1] == (100, 101)

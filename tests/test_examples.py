@@ -13,10 +13,14 @@ from utils import ROOT, run, squeeze
 
 EXAMPLES = ROOT / "examples"
 MM = 72 / 25.4
-# name: (pages, trim width, trim height in mm, binding, words its pages print)
+# name: (pages, trim width, trim height in mm, binding, side, words its pages print)
 EXPECTED = {
-    "event-leaflet": (8, 148, 210, "saddle-stitch", ["まちの文化祭", "スタンプラリー", "会場とアクセス"]),
-    "product-catalogue": (16, 210, 297, "perfect", ["ショップカタログ", "ポスター・印刷物", "3,300円"]),
+    "event-leaflet": (8, 148, 210, "saddle-stitch", "left",
+                      ["まちの文化祭", "スタンプラリー", "会場とアクセス"]),
+    "product-catalogue": (16, 210, 297, "perfect", "left",
+                          ["ショップカタログ", "ポスター・印刷物", "3,300円"]),
+    "town-guide": (12, 182, 257, "saddle-stitch", "right",
+                   ["理事長あいさつ", "協会のあゆみ", "年会費は一人1,000円"]),
 }
 # Preflight checks the A4 trim until the print spec reaches it (issue #15, deliverable 4):
 # until then an A5 brochure's only preflight errors may be these.
@@ -45,15 +49,16 @@ def test_no_layouts_of_its_own(example):
     assert not list(folder.rglob("*.j2")) and not list(folder.rglob("*.css"))
 
 
-def test_page_count_trim_and_binding(example):
+def test_page_count_trim_binding_and_side(example):
     name, pdf = example
-    pages, width, height, binding, _ = EXPECTED[name]
+    pages, width, height, binding, side, _ = EXPECTED[name]
     with pikepdf.open(pdf) as document:
         assert len(document.pages) == pages
         for page in document.pages:
             x0, y0, x1, y1 = (float(v) for v in page.obj.TrimBox)
             assert (round((x1 - x0) / MM), round((y1 - y0) / MM)) == (width, height)
         assert str(document.Root.PamphletSpec.Binding) == "/" + binding
+        assert str(document.Root.PamphletSpec.Side) == "/" + side
 
 
 def test_contents_and_typography_pass(example):
@@ -76,5 +81,5 @@ def test_pages_read_back(example):
     name, pdf = example
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-    for words in EXPECTED[name][4]:
+    for words in EXPECTED[name][5]:
         assert words in squeeze(text), words     # 和欧間 reads back as a space

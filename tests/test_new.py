@@ -51,9 +51,10 @@ def test_a_new_brochure_passes_the_checks(tmp_path, size, binding, trim):
         assert str(document.Root.PamphletSpec.Binding) == "/" + binding
 
 
-def test_a_right_bound_brochure_builds_with_a_vertical_title(tmp_path):
+def test_a_right_bound_brochure_passes_with_a_vertical_title(tmp_path):
     folder, pdf = _new_and_build(tmp_path, "--side", "right")
     assert "vertical: true" in (folder / "pages" / "cover.yaml").read_text(encoding="utf-8")
+    assert run("check-toc", pdf, "--brochure", folder).code == 0
     assert run("check-typography", pdf).code == 0
     assert _preflight_errors(pdf) <= NOT_YET_SPEC_AWARE
     with pikepdf.open(pdf) as document:

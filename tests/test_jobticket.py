@@ -37,6 +37,11 @@ def test_a_damaged_pdf_fails_and_the_ticket_says_so(mini_pdf, mini, tmp_path):
     ticket = (tmp_path / "damaged-jobticket.txt").read_text(encoding="utf-8")
     assert "Pages:        7, cover included" in ticket
     assert "Contents:" in ticket and "PROBLEMS" in ticket
+    # the ticket names the errors, counts in words a person reads, keeps its columns
+    assert "Preflight:    1 error, 0 warnings; errors: page-count (the document)" in ticket, ticket
+    rows = ticket.splitlines()[2:]
+    assert all(row[:14].strip().endswith(":") or row.startswith(" " * 14) for row in rows), ticket
+    assert ticket.endswith("\n")
 
 
 def test_a_file_that_is_not_a_pdf_is_one_error_without_a_ticket(mini, tmp_path):

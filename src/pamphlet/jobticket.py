@@ -32,8 +32,8 @@ def job_ticket(pdf: Path, brochure, preflight, toc, typography=None, revision=No
         *_job_rows(brochure, facts["pages"], revision),
         ("Colour", f"CMYK; output intent: {facts['intent']}"),
         ("Fonts", "embedded subsets: " + ", ".join(facts["fonts"])),
-        ("Preflight", f"{len(preflight.errors)} errors, {len(preflight.warnings)} warnings"
-                      + _warnings(preflight)),
+        ("Preflight", f"{_count(len(preflight.errors), 'error')}, "
+                      f"{_count(len(preflight.warnings), 'warning')}" + _named(preflight)),
         ("Contents", f"{len(toc.entries)} entries and {len(toc.references)} page references "
                      "checked against the PDF: " + ("all agree" if toc.ok else "PROBLEMS")),
     ]
@@ -43,8 +43,14 @@ def job_ticket(pdf: Path, brochure, preflight, toc, typography=None, revision=No
         rows.append(("Screen PDF", screen))      # check-screen's verdict (PDF/UA-1)
     width = max(len(label) for label, _ in rows)
     lines = [f"JOB TICKET — {brochure.meta['title']}", ""]
-    lines += [f"{label + ':':<{width + 2}}{value}" for label, value in rows]
+    indent = "\n" + " " * (width + 2)      # a value of several lines stays in its column
+    lines += [f"{label + ':':<{width + 2}}{indent.join(str(value).splitlines())}"
+              for label, value in rows]
     return "\n".join(lines) + "\n"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _binding(binding: str, pages: int) -> str:
@@ -86,11 +92,19 @@ def _job_rows(brochure, pages: int, revision) -> list[tuple[str, str]]:
                    ("Sign-off", f"校了 status: {job.status or TO_AGREE}")]
 
 
-def _warnings(preflight) -> str:
-    groups = preflight.by_check()
-    named = [f"{check} (pages {', '.join(str(f.page) for f in found if f.page)})"
-             for check, found in groups.items() if found[0].severity == "warning"]
-    return ("; warnings: " + "; ".join(named)) if named else ""
+def _named(preflight) -> str:
+    """"; errors: icc-components (pages 1, 2); warnings: fpo (pages 8, 10)"."""
+    said = ""
+    for severity in ("error", "warning"):
+        named = [_check_pages(check, found) for check, found in preflight.by_check().items()
+                 if found[0].severity == severity]
+        said += f"; {severity}s: " + "; ".join(named) if named else ""
+    return said
+
+
+def _check_pages(check: str, found: list) -> str:
+    pages = sorted({f.page for f in found if f.page})
+    return f"{check} (pages {', '.join(map(str, pages))})" if pages else f"{check} (the document)"
 
 
 def _pdf_facts(pdf: Path) -> dict:

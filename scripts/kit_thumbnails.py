@@ -29,9 +29,12 @@ DPI = 40
 def main() -> int:
     pdf = _build()
     record = {"sources": sources_hash(), "layouts": {}}
-    for name, first, count in gallery_pages():
-        _render(pdf, first, count, THUMBNAILS / f"{name}.png")
-        record["layouts"][name] = {"png": f"kit/{name}.png", "pages": count}
+    shown: dict[str, list[int]] = {}
+    for name, first, count in gallery_pages():       # a layout shown twice: side by side
+        shown.setdefault(name, []).extend(range(first, first + count))
+    for name, numbers in shown.items():
+        _render(pdf, numbers, THUMBNAILS / f"{name}.png")
+        record["layouts"][name] = {"png": f"kit/{name}.png", "pages": len(numbers)}
     RECORD.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     DOC.write_text(with_reference(DOC.read_text(encoding="utf-8")), encoding="utf-8")
     print(f"wrote {len(record['layouts'])} thumbnails in {THUMBNAILS} and {DOC}")
@@ -75,8 +78,9 @@ def with_reference(doc: str) -> str:
 
 
 def reference() -> str:
-    examples = {layout: page_id for page_id in _gallery_ids()
-                for layout in [_definition(page_id)["layout"]]}
+    examples: dict[str, str] = {}
+    for page_id in _gallery_ids():                    # the first definition of each layout
+        examples.setdefault(_definition(page_id)["layout"], page_id)
     return "".join(_layout_section(name, examples.get(name)) for name in kit_layouts())
 
 
@@ -125,17 +129,17 @@ def _build() -> Path:
     return out
 
 
-def _render(pdf: Path, first: int, count: int, target: Path) -> None:
-    """The definition's pages side by side, cut to the trim (the no-marks page is the
-    bleed box), at DPI."""
+def _render(pdf: Path, numbers: list[int], target: Path) -> None:
+    """The pages side by side, cut to the trim (the no-marks page is the bleed box), at DPI."""
     from PIL import Image
 
     meta = yaml.safe_load((GALLERY / "brochure.yaml").read_text(encoding="utf-8"))
     bleed = round(float(str(meta.get("bleed", "3mm")).removesuffix("mm")) * DPI / 25.4)
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(["pdftoppm", "-r", str(DPI), "-f", str(first), "-l", str(first + count - 1),
-                        "-png", str(pdf), f"{folder}/p"], check=True)
-        pages = [Image.open(p).convert("RGB") for p in sorted(Path(folder).glob("p-*.png"))]
+        for number in numbers:
+            subprocess.run(["pdftoppm", "-r", str(DPI), "-f", str(number), "-l", str(number),
+                            "-singlefile", "-png", str(pdf), f"{folder}/p{number:03d}"], check=True)
+        pages = [Image.open(p).convert("RGB") for p in sorted(Path(folder).glob("p*.png"))]
         pages = [p.crop((bleed, bleed, p.width - bleed, p.height - bleed)) for p in pages]
         sheet = Image.new("RGB", (sum(p.width for p in pages) + len(pages) - 1, pages[0].height),
                           (150, 150, 150))

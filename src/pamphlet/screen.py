@@ -280,7 +280,7 @@ def language_of(text: str, element, parents: dict) -> str | None:
 
 def is_latin_words(text: str) -> bool:
     """Words in Latin letters (a word of two letters at least), nothing in CJK script:
-    "CROSS TALK", "Connect the World." — not "P21", "Q1" or "2025年"."""
+    "OPEN DAY", "See you there." — not "P21", "Q1" or "2025年"."""
     if not LATIN_WORD.search(text):
         return False
     return not any(unicodedata.east_asian_width(char) in ("W", "F") for char in text)

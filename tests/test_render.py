@@ -143,3 +143,15 @@ def test_a_single_chart_field_is_named_at_its_own_line(mini, tmp_path):
     assert result.code == 1 and "Traceback" not in result.err
     assert (f"error: {page}:5:11: chart.series: no series 'visitorz' with points in "
             "data/visits.yaml\nhint: did you mean 'visitors'?\n") in result.err, result.err
+
+
+def test_a_template_that_fails_on_the_data_is_one_error_at_its_line(mini, tmp_path):
+    template = mini / "layouts" / "plain.html.j2"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("{% call m.sheet(page, 1) %}\n",
+                                     "{% call m.sheet(page, 1) %}\n{{ page.fields.heading + 1 }}\n"),
+                        encoding="utf-8")
+    result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf")
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert f"error: {template}:3: layout error on page definition 'alpha': TypeError: " \
+        in result.err, result.err

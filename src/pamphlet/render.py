@@ -76,6 +76,17 @@ class Renderer:
             return template.render(context)
         except jinja2.TemplateError as error:
             raise PamphletError(_template_diagnostic(error)) from error
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as error:
+            # The template's own code failed on this definition's data (None + 1, a
+            # string where a number was meant): the layout line, not a traceback.
+            page = context.get("page")
+            where = f" on page definition '{page.id}'" if page is not None else ""
+            diagnostic = _template_diagnostic(error)
+            raise PamphletError(Diagnostic(
+                f"layout error{where}: {type(error).__name__}: {error}", diagnostic.file,
+                diagnostic.line, None, "a field may be missing or of another kind than the "
+                "layout expects: check the definition against the layout's schema, or fix "
+                "the template")) from error
 
 
 BEGIN, END = "<!--pamphlet:begin {}-->", "<!--pamphlet:end {}-->"
@@ -151,7 +162,8 @@ def _template_diagnostic(error: jinja2.TemplateError) -> Diagnostic:
                   if f.filename.endswith(".j2")]
         if frames:
             file, line = frames[-1].filename, frames[-1].lineno
-    return Diagnostic(f"layout error: {error.message or error}", Path(file) if file else None,
+    message = getattr(error, "message", None) or error
+    return Diagnostic(f"layout error: {message}", Path(file) if file else None,
                       line, None, "fix the template in layouts/ (or your override of it)")
 
 

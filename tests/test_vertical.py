@@ -231,6 +231,18 @@ def test_the_screen_edition_tags_each_paragraph_in_reading_order(tmp_path):
     message = yaml.safe_load((RESOURCES / "tate" / "pages" / "message.yaml").read_text())
     wanted = [re.sub(r"\s", "", plain_text(p)) for p in message["body"]]
     assert tagged[:len(wanted)] == wanted
+    result = run("check-screen", tmp_path / "t-screen.pdf")
+    assert result.code == 0, result.out + result.err
+
+
+def test_the_screen_checker_reads_columns_right_to_left_then_down_the_tiers():
+    cell = lambda x, y: (x, y, x + 9, y + 9)          # (left, bottom, right, top), 9 pt
+    column = [cell(300, 600), cell(300, 591), cell(300, 582)]
+    assert vertical.stacked(column + [cell(284, 600)])
+    assert not vertical.stacked([cell(100, 600), cell(109, 600), cell(118, 600)])
+    assert not vertical.goes_back(column[-1], cell(284, 600))      # the next column, left
+    assert not vertical.goes_back(cell(100, 300), cell(300, 250))  # the next 段, below
+    assert vertical.goes_back(column[-1], cell(316, 600))          # back to the right
 
 
 def tagged_paragraphs(path, number):

@@ -379,3 +379,27 @@ def summary(figures: dict) -> str:
     return (f"vertical columns at the foot (縦組み): {figures.get('vertical_at_foot', 0)}/"
             f"{figures.get('vertical_justified', 0)} of {figures.get('vertical_columns', 0)} "
             f"columns; 縦中横: {figures.get('tcy', 0)}")
+
+
+# For the screen checker's reading order (checks/screen/content.py): boxes (left, bottom,
+# right, top) of a block's text objects in structure order
+
+def stacked(boxes: list) -> bool:
+    """The boxes run down columns (vertical text): each about a character's size, most
+    following the one before on its centre line, below it."""
+    pairs = list(zip(boxes, boxes[1:]))
+    widths = sorted(b[2] - b[0] for b in boxes)
+    heights = sorted(b[3] - b[1] for b in boxes)
+    if not pairs or widths[len(widths) // 2] > 1.6 * heights[len(heights) // 2]:
+        return False                      # lines of horizontal text: each far wider than tall
+    down = sum(abs((a[0] + a[2]) - (b[0] + b[2])) / 2 < 0.3 * (a[3] - a[1]) and b[3] <= a[3]
+               for a, b in pairs)
+    return bool(pairs) and down >= 0.5 * len(pairs)
+
+
+def goes_back(before: tuple, after: tuple, slack: float = 0.5) -> bool:
+    """In vertical text, ``after`` stands in a column right of ``before``'s, not below
+    it (the next 段 stands below and to the right). Boxes may be ink boxes: centres."""
+    size = max(before[2] - before[0], before[3] - before[1], 1.0)
+    right = (after[0] + after[2]) / 2 - (before[0] + before[2]) / 2 > slack * size
+    return right and (after[1] + after[3]) / 2 > before[1]

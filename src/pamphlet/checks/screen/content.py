@@ -173,9 +173,11 @@ def _placeholder_text(facts):
        "the visual order)",
        "keep the structure in the order the lines are read; do not reorder /K")
 def _reading_order(facts):
+    from ..vertical import goes_back, stacked
     for element, spans in _lines_by_element(facts).items():
+        vertical = stacked([box for box, _ in spans])          # 縦組み: columns, right to left
         for before, after in zip(spans, spans[1:]):
-            if _goes_back(before, after):
+            if goes_back(before[0], after[0]) if vertical else _goes_back(before, after):
                 yield element.page, f"in a {element.kind[1:]}, “{after[1][:16]}” comes " \
                                     f"after “{before[1][:16]}” but stands above it"
                 break

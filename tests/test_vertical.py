@@ -297,3 +297,31 @@ def test_check_toc_finds_the_contents_and_the_page_reference_in_vertical_text(ta
         ("理事長あいさつ", "02"), ("協会のあゆみ", "03")]
     assert [(r["page"], r["printed"], r["target_page"]) for r in report["references"]] == [
         (3, "P02", 2)]
+
+
+@pytest.mark.parametrize("trim, tiers", [("{width: 182mm, height: 257mm}", 2),
+                                         ("{width: 210mm, height: 297mm}", 2),
+                                         ("{width: 210mm, height: 297mm}", 1)])
+def test_the_kit_layout_vertical_text_fills_its_trim_and_keeps_every_rule(tmp_path, trim, tiers):
+    """layouts/vertical-text on B5 and A4, in two 段 and one: its frame follows the trim
+    (inside the margins), and check-typography passes the page (and the message page,
+    whose frame vertical-message computes from the trim too)."""
+    folder = copy_brochure(tmp_path, "tate")
+    edit(folder / "brochure.yaml", "trim: {width: 182mm, height: 257mm}", f"trim: {trim}")
+    page = folder / "pages" / "history.yaml"
+    text = page.read_text(encoding="utf-8")
+    text = text.replace("layout: tate-grid", "layout: vertical-text")
+    text = re.sub(r"^(chars|lines): .*\n", "", text, flags=re.M)
+    text = re.sub(r"^notes:\n(  - .*\n)+", "", text, flags=re.M)
+    page.write_text(text + "tiers: %d\n" % tiers, encoding="utf-8")
+    pdf = build(folder, tmp_path / "kit.pdf")
+    document = pdfium.PdfDocument(str(pdf))
+    glyphs = vertical.read_glyphs(document[2].get_textpage())
+    blocks = [b for b in vertical.read_blocks(vertical.read_columns(glyphs), 3) if b.size == 9.0]
+    width, height = document[2].get_size()
+    assert blocks and all(c.cells[-1].bottom >= 20 * 72 / 25.4 - 0.5 for b in blocks
+                          for c in b.columns)                    # above the foot margin
+    assert all(c.cells[0].top <= height - 18 * 72 / 25.4 + 0.5 for b in blocks
+               for c in b.columns)                               # below the head margin
+    result = run("check-typography", pdf)
+    assert result.code == 0, result.out

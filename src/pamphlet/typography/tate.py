@@ -415,10 +415,15 @@ def _spread(row: list, gaps: list, extra: float) -> list:
 
 
 def _squeeze(row: list, gaps: list, excess: float, frame: Frame) -> tuple[list, float]:
-    """Take ``excess`` out of the row's compressible space, in proportion."""
-    room = [shrink(a, b, frame) for a, b in zip(row, row[1:] + [None])]
+    """Take ``excess`` out of the row: all of the blank half of a 、。」 at its foot first
+    (its ink then ends at the foot; what that takes too much is spread again), then
+    the rest from the row's inner compressible space, in proportion."""
+    room = [shrink(a, b, frame) for a, b in zip(row, row[1:])]
+    excess -= shrink(row[-1], None, frame)
+    if excess < -EPSILON:
+        return _spread(row, gaps, -excess), natural(row, frame)
     ratio = min(1.0, excess / sum(room)) if sum(room) else 0.0
-    return [g - r * ratio for g, r in zip(gaps, room)], natural(row, frame) - sum(room) * ratio
+    return [g - r * ratio for g, r in zip(gaps, room)], natural(row, frame)
 
 
 def compose(paragraphs: list, frame: Frame) -> list:

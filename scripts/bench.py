@@ -180,16 +180,16 @@ def bench_rounds(project, runs):
 
 def bench_watch(project, runs):
     log = open(project / "watch.log", "w")
-    watcher = subprocess.Popen([BIN / "pamphlet", "watch", "--quiet"], cwd=project,
+    watcher = subprocess.Popen([BIN / "pamphlet", "watch", "--quiet", "--no-preview"], cwd=project,
                                stderr=log, stdout=log)
     results = []
     try:
-        _wait(lambda: "rebuilt" in (project / "watch.log").read_text(), 600)
+        _wait(lambda: "checked in" in (project / "watch.log").read_text(), 600)
         for round_ in range(runs):
-            before = (project / "watch.log").read_text().count("rebuilt")
+            before = (project / "watch.log").read_text().count("checked in")
             start = time.perf_counter()
             toggle_edit(project, 2 * runs + 2 + round_)
-            _wait(lambda: (project / "watch.log").read_text().count("rebuilt") > before, 600)
+            _wait(lambda: (project / "watch.log").read_text().count("checked in") > before, 600)
             results.append((time.perf_counter() - start, 0, 0))
     finally:
         watcher.terminate()

@@ -40,6 +40,11 @@ def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(mini, tmp_path
         assert "unknown layout 'plian'" in text and "hint: did you mean 'plain'?" in text
         assert out.read_bytes() == good
         assert "rebuilt" in text and "contents and references agree" in text
+        # every check's verdict, one line each, after the PDF is written
+        for check in ("contents", "preflight", "typography", "screen"):
+            assert f"pamphlet: {check}: ok: " in text, text
+        assert text.index("rebuilt") < text.index("pamphlet: preflight: ok") < \
+            text.index("checked in")
 
         edit(mini / "pages/gamma.yaml", "layout: plian", "layout: plain")
         css = mini / "layouts" / "plain.css"

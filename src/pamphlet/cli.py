@@ -358,14 +358,21 @@ def _run_watch(args) -> int:
             print(f"pamphlet: build failed after {rebuilt.seconds:.1f} s; "
                   f"{args.out} is the last good PDF", file=sys.stderr, flush=True)
             return
+        if not rebuilt.verdicts:            # the PDF is written; the checks run now
+            print(f"pamphlet: rebuilt {args.out} in {rebuilt.seconds:.1f} s ({rebuilt.laid_out}): "
+                  f"{rebuilt.pages} pages", file=sys.stderr, flush=True)
+            return
         if rebuilt.problems:
             print_diagnostics(rebuilt.problems)
-        print(f"pamphlet: rebuilt {args.out} in {rebuilt.seconds:.1f} s ({rebuilt.laid_out}): "
-              f"{rebuilt.pages} pages; {rebuilt.verdict}", file=sys.stderr, flush=True)
+        for verdict in rebuilt.verdicts:
+            print(f"pamphlet: {verdict.name}: {'ok' if verdict.ok else 'FAILED'}: "
+                  f"{verdict.summary}", file=sys.stderr, flush=True)
+        print(f"pamphlet: checked in {rebuilt.checked:.1f} s after the save", file=sys.stderr,
+              flush=True)
 
     logging.getLogger("pamphlet").setLevel(logging.WARNING if args.quiet else logging.INFO)
     print(f"pamphlet: watching {args.brochure} (Ctrl-C stops)", file=sys.stderr, flush=True)
-    options = command_line_options(args.brochure, args.out, args.debug)
+    options = command_line_options(args.brochure, args.out, args.debug, screen=True)
     if args.no_preview:
         watch(options, show)
         return 0

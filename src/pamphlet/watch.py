@@ -24,6 +24,8 @@ class Rebuild:
     checks: dict = field(default_factory=dict)      # check name -> {ok, summary}
     found: list = field(default_factory=list)       # (check name, Diagnostic)
     side: str = "left"                              # the binding side (spreads read so)
+    verdicts: list = field(default_factory=list)    # checks.verdicts.Verdict, one per check
+    checked: float | None = None                    # s from the save to the last verdict
 
 
 def snapshot(folders) -> dict:
@@ -48,35 +50,43 @@ def watched_folders(options: Options) -> list[Path]:
     return [options.brochure, *resolved.layouts, resolved.fonts]
 
 
-def rebuild(options: Options, warm: dict | None = None) -> Rebuild:
-    """Build, then check the contents; never raises for bad input.
+def rebuild(options: Options, warm: dict | None = None, built=None) -> Rebuild:
+    """Build, then run every check; never raises for bad input.
 
     ``warm`` keeps the layout engine (parsed stylesheets, loaded fonts) between
     rebuilds; the parts of unchanged page definitions come from build/cache.
+    ``built(Rebuild)``, when given, is told as soon as the PDF is written, before the
+    checks run (the designer sees the page first).
     """
     from .build import build
-    from .checks.toc import check_toc
+    from .checks.verdicts import check_everything
 
     start = time.perf_counter()
     try:
         result = build(options, warm)
-        report = check_toc(result.pdf, result.brochure)
     except PamphletError as error:
         return Rebuild(time.perf_counter() - start, problems=error.diagnostics,
                        checks={"build": {"ok": False, "summary": "failed"}},
                        found=[("build", d) for d in error.diagnostics])
-    verdict = "contents and references agree" if report.ok else \
-        f"check-toc: {len(report.diagnostics())} problem(s)"
+    rebuilt = Rebuild(time.perf_counter() - start, result.pages, "", None, result.laid_out,
+                      result.pdf, {"build": {"ok": True, "summary": f"{result.pages} pages"}},
+                      [("build", d) for d in result.brochure.warnings],
+                      result.brochure.options.side)
+    if built is not None:
+        built(rebuilt)
+    screen = result.brochure.options.screen_pdf if options.screen else None
+    verdicts = check_everything(result.pdf, result.brochure, screen)
+    rebuilt.verdicts = verdicts
+    rebuilt.checked = time.perf_counter() - start
+    rebuilt.verdict = next(v.summary for v in verdicts if v.name == "contents")
     # A save is most often a layout's CSS: what WeasyPrint could not read in it
     # is shown with every rebuild (the pictures still to come are not).
-    contents = [] if report.ok else report.diagnostics()
-    problems = result.style_warnings + contents
-    found = [("style", d) for d in result.style_warnings] + [("contents", d) for d in contents] \
-        + [("build", d) for d in result.brochure.warnings]
-    checks = {"build": {"ok": True, "summary": f"{result.pages} pages"},
-              "contents": {"ok": report.ok, "summary": verdict}}
-    return Rebuild(time.perf_counter() - start, result.pages, verdict, problems or None,
-                   result.laid_out, result.pdf, checks, found, result.brochure.options.side)
+    failed = [d for v in verdicts if not v.ok for d in v.findings if d.severity == "error"]
+    rebuilt.problems = (result.style_warnings + failed) or None
+    rebuilt.found = ([("style", d) for d in result.style_warnings] + rebuilt.found
+                     + [(v.name, d) for v in verdicts for d in v.findings])
+    rebuilt.checks.update({v.name: {"ok": v.ok, "summary": v.summary} for v in verdicts})
+    return rebuilt
 
 
 def watch(options: Options, report, poll: float = 0.25, rounds: int | None = None,
@@ -94,7 +104,7 @@ def watch(options: Options, report, poll: float = 0.25, rounds: int | None = Non
         if preview is not None:
             show_in_preview(preview, rebuilt)
 
-    show(rebuild(options, warm))
+    show(rebuild(options, warm, built=show))
     done = 0
     while rounds is None or done < rounds:
         time.sleep(poll)
@@ -103,7 +113,7 @@ def watch(options: Options, report, poll: float = 0.25, rounds: int | None = Non
             continue
         time.sleep(poll)                       # let an editor finish writing
         state = snapshot(watched_folders(options))
-        show(rebuild(options, warm))
+        show(rebuild(options, warm, built=show))
         done += 1
 
 
@@ -117,4 +127,7 @@ def show_in_preview(preview, rebuilt: Rebuild) -> None:
     status = (f"rebuilt in {rebuilt.seconds:.1f} s: {rebuilt.pages} pages"
               if rebuilt.pages is not None else
               f"build failed after {rebuilt.seconds:.1f} s: showing the last good PDF")
-    preview.update(rebuilt.pdf, findings, rebuilt.checks, rebuilt.side, status)
+    if rebuilt.verdicts:
+        status += f"; checked in {rebuilt.checked:.1f} s"
+    pdf = rebuilt.pdf if not rebuilt.verdicts else None      # the checks: the same pages
+    preview.update(pdf, findings, rebuilt.checks, rebuilt.side, status)

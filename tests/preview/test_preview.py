@@ -53,22 +53,31 @@ def test_the_preview_follows_the_edits_and_draws_the_findings(chromium, watching
     url, log = watching
     page = chromium.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url)
-    page.wait_for_function("document.body.dataset.version >= 1", timeout=WAIT * 1000)
+    page.wait_for_function("document.querySelector('#status').textContent.includes('checked')",
+                           timeout=WAIT * 1000)
+    page.wait_for_function("[...document.querySelectorAll('.page img')].every("
+                           "i => i.complete && i.naturalWidth > 0)", timeout=WAIT * 1000)
     spreads = page.eval_on_selector_all(
         ".spread", "nodes => nodes.map(s => [...s.children].map(c => c.dataset.page || '-'))")
     assert spreads == [["-", "1"], ["2", "3"], ["4", "5"], ["6", "7"], ["8", "-"]]
     assert page.eval_on_selector_all(".page img", "imgs => imgs.every(i => i.naturalWidth > 400)")
+    checks = page.eval_on_selector_all(".check", "n => n.map(e => e.dataset.check)")
+    assert checks == ["build", "contents", "preflight", "typography", "screen"], checks
     before = page.get_attribute('.page[data-page="6"] img', "src")
     unchanged = page.get_attribute('.page[data-page="3"] img', "src")
 
+    version = _version(page)
     edit(mini / "pages" / "gamma.yaml", "最後の章です。", "書き直した最後の章です。")
-    page.wait_for_function("document.body.dataset.version >= 2", timeout=WAIT * 1000)
+    page.wait_for_function(f"document.body.dataset.version > {version} && document"
+                           ".querySelector('#status').textContent.includes('checked')",
+                           timeout=WAIT * 1000)
     assert page.eval_on_selector_all(".page.changed", "n => n.map(e => e.dataset.page)") == ["6"]
     assert page.get_attribute('.page[data-page="6"] img', "src") != before
     assert page.get_attribute('.page[data-page="3"] img', "src") == unchanged
 
     edit(mini / "pages" / "gamma.yaml", "書き直した最後の章です。", "長い文章です。" * 900)
-    page.wait_for_function("document.body.dataset.version >= 3", timeout=WAIT * 1000)
+    page.wait_for_function("document.querySelector('#status').textContent.includes('failed')",
+                           timeout=WAIT * 1000)
     assert "build failed" in page.inner_text("#status")
     mark = page.query_selector('.page[data-page="6"] .mark.error')
     assert mark is not None, page.inner_html("#findings")

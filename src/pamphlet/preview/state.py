@@ -48,9 +48,10 @@ class PreviewState:
 
     def update(self, pdf: Path | None, findings: list, checks: dict | None = None,
                side: str = "left", status: str = "") -> None:
-        """Read ``pdf`` (None: the build failed, keep the last pages), render the pages
-        whose content changed, and wake every waiting page."""
-        pages, changed = (self._read(pdf) if pdf is not None else (self.pages, []))
+        """Read ``pdf`` (None: keep the pages — the build failed, or these are the checks
+        of the pages shown), render the pages whose content changed, and wake every
+        waiting page."""
+        pages, changed = (self._read(pdf) if pdf is not None else (self.pages, self.changed))
         with self._condition:
             self.pages, self.changed, self.findings = pages, changed, list(findings)
             self.checks = dict(checks or {})

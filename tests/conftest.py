@@ -26,9 +26,14 @@ def mini(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def guide_pdf(tmp_path_factory) -> Path:
-    """The 2025 recruit guide itself (brochure/), built once per test session."""
+    """The 2025 recruit guide itself (brochure/), built once per test session, by at
+    least two processes (on one core too: forked workers must not change the bytes)."""
+    import os
+
     out = tmp_path_factory.mktemp("guide") / "pamphlet.pdf"
-    result = run("build", "--brochure", ROOT / "brochure", "--out", out, "--quiet")
+    jobs = str(max(2, os.cpu_count() or 1))
+    result = run("build", "--brochure", ROOT / "brochure", "--out", out, "--quiet",
+                 "--jobs", jobs)
     assert result.code == 0, result.err
     return out
 

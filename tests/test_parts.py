@@ -93,17 +93,17 @@ def test_a_part_made_in_a_worker_is_the_part_made_in_process(mini, tmp_path):
 def test_two_jobs_are_this_process_and_one_worker(mini, tmp_path, monkeypatch):
     import os
 
-    from pamphlet import parts
+    from pamphlet import build as stages
     makers = tmp_path / "makers"
-    real_make = parts._make
+    real_make = stages.make_part
 
-    def make(task):                        # forked workers inherit the replacement
+    def make(*args):                       # forked workers inherit the replacement
         with makers.open("a") as log:
             log.write(f"{os.getpid()}\n")
         time.sleep(0.3)                    # every process gets a share of the seven
-        return real_make(task)
+        return real_make(*args)
 
-    monkeypatch.setattr(parts, "_make", make)
+    monkeypatch.setattr(stages, "make_part", make)
     build(command_line_options(mini, tmp_path / "pamphlet.pdf", jobs=2))
     pids = makers.read_text().split()
     assert len(pids) == 7
@@ -112,6 +112,7 @@ def test_two_jobs_are_this_process_and_one_worker(mini, tmp_path, monkeypatch):
 
 def test_the_guide_is_the_same_made_in_one_process_or_on_every_core(guide_pdf, tmp_path):
     # A worker's history (which parts it drew before) must not show in the bytes.
+    # guide_pdf is made by at least two processes, even on one core (conftest.py).
     from utils import ROOT, run
     out = tmp_path / "pamphlet.pdf"
     assert run("build", "--brochure", ROOT / "brochure", "--out", out, "--jobs", "1",
@@ -230,15 +231,15 @@ def test_a_picture_anywhere_in_the_brochure_is_in_the_parts_key(mini, tmp_path):
 
 
 def test_a_link_out_of_the_brochure_is_never_opened(mini, tmp_path, monkeypatch):
-    import pamphlet.parts
+    import pamphlet.cache
 
     outside = tmp_path / "elsewhere" / "secret.svg"
     outside.parent.mkdir()
     outside.write_text("<svg/>")
     (mini / "assets" / "unused.svg").symlink_to(outside)
     hashed = []
-    real = pamphlet.parts.file_sha256
-    monkeypatch.setattr(pamphlet.parts, "file_sha256",
+    real = pamphlet.cache.file_sha256
+    monkeypatch.setattr(pamphlet.cache, "file_sha256",
                         lambda path: hashed.append(Path(path).resolve()) or real(path))
     build(command_line_options(mini, tmp_path / "out" / "pamphlet.pdf"))
     assert hashed and outside.resolve() not in hashed

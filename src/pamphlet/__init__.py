@@ -12,8 +12,11 @@ The pipeline runs in four stages, one module each, then the checks:
 4. write    (`merge.py`)    the parts -> one PDF, each font embedded once;
             (`write.py`)    written atomically and reproducibly
 
-`parts.py` runs stages 2-3 per page definition: only for definitions whose
-inputs changed (the others' parts come from build/cache), on every core.
+`build.py` is the pipeline in two functions: `build()` (the stages in order)
+and `make_part()` (one page definition: render -> layout -> overset -> draw,
+as a *part*, `parts.py`). Only definitions whose inputs changed are made
+(`cache.py` keeps the others' parts in build/cache), on every core
+(`workers.py`).
 The write stage finishes the print PDF in `press.py` (boxes, `marks.py`'s
 trim marks, reproducible IDs) and `subset.py` subsets the fonts;
 `screen.py` makes the RGB, tagged edition from the whole document.
@@ -21,8 +24,7 @@ trim marks, reproducible IDs) and `subset.py` subsets the fonts;
 Checks read only the finished PDF: `checks/toc.py` proves the contents and the
 page references, `checks/preflight.py` press-readiness, `checks/typography.py`
 the Japanese typesetting; `jobticket.py` sums them up for the vendor; `diff/`
-compares two PDFs page by page.  `build.py` strings the stages together,
-`watch.py` repeats them on every save; `cli.py` is the
+compares two PDFs page by page.  `watch.py` repeats the build on every save; `cli.py` is the
 only place that formats diagnostics for people.
 """
 

@@ -1,17 +1,24 @@
-"""Run the stages in order: load -> render -> typeset -> write."""
+"""Run the stages in order: load -> render -> typeset -> write.
+
+`build()` is the whole pipeline; `make_part()` is one page definition's way
+from YAML to PDF pages (render -> layout -> overset -> draw).
+"""
 
 import logging
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .fieldmap import write_field_map
 from .fonts import load_fonts
-from .load import load_brochure
+from .load import Brochure, PageDef, load_brochure
 from .options import Options
+from . import cache, workers
+from .cache import cache_dir
 from .merge import merge
-from .parts import PRINT, SCREEN, PartsFailed, cache_dir, describe, make_parts
+from .parts import PART_ID, PRINT, SCREEN, Failed, Made, Part, PartsFailed, describe
 from .press import reproducible_xmp
 from .render import Renderer
 from .diagnostics import Diagnostic, PamphletError
@@ -36,7 +43,7 @@ class BuildResult:
 def build(options: Options, warm: dict | None = None) -> BuildResult:
     """Build the print PDF; the previous PDF stays in place if any stage fails.
 
-    Each page definition is rendered, laid out and drawn as a part (parts.py),
+    Each page definition is rendered, laid out and drawn as a part by `make_part`,
     reused from build/cache when nothing it depends on changed, made on every
     core otherwise; the parts are merged (merge.py) and finished for the press.
     ``warm`` (a dict a watching process keeps) holds the layout engine between builds.
@@ -75,6 +82,183 @@ def _make(brochure, renderer, warm, editions):
         return make_parts(brochure, renderer, engine_holder=warm, editions=editions)
     except PartsFailed as error:
         raise _keep_for_inspection(error, brochure.options.out) from None
+
+
+def make_parts(brochure: Brochure, renderer: Renderer, engine_holder: dict | None = None,
+               editions=(PRINT,)) -> Made:
+    """Every definition's part in each edition: reused from the cache, or made by
+    `make_part` on every core.
+
+    ``engine_holder`` keeps the layout engines between builds of a warm process.
+    Raises `PartsFailed` with the problems of every part that failed.
+    """
+    folder = cache_dir(brochure)
+    world = cache.world_digest(brochure)
+    keys = cache.part_keys(brochure, renderer.head, editions, world)
+    # A kept engine serves while the head and every file it read are the same:
+    # a stylesheet, font or picture saved anew under `watch` makes a new engine.
+    engine_key = f"{renderer.head}\0{world}"
+    parts = {task: cache.reuse(task, key, folder) for task, key in keys.items()}
+    todo = [task for task in keys if parts[task] is None]
+    LOG.info("page definitions: %d parts reused from %s, %d to lay out",
+             len(parts) - len(todo), folder / "parts", len(todo))
+    engines = Engines(brochure, renderer, _held(engine_holder, engine_key))
+    try:
+        for edition in sorted({edition for _, edition in todo}):
+            engines.get(edition)     # before the workers fork: they share its fonts and CSS
+        style = cache.style_warnings(folder, engine_key, engines.made)
+        work = partial(_make_and_keep, brochure, renderer, engines, keys, folder)
+        made = workers.run(cache.largest_first(todo, folder, brochure), work,
+                           brochure.options.jobs, _progress)
+    finally:
+        _hold(engine_holder, engine_key, engines.made)
+    failed = [result for result in made if isinstance(result, Failed)]
+    if failed:
+        raise PartsFailed(failed, style)
+    parts.update({(part.page_id, part.edition): part for part in made})
+    cache.record(folder, parts, made, set(keys.values()))
+    return Made({edition: [parts[page.id, edition] for page in brochure.pages]
+                 for edition in editions}, style + _picture_warnings(parts, brochure))
+
+
+def _make_and_keep(brochure, renderer, engines, keys, folder, task):
+    """`make_part` for one (page id, edition), stored in the cache (in a worker or here)."""
+    page_id, edition = task
+    result = make_part(brochure.page(page_id), edition, keys[task], brochure, renderer,
+                       engines.get(edition), folder)
+    return cache.save(result, folder) if isinstance(result, Part) else result
+
+
+def make_part(definition: PageDef, edition: str, key: str, brochure: Brochure,
+              renderer: Renderer, engine, cache: Path) -> Part | Failed:
+    """One page definition as a part: render -> layout -> overset -> draw.
+
+    ``engine`` lays out (typeset.py's `Engine`, or screen.py's); the part's PDF is
+    in ``Part.data`` (fonts left out, stored in ``cache``/fonts; see engine/draw.py);
+    where its fields lie goes to ``cache``/fields (fieldmap.py).
+    """
+    from .draw import draw
+    from .fieldmap import record_fields
+    from .images import place_images, prime_pictures
+    from .typeset import overset
+
+    options = brochure.options
+    clock = Clock()
+    pictures = []
+    try:
+        html = renderer.page(definition)
+        rendering = clock.lap()
+        if edition == SCREEN:
+            from .screen import screen_html
+            html = screen_html(html, options.output_profile)
+        if edition == PRINT:       # pictures: laid out by their size, converted once placed
+            prime_pictures(engine.images, html, engine.base_url, options.brochure)
+        document = engine.layout(html)
+        if edition == PRINT:
+            record_fields(document, definition, cache, key)   # boxes -> fields
+            pictures = place_images(document, definition, options)
+            wrong = [note for note in pictures if note.severity == "error"]
+            problems = overset(document, brochure, definition)
+            if problems:
+                return Failed(definition.id, problems + wrong,
+                              document.write_pdf(pdf_identifier=b"overset"))
+            if wrong:
+                return Failed(definition.id, wrong)
+        layout = clock.lap()
+        drawing = draw(document, cache / "fonts", PART_ID,
+                       "pdf/x-4" if edition == PRINT else "pdf/ua-1",
+                       overprint=edition == PRINT and options.overprint)
+        engine.check_reads()                 # a picture inside an SVG is read as it is drawn
+        drawn = clock.lap()
+    except PamphletError as error:
+        return Failed(definition.id, [_at_definition(d, definition) for d in error.diagnostics])
+    return Part(definition.id, key, html, drawing.fonts, drawing.bookmarks, drawing.heights,
+                round(clock.total(), 3), edition,
+                [{**asdict(note), "file": str(note.file or "")} for note in pictures],
+                timing=f"render {rendering:.2f}, layout {layout:.2f}, draw {drawn:.2f}",
+                data=drawing.pdf)
+
+
+def _at_definition(diagnostic: Diagnostic, page) -> Diagnostic:
+    """A problem found nowhere more precise (a layout stopped by its time limit) is
+    placed at the page definition's layout line."""
+    if diagnostic.file is not None:
+        return diagnostic
+    located = page.source.diagnostic(("layout",), f"page definition '{page.id}': "
+                                     + diagnostic.message, diagnostic.hint, diagnostic.severity)
+    return located
+
+
+class Clock:
+    """Seconds per stage of one part."""
+
+    def __init__(self):
+        self.times = [time.perf_counter()]
+
+    def lap(self) -> float:
+        self.times.append(time.perf_counter())
+        return self.times[-1] - self.times[-2]
+
+    def total(self) -> float:
+        return self.times[-1] - self.times[0]
+
+
+class Engines:
+    """This process's layout engine per edition, made on first use (stylesheets parsed
+    once); made before the workers fork, so that they share it."""
+
+    def __init__(self, brochure: Brochure, renderer: Renderer, kept: dict):
+        self.brochure, self.renderer, self.made = brochure, renderer, kept
+
+    def get(self, edition: str):
+        from .typeset import Engine, prepare
+
+        if edition not in self.made:
+            options = self.brochure.options
+            prepare(options.build_dir)
+            if edition == SCREEN:
+                from .screen import screen_engine
+                self.made[edition] = screen_engine(self.renderer.head, options.html.parent,
+                                                   options.output_profile, readable(options))
+            else:
+                self.made[edition] = Engine(self.renderer.head, options.html.parent,
+                                            roots=readable(options))
+        return self.made[edition]
+
+
+def readable(options) -> list[Path]:
+    """The folders a layout, stylesheet or picture may read: the brochure, its layouts
+    and fonts, the output profile's folder and the build's cache (converted pictures)."""
+    folders = [options.brochure, *options.layouts, options.fonts, options.build_dir / "cache"]
+    if options.output_profile is not None:
+        folders.append(options.output_profile.parent)
+    return folders
+
+
+def _progress(result, done: int, total: int):
+    if isinstance(result, Part):
+        LOG.info("[%d/%d] laid out %s in %.2f s (%s)", done, total, result.name,
+                 result.seconds, result.timing)
+    return result
+
+
+def _picture_warnings(parts: dict, brochure: Brochure) -> list[Diagnostic]:
+    """What the parts' pictures gave as warnings (low resolution), in page order."""
+    return [Diagnostic(**{**note, "file": Path(note["file"]) if note["file"] else None})
+            for page in brochure.pages if (page.id, PRINT) in parts
+            for note in parts[page.id, PRINT].pictures]
+
+
+def _held(holder: dict | None, key: str) -> dict:
+    """The engines a warm process kept for this document head and these files."""
+    return {edition: engine for (edition, kept), engine in (holder or {}).items()
+            if kept == key}
+
+
+def _hold(holder: dict | None, key: str, engines: dict) -> None:
+    if holder is not None and engines:
+        holder.clear()
+        holder.update({(edition, key): engine for edition, engine in engines.items()})
 
 
 def _merge(brochure, made, html: str) -> dict:

@@ -19,22 +19,13 @@ import io
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
 from .draw import DEST, PROFILE
+from .parts import PartFile
+from .resources import resource_holders
 from .write import read_stored
-
-
-@dataclass
-class PartFile:
-    """What merge needs of a part: its PDF and what draw.py recorded."""
-
-    pdf: Path
-    fonts: dict
-    bookmarks: list
-    heights: list
 
 
 def merge(parts: list[PartFile], identifier: bytes, font_store: Path, finish=None,
@@ -253,23 +244,6 @@ def _to_unicode(text: dict) -> bytes:
         lines.append(b"endbfchar")
     lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
     return b"\n".join(lines)
-
-
-def resource_holders(pdf):
-    """Every distinct /Resources dictionary of the pages and of the forms they draw."""
-    seen, stack = set(), [page.obj.get("/Resources") for page in pdf.pages]
-    while stack:
-        resources = stack.pop()
-        if resources is None:
-            continue
-        marker = resources.objgen if resources.is_indirect else id(resources)
-        if marker in seen:
-            continue
-        seen.add(marker)
-        yield resources
-        for xobject in (resources.get("/XObject") or {}).values():
-            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
-                stack.append(xobject.Resources)
 
 
 def _put_profiles_back(out, store: Path) -> None:

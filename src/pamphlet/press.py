@@ -141,7 +141,7 @@ def _destination(annotation):
 def _drop_unused_colour_spaces(pdf) -> None:
     """WeasyPrint lists Lab and ICC colour spaces in every page's resources, used or not;
     a preflight then reads them as colours the press may meet."""
-    from .merge import resource_holders
+    from .resources import resource_holders
 
     used = set(re.findall(rb"/([^\s/\[\]()<>{}%]+)", b"\n".join(_all_content(pdf))))
     for holder in resource_holders(pdf):
@@ -156,7 +156,7 @@ def _all_content(pdf) -> list[bytes]:
     """Every content stream of the pages and of the forms they draw."""
     import pikepdf
 
-    from .merge import resource_holders
+    from .resources import resource_holders
 
     streams = []
     for page in pdf.pages:
@@ -217,7 +217,7 @@ def _stable_image_names(pdf) -> None:
     WeasyPrint names an image after a hash of its URL, so the same sources built
     in another folder (another clone) would give other bytes.
     """
-    from .merge import resource_holders
+    from .resources import resource_holders
 
     renames = {}
     for holder in resource_holders(pdf):
@@ -236,7 +236,7 @@ def _stable_image_names(pdf) -> None:
 def _rename_in_contents(pdf, renames: dict) -> None:
     import pikepdf
 
-    from .merge import resource_holders
+    from .resources import resource_holders
 
     pattern = re.compile(b"|".join(re.escape(n.encode()) + rb"(?=[\s/])" for n in renames))
     done = set()

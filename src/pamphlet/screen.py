@@ -1,6 +1,6 @@
 """The screen PDF: the same pages in RGB, no bleed or marks, tagged, with bookmarks.
 
-Made like the print PDF, part by part (parts.py): each definition's HTML with its
+Made like the print PDF, part by part (build.make_part): each definition's HTML with its
 CMYK colours turned into RGB (and the palette's screen variants, ``data-edition``),
 laid out by `screen_engine`, drawn tagged (PDF/UA-1) with the structure a reader
 needs (`tagging`): what is ``aria-hidden`` (or an FPO frame, a folio, a running

@@ -1,6 +1,6 @@
 """Stage 3: lay a page definition's HTML out with WeasyPrint, and refuse overset text.
 
-`Engine` lays out one definition at a time (parts.py runs it per definition and
+`Engine` lays out one definition at a time (build.make_part runs it per definition and
 per process); `overset` finds content that does not fit its frame or its pages.
 """
 

@@ -4,7 +4,7 @@ could read outside the project, said once at its file and line, the last PDF kep
 The other cases of the audit are tested beside the code that handles them:
 hostile YAML in test_source.py; trim, bleed, pages:, folders, text and list sizes
 in test_load.py; CSS @import/url() and SVG <image> by URL, overset sideways and
-runaway layouts in test_typeset.py; damaged caches, stale keys, links in assets/
+runaway layouts in engine/test_layout.py; damaged caches, stale keys, links in assets/
 and workers outliving a killed build in test_parts.py; unwritable output in
 test_write.py; encrypted, looping and FIFO PDFs and huge pages in
 checks/test_pdftext.py; font manifests in test_fonts.py."""

@@ -6,9 +6,12 @@ The pipeline runs in four stages, one module each, then the checks:
                             -> a validated `Brochure` with page numbers planned
 2. render   (`render.py`)   the brochure + Jinja2 layouts/ -> each page
                             definition's HTML, and the whole HTML document
-3. typeset  (`typeset.py`)  WeasyPrint lays a definition's HTML out, refused
-                            if it overflows its pages; `draw.py` draws it as a
-                            *part*, a small PDF without its fonts
+3. typeset  (`engine/`)     WeasyPrint lays a definition's HTML out
+                            (`engine/layout.py`), refused if it overflows its
+                            pages; `engine/draw.py` draws it as a *part*, a
+                            small PDF without its fonts. engine/ is the only
+                            package that touches WeasyPrint: `engine/patches.py`
+                            lists every name it replaces, why, and its test
 4. write    (`merge.py`)    the parts -> one PDF, each font embedded once;
             (`write.py`)    written atomically and reproducibly
 

@@ -133,14 +133,14 @@ def make_part(definition: PageDef, edition: str, key: str, brochure: Brochure,
               renderer: Renderer, engine, cache: Path) -> Part | Failed:
     """One page definition as a part: render -> layout -> overset -> draw.
 
-    ``engine`` lays out (typeset.py's `Engine`, or screen.py's); the part's PDF is
+    ``engine`` lays out (engine.layout.Engine, or screen.py's); the part's PDF is
     in ``Part.data`` (fonts left out, stored in ``cache``/fonts; see engine/draw.py);
     where its fields lie goes to ``cache``/fields (fieldmap.py).
     """
-    from .draw import draw
+    from .engine.draw import draw
     from .fieldmap import record_fields
     from .images import place_images, prime_pictures
-    from .typeset import overset
+    from .engine.layout import overset
 
     options = brochure.options
     clock = Clock()
@@ -211,7 +211,7 @@ class Engines:
         self.brochure, self.renderer, self.made = brochure, renderer, kept
 
     def get(self, edition: str):
-        from .typeset import Engine, prepare
+        from .engine.layout import Engine, prepare
 
         if edition not in self.made:
             options = self.brochure.options
@@ -303,7 +303,7 @@ def _import_engine_early(options: Options) -> None:
 
     if "weasyprint" in sys.modules:
         return
-    from .typeset import import_engine, isolate_fonts
+    from .engine.layout import import_engine, isolate_fonts
     isolate_fonts(options.build_dir)          # before fontconfig reads its configuration
     threading.Thread(target=import_engine, daemon=True).start()
 

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
-from .draw import DEST, PROFILE
+from .engine.draw import DEST, PROFILE
 from .parts import PartFile
 from .resources import resource_holders
 from .write import read_stored

@@ -89,7 +89,7 @@ def rgb_url_fetcher(profile: Path | None, roots=None):
     files (pictures: as printed) into RGB."""
     from weasyprint.urls import URLFetcherResponse
 
-    from .typeset import local_fetcher
+    from .engine.layout import local_fetcher
 
     class RGBFetcher(local_fetcher()):
         def fetch(self, url, headers=None):
@@ -106,8 +106,8 @@ def rgb_url_fetcher(profile: Path | None, roots=None):
 
 
 def screen_engine(head: str, base_url: Path, profile: Path | None, roots=None):
-    """The layout engine for the screen edition's parts (see typeset.Engine)."""
-    from .typeset import Engine
+    """The layout engine for the screen edition's parts (see engine.layout.Engine)."""
+    from .engine.layout import Engine
 
     class ScreenEngine(Engine):
         def layout(self, fragment: str):

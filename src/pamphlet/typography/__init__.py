@@ -7,13 +7,11 @@
 3. spacing.py   — zero-width marks for 和欧間, 約物の詰め and numbers kept with units;
 4. phrases.py   — headlines break only between BudouX phrases.
 
-`install()` runs in the typeset stage before WeasyPrint lays anything out
-(WeasyPrint 70 only, see weasy.py):
-
-- letterspacing.py — the marks and the justification become Pango letter-spacing;
-- justify.py       — lines are justified between characters, line ends cleaned;
-- lastline.py      — a paragraph is set again rather than end on one or two characters;
-- drawing.py       — WeasyPrint draws the marks' spacing to the exact width.
+The engine (`pamphlet.engine`, WeasyPrint 70 only) carries the marks through
+layout: letterspacing.py (the marks and the justification become Pango
+letter-spacing), justify.py (lines justified between characters, line ends
+cleaned), lastline.py (a paragraph set again rather than end on one or two
+characters) and glyphs.py (the marks' spacing drawn to the exact width).
 
 chars.py holds the JLREQ character classes; checks/typography.py reads the
 PDF back and checks the result.
@@ -30,17 +28,3 @@ def process(html: str) -> str:
     spacing.add_spacing(document)
     phrases.mark_phrases(document)
     return tree.serialize(document)
-
-
-def install() -> None:
-    """Extend WeasyPrint's line layout; safe to call more than once.
-
-    Raises `weasy.UnsupportedWeasyPrint` for any WeasyPrint but the pinned one.
-    """
-    from . import drawing, justify, lastline, letterspacing, weasy
-
-    weasy.check_version()
-    letterspacing.install()
-    justify.install()
-    lastline.install()
-    drawing.install()

@@ -1,7 +1,7 @@
 """letterspacing.py: the letter-spacing that gives each gap exactly its width."""
 
 from pamphlet.typography import chars
-from pamphlet.typography.letterspacing import spacer_amount, spacings
+from pamphlet.engine.letterspacing import spacer_amount, spacings
 
 S = chars.SPACER
 

@@ -5,8 +5,8 @@ import tracemalloc
 
 import pikepdf
 
-from pamphlet.draw import draw
-from pamphlet.typeset import Engine, prepare
+from pamphlet.engine.draw import draw
+from pamphlet.engine.layout import Engine, prepare
 from utils import ROOT
 
 FONTS = ROOT / "fonts"

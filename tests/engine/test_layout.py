@@ -49,7 +49,7 @@ def test_an_svg_picture_keeps_no_laid_out_definition_alive(tmp_path):
     from weasyprint.css import ComputedStyle
     from weasyprint.images import SVGImage
 
-    from pamphlet.typeset import Engine, prepare
+    from pamphlet.engine.layout import Engine, prepare
 
     prepare(tmp_path)
     (tmp_path / "art.svg").write_text(
@@ -142,9 +142,9 @@ def test_a_word_too_long_for_its_line_is_overset_sideways(mini, tmp_path):
 
 
 def test_a_layout_that_runs_too_long_is_stopped_with_one_error(mini, tmp_path, monkeypatch):
-    import pamphlet.typeset
+    import pamphlet.engine.layout
 
-    monkeypatch.setattr(pamphlet.typeset, "LAYOUT_SECONDS", 0.001)
+    monkeypatch.setattr(pamphlet.engine.layout, "LAYOUT_SECONDS", 0.001)
     result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--jobs", "1",
                  "--quiet")
     assert result.code == 1 and "Traceback" not in result.err, result.err

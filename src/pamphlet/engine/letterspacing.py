@@ -10,7 +10,7 @@ after it, and drops the outer halves at the two ends of a layout's text. So:
   J/2 between one and a half-width letter, nothing inside Latin words.
 """
 
-from . import chars
+from ..typography import chars
 
 
 def spacer_amount(text: str, index: int) -> float:
@@ -75,22 +75,17 @@ def _neighbours(values: list, index: int) -> tuple:
     return tuple(values[i] for i in (index - 1, index + 1) if 0 <= i < len(values))
 
 
-def install() -> None:
-    """Make WeasyPrint's text layouts apply the spacing marks and justification."""
-    from weasyprint.text import line_break
+def make_set_text(original):
+    """WeasyPrint's text layouts apply the spacing marks and justification (patches.py)."""
+    from . import lastline
 
-    from . import lastline, weasy
-
-    def make(original):
-        def set_text(self, text, justify=False):
-            original(self, text, justify)
-            if getattr(self, "tracking", None) is None:
-                self.tracking = lastline.tracking.get()    # kept for drawing, later
-            justification = getattr(self, "inter_character", 0.0) if justify else 0.0
-            if justification or self.tracking or chars.SPACER in self.text:
-                extra = spacings(self.text, self.style["font_size"], justification,
-                                 getattr(self, "line_end", False), self.tracking)
-                apply(self, self.text, extra)
-        return set_text
-
-    weasy.replace(line_break.Layout, "set_text", make)
+    def set_text(self, text, justify=False):
+        original(self, text, justify)
+        if getattr(self, "tracking", None) is None:
+            self.tracking = lastline.tracking.get()    # kept for drawing, later
+        justification = getattr(self, "inter_character", 0.0) if justify else 0.0
+        if justification or self.tracking or chars.SPACER in self.text:
+            extra = spacings(self.text, self.style["font_size"], justification,
+                             getattr(self, "line_end", False), self.tracking)
+            apply(self, self.text, extra)
+    return set_text

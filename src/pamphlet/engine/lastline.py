@@ -9,7 +9,7 @@ Justification then brings every line back to the column edge.
 
 import contextvars
 
-from . import chars
+from ..typography import chars
 
 TRACKINGS = (-0.02, -0.035, -0.05, 0.02, 0.035)   # em, tried in this order
 SHORTEST = 3                                       # visible characters on a last line
@@ -67,10 +67,6 @@ def iter_line_boxes(original, context, box, position_y, bottom_space, skip_stack
     yield from lines
 
 
-def install() -> None:
-    from weasyprint.layout import block
-
-    from . import weasy
-
-    weasy.replace(block, "iter_line_boxes", lambda original: (
-        lambda *args: iter_line_boxes(original, *args)))
+def make_iter_line_boxes(original):
+    """The lonely-last-line pass in WeasyPrint's block layout (patches.py)."""
+    return lambda *args: iter_line_boxes(original, *args)

@@ -8,7 +8,7 @@ ideographs, J/2 next to a Latin letter, none inside a word or a number.
 
 from dataclasses import dataclass
 
-from . import chars
+from ..typography import chars
 
 
 @dataclass
@@ -117,32 +117,25 @@ def trim_line_end(context, line) -> None:
         ancestor.width -= shrink
 
 
-def install() -> None:
-    """Hook the line pass into WeasyPrint's inline layout (WeasyPrint 70)."""
-    from weasyprint.layout import inline
+def make_justify_line(original):
+    """The line pass in WeasyPrint's inline layout (patches.py)."""
+    return lambda context, line, extra: justify_line(context, line, extra, original)
 
-    from . import weasy
 
-    weasy.replace(inline, "justify_line", lambda original: (
-        lambda context, line, extra: justify_line(context, line, extra, original)))
+def make_remove_last_whitespace(original):
+    def remove_last_whitespace(context, line):
+        original(context, line)
+        trim_line_end(context, line)
+    return remove_last_whitespace
 
-    def make_remove_last_whitespace(original):
-        def remove_last_whitespace(context, line):
-            original(context, line)
-            trim_line_end(context, line)
-        return remove_last_whitespace
 
-    weasy.replace(inline, "remove_last_whitespace", make_remove_last_whitespace)
-
-    def make_split_inline_level(original):
-        def split_inline_level(context, box, *args, **kwargs):
-            result = original(context, box, *args, **kwargs)
-            if result[4] == chars.SPACER:
-                result = (*result[:4], _last_letter(box, result[1]), *result[5:])
-            return result
-        return split_inline_level
-
-    weasy.replace(inline, "split_inline_level", make_split_inline_level)
+def make_split_inline_level(original):
+    def split_inline_level(context, box, *args, **kwargs):
+        result = original(context, box, *args, **kwargs)
+        if result[4] == chars.SPACER:
+            result = (*result[:4], _last_letter(box, result[1]), *result[5:])
+        return result
+    return split_inline_level
 
 
 def _last_letter(box, resume_at):

@@ -19,8 +19,9 @@ from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
-from .overprint import overprint_part
-from .write import write_atomically
+from ..overprint import overprint_part
+from ..write import write_atomically
+from . import patches
 
 DEST = "pamphlet-dest:"
 PROFILE = b"pamphlet-icc:"
@@ -43,10 +44,13 @@ def draw(document, font_store: Path, identifier: bytes, variant: str = "pdf/x-4"
     With ``overprint``, K100 text and thin K100 rules overprint (overprint.py).
     """
     _links_between_parts(document)
-    files = {}
-    with _fonts_left_out(font_store, files), _profiles_left_out(font_store), \
-            _decorations_as_artifacts(tagged=variant.startswith("pdf/ua")):
-        pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
+    files, blobs = {}, []
+    try:
+        with patches.patched("part", store=font_store, files=files, blobs=blobs), \
+                _decorations_as_artifacts(tagged=variant.startswith("pdf/ua")):
+            pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
+    finally:
+        _release(blobs)
     if overprint:
         pdf = overprint_part(pdf)
     return Drawing(pdf, _font_usage(document, files),
@@ -65,21 +69,16 @@ def _links_between_parts(document) -> None:
                       for kind, target, rectangle, box in page.links]
 
 
-@contextmanager
-def _fonts_left_out(store: Path, files: dict):
+def make_clean(original_clean, store: Path, files: dict, **_):
     """While WeasyPrint writes, store each font file once and embed a 4-byte stub.
 
     ``files`` maps WeasyPrint's font hash to the stored file's sha256. Fonts we
     cannot stub (variable, colour or bitmap fonts) are embedded as usual, and
     merge.py leaves them alone. WeasyPrint copies each font file into memory
     for each document it writes (four 5 MB copies a part, for the guide's
-    fonts); here the font's bytes are read where HarfBuzz has them, uncopied.
+    fonts); here the font's bytes are read where HarfBuzz has them, uncopied
+    (`make_face_data`).
     """
-    from weasyprint.pdf import fonts
-
-    original_clean, original_data = fonts.Font.clean, fonts.get_hb_object_data
-    blobs = []
-
     def clean(font, to_unicode, hinting):
         if font.bitmap or font.png or font.svg or font.colr or "fvar" in font.tables:
             files[font.hash] = None
@@ -90,14 +89,11 @@ def _fonts_left_out(store: Path, files: dict):
             _STORED[known] = _store(store, font.file_content)   # hashing 5 MB, once
         files[font.hash] = _STORED[known]
         font.file_content = bytes(font.file_content[:4])   # the TrueType/OpenType signature
+    return clean
 
-    fonts.Font.clean = clean
-    fonts.get_hb_object_data = partial(_face_data, original_data, blobs)
-    try:
-        yield
-    finally:
-        fonts.Font.clean, fonts.get_hb_object_data = original_clean, original_data
-        _release(blobs)
+
+def make_face_data(original_data, blobs: list, **_):
+    return partial(_face_data, original_data, blobs)
 
 
 def _face_data(original, blobs: list, hb_object, ot_color=None, glyph=None):
@@ -134,22 +130,21 @@ def _decorations_as_artifacts(tagged: bool):
     if not tagged:
         yield
         return
-    from weasyprint.pdf import stream, tags
+    with patches.patched("tagged"):
+        yield
 
-    marked, build_tree = stream.Stream.marked, tags._build_box_tree
 
+def make_marked(marked, **_):
     def marking(self, box, tag):
         return self.artifact() if _is_decoration(box) else marked(self, box, tag)
+    return marking
 
+
+def make_box_tree(build_tree, **_):
     def building(box, *args):
         if not _is_decoration(box):
             yield from build_tree(box, *args)
-
-    stream.Stream.marked, tags._build_box_tree = marking, building
-    try:
-        yield
-    finally:
-        stream.Stream.marked, tags._build_box_tree = marked, build_tree
+    return building
 
 
 def _is_decoration(box) -> bool:
@@ -159,22 +154,13 @@ def _is_decoration(box) -> bool:
         and element.get("alt") == "" and hasattr(box, "replacement")
 
 
-@contextmanager
-def _profiles_left_out(store: Path):
+def make_profile_reference(original, store: Path, **_):
     """While WeasyPrint writes, a colour profile's stream is a reference to the stored profile.
 
     A part would otherwise compress the whole profile (about 0.1 s) to be thrown
     away when merged with the others.
     """
-    from weasyprint.css import ColorProfile
-
-    original = ColorProfile.content
-    ColorProfile.content = property(lambda profile: PROFILE + _store(
-        store, original.fget(profile)).encode())
-    try:
-        yield
-    finally:
-        ColorProfile.content = original
+    return property(lambda profile: PROFILE + _store(store, original.fget(profile)).encode())
 
 
 _STORED: dict = {}      # (font hash, size, head) -> stored file, per process

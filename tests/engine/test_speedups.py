@@ -2,8 +2,8 @@
 
 import pytest
 
-from pamphlet import speedups
-from pamphlet.typeset import prepare
+from pamphlet.engine import speedups
+from pamphlet.engine.layout import prepare
 from utils import ROOT
 
 TEXT = ("出入国在留管理庁は、日本と世界をつなぐ最前線で、安全・安心な社会の実現に取り組んでいます。"

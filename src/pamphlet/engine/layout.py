@@ -12,8 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .diagnostics import Diagnostic, PamphletError
-from .load import Brochure
+from ..diagnostics import Diagnostic, PamphletError
+from ..load import Brochure
+from . import patches
 
 LOG = logging.getLogger("pamphlet")
 TOLERANCE = 0.5  # CSS px: rounding, not overflow
@@ -55,7 +56,6 @@ def import_engine() -> None:
     it does not list is not there (WeasyPrint then opens the library by its
     file name, which the dynamic loader still finds wherever it is).
     """
-    import ctypes.util
     import importlib
     import subprocess
     import sys
@@ -70,48 +70,46 @@ def import_engine() -> None:
     if not listing:
         importlib.import_module("weasyprint")
         return
+    with patches.patched("import", listing=listing):
+        importlib.import_module("weasyprint")
+
+
+def make_find_library(original, listing: bytes):
+    """ctypes' find_library answered from one ``ldconfig -p`` listing (patches.py)."""
     abi = "libc6,x86-64" if os.uname().machine == "x86_64" else "libc6"
-    original = ctypes.util.find_library
 
     def find_library(name: str):
         found = re.search(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({abi}".encode(), listing)
         return found.group(1).decode() if found else None
-
-    ctypes.util.find_library = find_library
-    try:
-        importlib.import_module("weasyprint")
-    finally:
-        ctypes.util.find_library = original
+    return find_library
 
 
 def prepare(build_dir: Path) -> None:
-    """Fonts isolated and the JLREQ line layout installed, before any layout."""
+    """Fonts isolated and WeasyPrint extended (patches.py), before any layout."""
     isolate_fonts(build_dir)
-    from . import speedups, typography
-    typography.install()
-    speedups.install()
-    _stable_colour_profiles()
+    install()
 
 
-def _stable_colour_profiles() -> None:
+def install() -> None:
+    """WeasyPrint checked to be the pinned version, then extended: the JLREQ line
+    layout, the speedups, stable colour profiles. Safe to call more than once."""
+    patches.check_version()
+    for group in ("typography", "speedups", "output"):
+        patches.install(group)
+
+
+def make_stable_content(content):
     """A colour profile gives the same bytes every time it is embedded.
 
     WeasyPrint embeds ``@color-profile`` files as LittleCMS writes them back,
     and LittleCMS writes a profile it has already written slightly differently:
     the second document laid out with the same stylesheets would embed other bytes.
     """
-    from weasyprint.css import ColorProfile
-
-    if getattr(ColorProfile, "_pamphlet_stable", False):
-        return
-
-    def content(profile):
+    def stable(profile):
         if getattr(profile, "_pamphlet_bytes", None) is None:
             profile._pamphlet_bytes = profile._profile.tobytes()
         return profile._pamphlet_bytes
-
-    ColorProfile.content = property(content)
-    ColorProfile._pamphlet_stable = True
+    return property(stable)
 
 
 class Engine:

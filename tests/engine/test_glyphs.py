@@ -5,11 +5,12 @@ import pytest
 import weasyprint
 
 from pamphlet import typography
+from pamphlet.engine.layout import install
 from utils import ROOT
 
 
 def test_a_quarter_em_is_a_quarter_em_in_the_pdf(tmp_path):
-    typography.install()
+    install()
     font = (ROOT / "fonts" / "BIZUDGothic-Regular.ttf").as_uri()
     html = typography.process(
         f'<html lang="ja"><style>@font-face {{ font-family: G; src: url({font}) }}'

@@ -15,56 +15,37 @@ narrowest a box can be), which flex containers ask for again and again:
    first line ends with 16 or more characters to spare (so the characters that
    decide where it ends are all there); otherwise the whole text is used.
 
-Checked by tests/test_speedups.py: the same PDF, byte for byte, with and
+Checked by tests/engine/test_speedups.py: the same PDF, byte for byte, with and
 without, on flex, table, float and inline-block layouts with Japanese, Latin
 and numbers; and on the guide (all 36 pages, see the issue note).
 """
 
-import importlib
 from functools import wraps
+
+from . import patches
 
 WINDOW = 32          # characters laid out instead of the whole text ...
 SPARE = 16           # ... if at least this many follow the first line
-_WIDTH_MODULES = ("preferred", "flex", "grid", "page")
 _memo: dict = {}
+_wrappers: dict = {}
 
 
 def install() -> None:
-    """Put both speedups in place. Idempotent."""
-    from weasyprint import document
-    from weasyprint.layout import preferred
-
-    if getattr(preferred, "_pamphlet_speedups", False):
-        return
-    for name in ("min_content_width", "max_content_width"):
-        original = getattr(preferred, name)
-        _replace(original, _remembering(original, name), _WIDTH_MODULES)
-    preferred.split_first_line = _short_first_line(preferred.split_first_line)
-    document.layout_document = _forgetting(document.layout_document)
-    preferred._pamphlet_speedups = True
+    """Put both speedups in place (the rows of group "speedups" in patches.py). Idempotent."""
+    patches.install("speedups")
 
 
 def uninstall() -> None:
     """Back to WeasyPrint's own functions (for tests that compare the two)."""
-    from weasyprint import document
-    from weasyprint.layout import preferred
-
-    if not getattr(preferred, "_pamphlet_speedups", False):
-        return
-    for name in ("min_content_width", "max_content_width"):
-        wrapper = getattr(preferred, name)
-        _replace(wrapper, wrapper.__wrapped__, _WIDTH_MODULES)
-    preferred.split_first_line = preferred.split_first_line.__wrapped__
-    document.layout_document = document.layout_document.__wrapped__
-    preferred._pamphlet_speedups = False
+    patches.restore("speedups")
 
 
-def _replace(old, new, module_names) -> None:
-    """Wherever WeasyPrint's layout modules hold ``old`` under its name, put ``new``."""
-    for module_name in module_names:
-        module = importlib.import_module(f"weasyprint.layout.{module_name}")
-        if getattr(module, old.__name__, None) is old:
-            setattr(module, old.__name__, new)
+def make_remembering(function):
+    """``function`` (min- or max-content width) remembered per box until the next layout;
+    one wrapper for every module that holds ``function``."""
+    if function not in _wrappers:
+        _wrappers[function] = _remembering(function, function.__name__)
+    return _wrappers[function]
 
 
 def _remembering(function, name: str):
@@ -80,7 +61,7 @@ def _remembering(function, name: str):
     return remembered
 
 
-def _forgetting(layout_document):
+def make_forgetting(layout_document):
     @wraps(layout_document)
     def layout_and_forget(*args, **kwargs):
         _memo.clear()
@@ -91,7 +72,7 @@ def _forgetting(layout_document):
     return layout_and_forget
 
 
-def _short_first_line(split_first_line):
+def make_short_first_line(split_first_line):
     @wraps(split_first_line)
     def short_first_line(text, style, context, max_width, justification_spacing,
                          is_line_start=True, minimum=False):

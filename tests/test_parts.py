@@ -123,7 +123,7 @@ def test_the_guide_is_the_same_made_in_one_process_or_on_every_core(guide_pdf, t
 def test_a_worker_that_crashes_is_one_error_and_the_pdf_stays(mini, tmp_path, monkeypatch):
     import os
 
-    from pamphlet import draw
+    from pamphlet.engine import draw
     out = tmp_path / "pamphlet.pdf"
     out.write_bytes(b"%PDF-1.7 the last good build")
     # A crash in a C library: the worker ends on the spot (the workers are forked,

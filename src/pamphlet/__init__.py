@@ -25,10 +25,11 @@ trim marks, reproducible IDs) and `subset.py` subsets the fonts;
 `screen.py` makes the RGB, tagged edition from the whole document.
 
 Checks read only the finished PDF: `checks/toc.py` proves the contents and the
-page references, `checks/preflight.py` press-readiness, `checks/typography.py`
-the Japanese typesetting; `jobticket.py` sums them up for the vendor; `diff/`
-compares two PDFs page by page.  `watch.py` repeats the build on every save; `cli.py` is the
-only place that formats diagnostics for people.
+page references, `checks/preflight/` press-readiness (facts, rules, report),
+`checks/typography.py` the Japanese typesetting, each as `checks/findings.py`'s
+Findings; `jobticket.py` sums them up for the vendor; `diff/` compares two PDFs
+page by page. `watch.py` repeats the build on every save; `cli.py` (with
+`report.py`'s text) is the only place that prints.
 """
 
 __version__ = "0.1.0"

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .diagnostics import Diagnostic, PamphletError
+from .report import print_diagnostics
 
 EXAMPLES = {
     "build": "pamphlet build --brochure brochure --out build/pamphlet.pdf",
@@ -24,13 +25,6 @@ EXAMPLES = {
 # Commands whose arguments and run function live beside their code:
 # module.add_arguments(parser) and module.command(args) -> exit status.
 PLUGGED = {
-    "preflight": ("pamphlet.checks.preflight",
-                  "Check that a PDF is press-ready (PDF/X-4, CMYK, boxes, fonts, ink, "
-                  "resolution), reading only the PDF. Exit 1 on any error."),
-    "check-typography": ("pamphlet.checks.typography",
-                         "Check Japanese typesetting (JLREQ) on the rendered PDF: kinsoku, "
-                         "justified lines at the edge, 和欧間 spaces, lonely last lines, "
-                         "headlines broken inside a phrase. Exit 1 on violations."),
     "diff": ("pamphlet.diff",
              "Show what changed on the pages between two PDFs: pages aligned by content, "
              "pixel and text differences, an HTML report. Exit 0 when nothing changed, 1 "
@@ -69,20 +63,6 @@ def main(argv=None) -> int:
         return 130
 
 
-def print_diagnostics(diagnostics: list[Diagnostic], stream=None) -> None:
-    """``error: file:line:col: message`` then ``hint: ...``, one block per diagnostic."""
-    stream = stream or sys.stderr
-    here = Path.cwd()
-    previous_hint = None
-    for diagnostic in diagnostics:
-        where = diagnostic.location(relative_to=here)
-        prefix = f"{diagnostic.severity}: " + (f"{where}: " if where else "")
-        print(prefix + diagnostic.message, file=stream)
-        if diagnostic.hint and diagnostic.hint != previous_hint:   # said once for a run
-            print(f"hint: {diagnostic.hint}", file=stream)
-        previous_hint = diagnostic.hint
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pamphlet", description="Typeset print-ready pamphlets from YAML page definitions.",
@@ -97,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_watch(commands, common)
     _add_check(commands, common)
     _add_check_screen(commands, common)
+    _add_preflight(commands, common)
+    _add_check_typography(commands, common)
     for name, (module, help_text) in PLUGGED.items():
         _add_plugged(commands, common, name, module, help_text)
     return parser
@@ -181,8 +163,6 @@ def _add_check_toc(commands, common) -> None:
 
 
 def _run_check_toc(args) -> int:
-    import json
-
     from .checks.pdftext import UnreadablePDF
     from .checks.toc import check_toc
     from .load import load_brochure
@@ -196,12 +176,7 @@ def _run_check_toc(args) -> int:
         print_diagnostics([Diagnostic(str(error), Path(args.pdf),
                                       hint="is it a PDF? was the build finished?")])
         return 2
-    if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        print(toc_table(report))
-        print_diagnostics(report.diagnostics())
-    return 0 if report.ok else 1
+    return _show_report(report, args.json, toc_table(report), report.diagnostics())
 
 
 def _add_check(commands, common) -> None:
@@ -234,7 +209,8 @@ def _run_check(args) -> int:
         return 2
     preflight = importlib.import_module("pamphlet.checks.preflight")
     # Preflight (the slowest: every content stream) runs on another core meanwhile.
-    with _beside(preflight.preflight, pdf, brochure.options.fonts) as press_later:
+    with _beside(preflight.preflight, pdf, brochure.options.fonts,
+                 brochure.options.spec) as press_later:
         toc = check_toc(pdf, brochure)
         typography = _typography_report(pdf)
         press = press_later()
@@ -334,6 +310,75 @@ def _verdict(report) -> str | None:
     if report is None:
         return None
     return report.summary() if hasattr(report, "summary") else ("ok" if report.ok else "PROBLEMS")
+
+
+def _add_preflight(commands, common) -> None:
+    sub = _subcommand(commands, common, "preflight",
+                      "Check that a PDF is press-ready (PDF/X-4, CMYK, boxes, fonts, ink, "
+                      "resolution), reading only the PDF: its trim, bleed and binding are the "
+                      "ones it carries (/PamphletSpec). Exit 1 on any error.", _run_preflight)
+    sub.add_argument("pdf", metavar="PDF", help="the PDF to check")
+    sub.add_argument("--fonts", default="fonts", metavar="DIR",
+                     help="the folder with manifest.yaml: the only fonts allowed "
+                          "(default: fonts)")
+    sub.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _run_preflight(args) -> int:
+    """Print the report; exit 1 on any error, 0 otherwise, 2 when the PDF cannot be read."""
+    from .checks.pdftext import UnreadablePDF
+    from .checks.preflight import preflight, report_text
+
+    pdf = Path(args.pdf)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)   # its repairs are not our findings
+    try:
+        report = preflight(pdf, Path(args.fonts))
+    except UnreadablePDF as error:
+        hint = "is it a PDF? was it written to the end?" if pdf.exists() else \
+            "check the path (`pamphlet build` writes build/pamphlet.pdf)"
+        print_diagnostics([Diagnostic(str(error), pdf, hint=hint)])
+        return 2
+    except PamphletError as error:
+        print_diagnostics(error.diagnostics)
+        return 2
+    return _show_report(report, args.json, report_text(report))
+
+
+def _add_check_typography(commands, common) -> None:
+    sub = _subcommand(commands, common, "check-typography",
+                      "Check Japanese typesetting (JLREQ) on the rendered PDF: kinsoku, "
+                      "justified lines at the edge, 和欧間 spaces, lonely last lines, "
+                      "headlines broken inside a phrase. Exit 1 on violations.",
+                      _run_check_typography)
+    sub.add_argument("pdf", metavar="PDF", help="the PDF to check")
+    sub.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _run_check_typography(args) -> int:
+    """Exit 0 when the PDF keeps every rule, 1 on violations, 2 when it cannot be read."""
+    from .checks.pdftext import UnreadablePDF
+    from .checks.typography import check_typography
+
+    path = Path(args.pdf)
+    try:
+        report = check_typography(path)
+    except UnreadablePDF as error:
+        print_diagnostics([Diagnostic(str(error), path,
+                                      hint="is it a PDF? was the build finished?")])
+        return 2
+    return _show_report(report, args.json, report.summary(), report.diagnostics())
+
+
+def _show_report(report, as_json: bool, text: str, diagnostics=()) -> int:
+    """A check's report as JSON, or as its text and its diagnostics; exit 0 if it is ok."""
+    import json
+
+    if as_json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(text)
+        print_diagnostics(list(diagnostics))
+    return 0 if report.ok else 1
 
 
 def _add_watch(commands, common) -> None:

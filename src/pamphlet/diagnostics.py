@@ -1,5 +1,6 @@
 """Describe what went wrong, as data: the CLI alone turns it into text."""
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,3 +65,9 @@ class Collector:
     def raise_errors(self) -> None:
         if self.errors:
             raise PamphletError(self.errors)
+
+
+def suggest(name: str, known) -> str | None:
+    """``did you mean 'X'?`` for the known name closest to ``name``, or None."""
+    close = difflib.get_close_matches(name, [str(k) for k in known], n=1, cutoff=0.5)
+    return f"did you mean '{close[0]}'?" if close else None

@@ -103,7 +103,7 @@ NUMBERS = {     # brochure.yaml's images: key -> (lowest, highest, hint)
 
 def settings_problems(source) -> list[Diagnostic]:
     """brochure.yaml's ``images:`` values that cannot work, each at its line."""
-    from .load import _suggest
+    from .diagnostics import suggest as _suggest
 
     given = source.data.get("images") if isinstance(source.data, dict) else None
     if not isinstance(given, dict):

@@ -1,6 +1,5 @@
 """Stage 1: read brochure/ into a validated `Brochure` with its pages numbered."""
 
-import difflib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -8,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .diagnostics import Collector, Diagnostic, PamphletError
+from .diagnostics import suggest as _suggest
 from .images import is_raster, picture_problem, settings_problems
 from .options import BINDINGS, BROCHURE_FIELDS, SIDES, Options, resolve
 from .schema import Schema, Validator, load_schema, load_types, with_defaults
@@ -466,8 +466,3 @@ def _strings(value, path):
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _strings(item, path + (index,))
-
-
-def _suggest(name: str, known) -> str | None:
-    close = difflib.get_close_matches(name, [str(k) for k in known], n=1, cutoff=0.5)
-    return f"did you mean '{close[0]}'?" if close else None

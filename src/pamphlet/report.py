@@ -1,6 +1,8 @@
-"""Lay out check reports as tables a person reads in a terminal."""
+"""Lay out diagnostics and check reports as a person reads them in a terminal (for cli.py)."""
 
+import sys
 import unicodedata
+from pathlib import Path
 
 
 def width(text: str) -> int:
@@ -37,3 +39,17 @@ def toc_table(report) -> str:
         table(["on page", "reference", "points at", "page", "folio there", "verdict"],
               reference_rows),
         summary])
+
+
+def print_diagnostics(diagnostics: list, stream=None) -> None:
+    """``error: file:line:col: message`` then ``hint: ...``, one block per diagnostic."""
+    stream = stream or sys.stderr
+    here = Path.cwd()
+    previous_hint = None
+    for diagnostic in diagnostics:
+        where = diagnostic.location(relative_to=here)
+        prefix = f"{diagnostic.severity}: " + (f"{where}: " if where else "")
+        print(prefix + diagnostic.message, file=stream)
+        if diagnostic.hint and diagnostic.hint != previous_hint:   # said once for a run
+            print(f"hint: {diagnostic.hint}", file=stream)
+        previous_hint = diagnostic.hint

@@ -26,7 +26,7 @@ def check(pdf, *extra):
 
 def found(pdf) -> list[tuple]:
     """(check id, page) of every finding, in report order."""
-    return [(f.check, f.page) for f in preflight(Path(pdf), FONTS).findings]
+    return [(f.rule, f.page) for f in preflight(Path(pdf), FONTS).findings]
 
 
 def messages(pdf) -> list[str]:
@@ -165,7 +165,7 @@ def test_an_rgb_patch_is_an_error_naming_the_page(mini_pdf, tmp_path):
 def test_a_removed_page_breaks_the_saddle_stitch(mini_pdf, tmp_path):
     pdf = altered(mini_pdf, tmp_path / "seven.pdf", lambda w: w.remove_page(7))
     assert found(pdf) == [("page-count", None)]
-    assert messages(pdf) == ["7 pages: add 1 or remove 3"]
+    assert messages(pdf) == ["7 pages, saddle-stitch takes a multiple of 4: add 1 or remove 3"]
 
 
 def test_an_unembedded_font_is_named(mini_pdf, tmp_path):
@@ -321,7 +321,7 @@ def test_boxes_of_the_wrong_size_are_named(mini_pdf, tmp_path):
     assert found(pdf) == [("trim-box", 1), ("bleed-box", 1), ("media-box", 2),
                           ("text-near-trim", 1)]
     assert messages(pdf) == [
-        "page 01: TrimBox is 612.00 × 792.00 pt (215.9 × 279.4 mm), not A4",
+        "page 01: TrimBox is 612.00 × 792.00 pt (215.9 × 279.4 mm), not A4 (595.28 × 841.89 pt)",
         "page 01: the bleed is -2.9 mm on the right, 20.6 mm on the top (needs 3.0 mm)",
         "page 02: the BleedBox reaches outside the MediaBox",
         "page 01: 5 characters near the top edge: 'テスト冊子'"]
@@ -357,7 +357,7 @@ def test_content_the_interpreter_cannot_read_is_an_error(mini_pdf, tmp_path):
 def test_missing_pdfx_keys_are_named(mini_pdf, tmp_path, change, expected):
     pdf = altered(mini_pdf, tmp_path / "pdfx.pdf", change)
     report = preflight(pdf, FONTS)
-    assert [(f.check, f.page, f.message) for f in report.findings] == [
+    assert [(f.rule, f.page, f.message) for f in report.findings] == [
         (expected[0], None, expected[1])]
 
 
@@ -370,7 +370,7 @@ def test_an_rgb_output_profile_is_named(mini_pdf, tmp_path):
         profile.set_data(bytes(header))
 
     pdf = altered(mini_pdf, tmp_path / "rgb-intent.pdf", rgb_profile)
-    assert [(f.check, f.message) for f in preflight(pdf, FONTS).findings] == [
+    assert [(f.rule, f.message) for f in preflight(pdf, FONTS).findings] == [
         ("output-intent", "the output profile's colour space is 'RGB', not 'CMYK'"),
         ("output-intent", "the output profile's device class is 'mntr', not 'prtr'"),
         ("icc-components", "the output intent's profile says /N 4, its profile RGB "
@@ -426,8 +426,8 @@ def graphics_state(**entries):
 
 def checks_of(pdf, *ids) -> list[tuple]:
     """(page, message) of the findings of the checks ``ids``, in report order."""
-    return [(f.check, f.page, f.message) for f in preflight(Path(pdf), FONTS).findings
-            if f.check in ids]
+    return [(f.rule, f.page, f.message) for f in preflight(Path(pdf), FONTS).findings
+            if f.rule in ids]
 
 
 def test_an_icc_stream_whose_n_is_not_its_profiles_channels_is_an_error(mini_pdf, tmp_path):
@@ -742,3 +742,53 @@ def test_photographs_are_measured_and_named_by_their_source_file(tmp_path):
     low = [f["message"] for f in report["findings"] if f["check"] == "resolution-under-300"]
     assert any("(assets/chelsea-untagged.jpg, Im" in message for message in low), low
     assert all(" at 29" in message or " at 2" in message for message in low), low
+
+
+# The geometry is the print spec's: an A5, perfect-bound pamphlet with 5 mm of bleed is
+# checked against its own trim, bleed and binding (read from its /PamphletSpec), not A4.
+
+@pytest.fixture(scope="module")
+def a5_pdf(tmp_path_factory):
+    from utils import copy_brochure
+    folder = copy_brochure(tmp_path_factory.mktemp("a5"))
+    edit(folder / "brochure.yaml", "trim: {width: 210mm, height: 297mm}\nbleed: 3mm\n"
+         "binding: saddle-stitch", "trim: {width: 148mm, height: 210mm}\nbleed: 5mm\n"
+         "binding: perfect")
+    out = folder.parent / "a5.pdf"
+    result = run("build", "--brochure", folder, "--out", out, "--quiet")
+    assert result.code == 0, result.err
+    return out
+
+
+GEOMETRY = ("trim-box", "bleed-box", "media-box", "page-count")
+
+
+def test_an_a5_perfect_bound_pdf_passes_by_its_own_spec(a5_pdf):
+    boxes = subprocess.run(["pdfinfo", "-box", "-f", "1", "-l", "1", a5_pdf],
+                           capture_output=True, text=True, check=True).stdout
+    trim = [float(v) for v in re.search(r"TrimBox:\s+(.*)", boxes)[1].split()]
+    bleed = [float(v) for v in re.search(r"BleedBox:\s+(.*)", boxes)[1].split()]
+    assert (round((trim[2] - trim[0]) * 25.4 / 72), round((trim[3] - trim[1]) * 25.4 / 72)) \
+        == (148, 210)                                    # poppler reads it: A5 ...
+    assert round((trim[0] - bleed[0]) * 25.4 / 72, 1) == 5.0    # ... with 5 mm of bleed
+    report = preflight(a5_pdf, FONTS)
+    assert report.spec.size_name == "A5" and report.spec.binding == "perfect"
+    assert [f for f in report.findings if f.rule in GEOMETRY] == []
+
+
+def test_an_a5_pdf_checked_against_an_a4_spec_fails_its_boxes(a5_pdf):
+    from pamphlet.spec import PrintSpec
+    report = preflight(a5_pdf, FONTS, PrintSpec())      # what `check` with an A4 brochure does
+    assert sorted({f.rule for f in report.findings if f.rule in GEOMETRY}) == \
+        ["bleed-box", "trim-box"]
+    assert "not A4 (595.28 × 841.89 pt)" in next(f.message for f in report.findings
+                                                  if f.rule == "trim-box")
+
+
+def test_a_binding_of_single_sheets_takes_any_page_count(mini_pdf, tmp_path):
+    from pamphlet.spec import PrintSpec
+    pdf = altered(mini_pdf, tmp_path / "seven.pdf", lambda w: w.remove_page(7))
+    assert [f.rule for f in preflight(pdf, FONTS, PrintSpec(binding="none")).findings
+            if f.rule in GEOMETRY] == []
+    assert [f.rule for f in preflight(pdf, FONTS, PrintSpec(binding="perfect")).findings
+            if f.rule in GEOMETRY] == ["page-count"]

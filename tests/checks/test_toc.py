@@ -69,6 +69,19 @@ def test_swapped_pages_name_every_affected_entry(mini_pdf, mini, tmp_path):
     ]
 
 
+def test_each_wrong_entry_and_reference_comes_with_a_hint(mini_pdf, mini, tmp_path):
+    swapped = rewrite(mini_pdf, tmp_path / "swapped.pdf", [1, 2, 6, 4, 5, 3, 7, 8])
+    lines = check(swapped, mini).err.splitlines()
+    assert lines[:2] == [
+        f"error: {swapped}: 第一章 はじまり: contents says 03, heading is on page 06 (folio 03)",
+        "hint: the contents and the folios come from the build: rebuild from this brochure; "
+        "if it persists, the entry's heading: must match the heading printed on its page"]
+    assert f"error: {swapped}: P03 on page 04: says P03, alpha is on page 06 (folio 03)" \
+        in lines
+    assert "hint: page references come from [[p:ID]]: rebuild from this brochure, and check " \
+        "that the ID names the page definition meant" in lines
+
+
 def test_a_dropped_page_is_caught(mini_pdf, mini, tmp_path):
     dropped = rewrite(mini_pdf, tmp_path / "dropped.pdf", [1, 2, 3, 4, 6, 7, 8])
     data = report(dropped, mini)

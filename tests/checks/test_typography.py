@@ -225,7 +225,7 @@ def test_the_text_report_gives_figures_then_one_error_per_fault_with_a_hint(bad)
     result = run("check-typography", bad)
     assert result.code == 1
     assert "missing 和欧間: 3" in result.out
-    assert "error: " in result.err and "page 03, line" in result.err
+    assert "error: " in result.err and "page 03: line" in result.err
     assert "hint: headlines break between phrases" in result.err
 
 
@@ -267,3 +267,26 @@ def test_a_headline_may_break_between_latin_words_or_phrases_but_not_inside_one(
     assert check_block(headline("出入国在留管理", "行政を支える")) == []     # between compounds
     assert [v.message for v in check_block(headline("日本の門番とし", "て水際を守る"))] == \
         ["「本の門番とし｜て水際を守る」"]
+
+
+def test_a_pdf_whose_text_the_check_cannot_read_is_not_passed(mini_pdf, tmp_path):
+    # The same pages drawn at 1.5 times (as another program might scale them): no glyph is
+    # at CSS px scale, so nothing is checked, and the check says so instead of passing.
+    import subprocess
+
+    import pikepdf
+    scaled = tmp_path / "scaled.pdf"
+    with pikepdf.open(mini_pdf) as pdf:
+        for page in pdf.pages:
+            page.contents_add(pikepdf.Stream(pdf, b"q 1.5 0 0 1.5 0 0 cm"), prepend=True)
+            page.contents_add(pikepdf.Stream(pdf, b"Q"))
+        pdf.save(scaled)
+    printed = subprocess.run(["pdftotext", scaled, "-"], capture_output=True, text=True,
+                             check=True).stdout
+    assert "テスト冊子" in printed.replace(" ", "")        # the text is there for a reader
+    result = run("check-typography", scaled)
+    assert result.code == 1, result.err
+    assert "error: " in result.err and "characters printed is text the check can read" \
+        in result.err and "hint: check-typography reads text laid out by" in result.err
+    assert run("check-typography", mini_pdf).code in (0, 1)
+    assert "characters printed is text" not in run("check-typography", mini_pdf).err

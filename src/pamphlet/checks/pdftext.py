@@ -4,6 +4,7 @@ import ctypes
 import math
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,26 +82,37 @@ def ensure_readable(path: Path) -> None:
 _READABLE: set = set()
 
 
-def read_pages(path: Path) -> list[PageText]:
+@contextmanager
+def open_pdf(path: Path):
+    """``with open_pdf(path) as document``: the one way a checker opens a PDF (pdfium),
+    once `ensure_readable` said it can; closed after. Raises `UnreadablePDF`."""
     ensure_readable(path)
     try:
         document = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, FileNotFoundError, OSError) as error:
         raise UnreadablePDF(f"cannot read {path}: {error}") from None
     try:
-        return [_read_page(document, index) for index in range(len(document))]
+        yield document
     finally:
         document.close()
 
 
-def _read_page(document, index: int) -> PageText:
-    page = document[index]
-    trim = tuple(page.get_trimbox())
-    textpage = page.get_textpage()
-    result = PageText(index + 1, trim, _lines(textpage))
-    textpage.close()
-    page.close()
-    return result
+def text_pages(document):
+    """Each page's (1-based number, pdfium page, its text page), closed as the next comes."""
+    for index in range(len(document)):
+        page = document[index]
+        textpage = page.get_textpage()
+        try:
+            yield index + 1, page, textpage
+        finally:
+            textpage.close()
+            page.close()
+
+
+def read_pages(path: Path) -> list[PageText]:
+    with open_pdf(path) as document:
+        return [PageText(number, tuple(page.get_trimbox()), _lines(textpage))
+                for number, page, textpage in text_pages(document)]
 
 
 def _lines(textpage) -> list[Line]:

@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
+from .findings import Finding, diagnostics
 from ..load import Brochure, _strings
 from ..markup import plain_text
 from .links import Link, read_links
@@ -63,12 +64,34 @@ class TocReport:
         data["ok"] = self.ok
         return data
 
-    def diagnostics(self) -> list[Diagnostic]:
-        found = [Diagnostic(p, self.pdf) for p in self.problems]
-        found += [Diagnostic(f"{e.entry}: {p}", self.pdf) for e in self.entries for p in e.problems]
-        found += [Diagnostic(f"{r.printed} on page {r.page:02d}: {p}", self.pdf)
-                  for r in self.references for p in r.problems]
+    @property
+    def findings(self) -> list[Finding]:
+        """The document's problems, then each entry's, then each reference's, with hints."""
+        found = [Finding("contents" if p.startswith(NO_CONTENTS) else "typed-reference",
+                         "error", None, p, HINTS["contents" if p.startswith(NO_CONTENTS)
+                                                 else "typed-reference"])
+                 for p in self.problems]
+        found += [Finding("entry", "error", None, f"{e.entry}: {p}", HINTS["entry"])
+                  for e in self.entries for p in e.problems]
+        found += [Finding("reference", "error", None, f"{r.printed} on page {r.page:02d}: {p}",
+                          HINTS["reference"]) for r in self.references for p in r.problems]
         return found
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return diagnostics(self.findings, self.pdf)
+
+
+NO_CONTENTS = "no contents page"
+HINTS = {
+    "contents": "the contents page lists the page definitions' toc: entries: check the PDF "
+                "against the brochure it was built from (--brochure DIR)",
+    "typed-reference": "never type a page number: write [[p:ID]] (or [[p:ID/2]]) in the page "
+                       "definition and let the build print it",
+    "entry": "the contents and the folios come from the build: rebuild from this brochure; "
+             "if it persists, the entry's heading: must match the heading printed on its page",
+    "reference": "page references come from [[p:ID]]: rebuild from this brochure, and check "
+                 "that the ID names the page definition meant",
+}
 
 
 def check_toc(pdf: Path, brochure: Brochure) -> TocReport:
@@ -105,7 +128,7 @@ def _read_contents(pages: list[PageText], brochure: Brochure):
         if len(found) > len(best_found):
             best, best_found = page.index, found
     problems = [] if best is not None else [
-        f"no contents page: none of the brochure's {len(wanted)} entries is printed with a page "
+        f"{NO_CONTENTS}: none of the brochure's {len(wanted)} entries is printed with a page "
         "number (is this PDF made from this brochure?)"]
     return best, best_found, problems
 

@@ -53,7 +53,7 @@ def add_arguments(parser) -> None:
 def command(args) -> int:
     """Run the diff: exit 0 when no page changed, 1 when any did, 2 on error."""
     from ..checks.pdftext import UnreadablePDF
-    from ..cli import print_diagnostics
+    from ..report import print_diagnostics
     from ..diagnostics import Diagnostic, PamphletError
     from .compare import diff_pdfs
 

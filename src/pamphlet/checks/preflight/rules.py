@@ -1,31 +1,21 @@
-"""Decide whether a PDF is press-ready, reading only the PDF: a registry of small checks.
+"""Decide what is not press-ready: a registry of small checks over the facts (facts.py).
 
 Each check has an id, a severity, a fixed message and a hint, and finds
-(page, detail) pairs in the facts read once from the file (`PressFacts`):
-page boxes, the document catalog, and what each page paints, as
-`pdfcontent.py` interprets it. The numbers are the print vendor's
-(PRINT.md): A4 trim, 3 mm bleed, saddle stitch, PDF/X-4 with a registered
-printing condition, CMYK, 300 % total ink, K100 text overprinting and no white
-that does, text under 9 pt and reversed text on few inks, 200/300 ppi, lines
-of 0.1 mm at least and thin rules in one ink, no annotations in the trim,
-fonts from fonts/ only.
+(page, detail) pairs in the facts. The geometry (trim, bleed, the binding's
+page count) is the print spec's (`PressFacts.spec`); the other numbers are the
+print vendor's (PRINT.md).
 """
 
-import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, PamphletError
-from .pdfcontent import Cache, deref, get, icc_header, object_key, read_page_content
+from ...spec import MM
+from ..pdfcontent import deref, get, icc_header, object_key
+from .facts import SUBSET_PREFIX, PressFacts, _rect, font_key
 
-MM = 72 / 25.4
-A4 = (595.276, 841.89)      # pt
 BOX_TOLERANCE = 0.5         # pt
-BLEED = 3 * MM              # 8.504 pt on every side
 SAFE_MARGIN = 3 * MM        # text stays this far inside the trim
 INK_LIMIT = 3.0             # 300 %
 PPI_ERROR, PPI_WARNING = 200, 300
@@ -36,68 +26,7 @@ SMALL_TEXT = 9.0            # pt: smaller type is small type
 PDFX_ID = "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"
 PDFX_CONFORMANCE = "{http://ns.adobe.com/pdfx/1.3/}GTS_PDFXConformance"
 RENDITION_CLASS = "{http://ns.adobe.com/xap/1.0/mm/}RenditionClass"
-SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
-
-# --- the report ------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Finding:
-    check: str
-    severity: str             # "error" or "warning"
-    page: int | None          # 1-based, None for the whole document
-    message: str              # what was found, e.g. "an RGB fill colour (1 0 0 rg)"
-    hint: str
-
-
-@dataclass
-class PreflightReport:
-    pdf: Path
-    pages: int
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
-
-    def by_check(self) -> dict[str, list[Finding]]:
-        """Findings grouped by check, errors first, in registry order."""
-        groups: dict[str, list[Finding]] = {}
-        for entry in sorted(REGISTRY.values(), key=lambda c: c.severity != "error"):
-            found = [f for f in self.findings if f.check == entry.id]
-            if found:
-                groups[entry.id] = found
-        return groups
-
-    def as_dict(self) -> dict:
-        return {
-            "pdf": str(self.pdf), "pages": self.pages, "ok": self.ok,
-            "errors": len(self.errors), "warnings": len(self.warnings),
-            "checks": {id: {"severity": REGISTRY[id].severity, "message": REGISTRY[id].message,
-                            "hint": REGISTRY[id].hint, "pages": _pages(found)}
-                       for id, found in self.by_check().items()},
-            "findings": [{"check": f.check, "severity": f.severity, "page": f.page,
-                          "message": f.message, "hint": f.hint} for f in self.findings],
-        }
-
-    def diagnostics(self) -> list[Diagnostic]:
-        return [Diagnostic((f"page {f.page:02d}: " if f.page else "") + f.message, self.pdf,
-                           hint=f.hint, severity=f.severity) for f in self.findings]
-
-
-def _pages(findings: list[Finding]) -> list[int]:
-    return sorted({f.page for f in findings if f.page is not None})
-
-
-# --- the registry -----------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Check:
@@ -119,27 +48,6 @@ def check(id: str, severity: str, message: str, hint: str):
     return register
 
 
-def preflight(pdf: Path, fonts: Path | None) -> PreflightReport:
-    """Run every check of the registry on ``pdf``.
-
-    ``fonts`` is the folder with manifest.yaml; None skips the "font not
-    shipped" check. Raises `UnreadablePDF` when the file is not a PDF we can
-    open, `PamphletError` when the fonts folder is unusable.
-    """
-    from .pdftext import ensure_readable   # pdftext imports pdfium: not at the top
-
-    pdf = Path(pdf)
-    ensure_readable(pdf)                   # encrypted, a page-tree loop, a FIFO: said once
-    shipped = shipped_font_names(Path(fonts)) if fonts is not None else None
-    facts = read_facts(pdf, shipped)
-    report = PreflightReport(pdf, len(facts.pages))
-    for entry in REGISTRY.values():
-        found = dict.fromkeys(_run(entry, facts))   # in order, each once
-        report.findings += [Finding(entry.id, entry.severity, page, detail, entry.hint)
-                            for page, detail in found]
-    return report
-
-
 def _run(entry: "Check", facts) -> list[tuple]:
     """The check's (page, detail) pairs; a check that fails on a damaged file says so."""
     try:
@@ -147,167 +55,43 @@ def _run(entry: "Check", facts) -> list[tuple]:
     except Exception as error:  # a damaged PDF must not stop the other checks
         return [(None, f"could not check: {type(error).__name__}: {error}")]
 
-
-# --- the facts, read once -------------------------------------------------------
-
-@dataclass
-class PageFacts:
-    number: int
-    boxes: dict               # "/TrimBox" -> (left, bottom, right, top), as the page says
-    media: tuple
-    content: object           # pdfcontent.PageContent
-    chars: list = field(default_factory=list)    # (char, (left, bottom, right, top))
-    text: str = ""
-    page: object = None       # the pypdf page: its /Group, /Annots and resources
-
-    @property
-    def trim(self):
-        return self.boxes.get("/TrimBox")
-
-    @property
-    def bleed(self):
-        return self.boxes.get("/BleedBox")
-
-
-@dataclass
-class PressFacts:
-    pdf: Path
-    reader: object            # pypdf.PdfReader
-    pages: list[PageFacts]
-    shipped: dict | None      # normalised font name -> PostScript name
-    image_ink: dict = field(default_factory=dict)   # image object key -> max ink
-    cache: object = None      # pdfcontent.Cache: colour spaces resolved once
-
-    def fonts(self):
-        """Every font offered to a page, once: with the first page it draws text on, or
-        (never drawn) the first page that offers it."""
-        first: dict = {}
-        for page in self.pages:
-            for key, use in page.content.fonts.items():
-                if key not in first or use.shown and not first[key][1].shown:
-                    first[key] = (page.number, use)
-        return sorted(first.values(), key=lambda pair: pair[0])
-
-
-def read_facts(pdf: Path, shipped: dict | None) -> PressFacts:
-    """Read the structure with pypdf, the content with pdfcontent, the text with pdfium."""
-    reader, pages = _open(pdf)
-    cache = Cache()
-    facts = PressFacts(pdf, reader, [], shipped, cache=cache)
-    for number, page in enumerate(pages, start=1):
-        boxes = {key: _rect(page.get(key)) for key in ("/TrimBox", "/BleedBox")
-                 if page.get(key) is not None}
-        facts.pages.append(PageFacts(number, boxes, _rect(page.mediabox),
-                                     read_page_content(page, cache), page=page))
-    _read_text(pdf, facts.pages)
-    return facts
-
-
-def _open(pdf: Path):
-    import pypdf
-
-    from .pdftext import UnreadablePDF   # pdftext imports pdfium: not at the top
-
-    if not pdf.is_file():
-        raise UnreadablePDF(f"cannot read {pdf}: no such file")
-    try:
-        reader = pypdf.PdfReader(str(pdf))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadablePDF(f"cannot read {pdf}: it is encrypted")
-        return reader, list(reader.pages)
-    except (pypdf.errors.PyPdfError, OSError, ValueError) as error:
-        raise UnreadablePDF(f"cannot read {pdf}: {error}") from None
-
-
-def _rect(value) -> tuple:
-    left, bottom, right, top = (float(v) for v in value)
-    return min(left, right), min(bottom, top), max(left, right), max(bottom, top)
-
-
-def _read_text(pdf: Path, pages: list[PageFacts]) -> None:
-    """Each character with its tight box, as pdfium places it."""
-    import pypdfium2 as pdfium
-
-    from .pdftext import UnreadablePDF
-
-    try:
-        document = pdfium.PdfDocument(str(pdf))
-    except pdfium.PdfiumError as error:
-        raise UnreadablePDF(f"cannot read {pdf}: {error}") from None
-    try:
-        for facts, page in zip(pages, document):
-            textpage = page.get_textpage()
-            count = textpage.count_chars()
-            facts.text = textpage.get_text_range(0, count) if count else ""
-            facts.chars = [(char, textpage.get_charbox(i)) for i, char in
-                           enumerate(facts.text[:count]) if not char.isspace()]
-            textpage.close()
-            page.close()
-    finally:
-        document.close()
-
-
-@lru_cache(maxsize=8)
-def shipped_font_names(folder: Path) -> dict[str, str]:
-    """The fonts of fonts/manifest.yaml: normalised name -> PostScript name (nameID 6).
-
-    The full name (nameID 4) counts too: WeasyPrint names a font after its
-    family and style ("BIZ-UDGothic-Bold"), not after its PostScript name.
-    """
-    from fontTools.ttLib import TTFont
-
-    from ..fonts import load_fonts
-
-    names = {}
-    for font in load_fonts(Path(folder)):
-        with TTFont(font.path, lazy=True) as program:
-            postscript = program["name"].getDebugName(6) or font.path.stem
-            full = program["name"].getDebugName(4) or postscript
-        names[font_key(postscript)] = postscript
-        names[font_key(full)] = postscript
-    return names
-
-
-def font_key(name: str) -> str:
-    """Compare font names without subset prefix, punctuation, case or "Regular"."""
-    name = re.sub(r"[^0-9a-z]", "", SUBSET_PREFIX.sub("", str(name).lstrip("/")).lower())
-    return name.removesuffix("regular")
-
-
 # --- checks: geometry and binding ---------------------------------------------
 
-@check("trim-box", "error", "TrimBox missing or not A4 (210 × 297 mm)",
-       "every page needs a TrimBox of 595.28 × 841.89 pt: build with `pamphlet build`, or "
-       "export A4 pages with their trim box")
+@check("trim-box", "error", "TrimBox missing or not the print spec's trim",
+       "every page needs a TrimBox of the trim in brochure.yaml (the PDF's /PamphletSpec): "
+       "build with `pamphlet build`, or export the pages with their trim box")
 def _trim_box(facts: PressFacts):
+    want = facts.spec.trim_pt
     for page in facts.pages:
         if page.trim is None:
             yield page.number, "no TrimBox"
             continue
         width, height = page.trim[2] - page.trim[0], page.trim[3] - page.trim[1]
-        if abs(width - A4[0]) > BOX_TOLERANCE or abs(height - A4[1]) > BOX_TOLERANCE:
+        if abs(width - want[0]) > BOX_TOLERANCE or abs(height - want[1]) > BOX_TOLERANCE:
             yield page.number, (f"TrimBox is {width:.2f} × {height:.2f} pt "
-                                f"({width / MM:.1f} × {height / MM:.1f} mm), not A4")
+                                f"({width / MM:.1f} × {height / MM:.1f} mm), not "
+                                f"{facts.spec.size_name} ({want[0]:.2f} × {want[1]:.2f} pt)")
 
 
-@check("bleed-box", "error", "BleedBox missing or not 3 mm outside the trim on every side",
-       "every page needs a BleedBox 8.5 pt (3 mm) larger than the TrimBox on each side, and "
-       "background art that reaches it")
+@check("bleed-box", "error", "BleedBox missing or not the print spec's bleed outside the trim "
+       "on every side", "every page needs a BleedBox larger than the TrimBox by the bleed in "
+       "brochure.yaml (3 mm = 8.5 pt) on each side, and background art that reaches it")
 def _bleed_box(facts: PressFacts):
     for page in facts.pages:
         if page.bleed is None:
             yield page.number, "no BleedBox"
         elif page.trim is not None:
-            sides = _bleed_sides(page.trim, page.bleed)
+            sides = _bleed_sides(page.trim, page.bleed, facts.spec.bleed_pt)
             if sides:
-                yield page.number, "the bleed is " + ", ".join(sides) + " (needs 3.0 mm)"
+                yield page.number, ("the bleed is " + ", ".join(sides)
+                                    + f" (needs {facts.spec.bleed:.1f} mm)")
 
 
-def _bleed_sides(trim: tuple, bleed: tuple) -> list[str]:
+def _bleed_sides(trim: tuple, bleed: tuple, wanted: float) -> list[str]:
     reach = {"left": trim[0] - bleed[0], "bottom": trim[1] - bleed[1],
              "right": bleed[2] - trim[2], "top": bleed[3] - trim[3]}
     return [f"{reach[side] / MM:.1f} mm on the {side}" for side in reach
-            if abs(reach[side] - BLEED) > BOX_TOLERANCE]
+            if abs(reach[side] - wanted) > BOX_TOLERANCE]
 
 
 @check("media-box", "error", "MediaBox does not contain the TrimBox and BleedBox",
@@ -324,14 +108,15 @@ def _contains(outer: tuple, inner: tuple, tolerance: float = 0.01) -> bool:
             and inner[2] <= outer[2] + tolerance and inner[3] <= outer[3] + tolerance)
 
 
-@check("page-count", "error", "page count is not a multiple of 4 (saddle stitch)",
-       "a saddle-stitched pamphlet folds sheets of 4 pages: add or remove pages, blank ones "
-       "included")
+@check("page-count", "error", "page count does not fold into the binding's sheets",
+       "a saddle-stitched or perfect-bound pamphlet is made of sheets of 4 pages: add or "
+       "remove pages, blank ones included")
 def _page_count(facts: PressFacts):
-    count = len(facts.pages)
-    if count % 4:
-        more, fewer = 4 - count % 4, count % 4
-        yield None, f"{count} pages: add {more} or remove {fewer}"
+    count, signature = len(facts.pages), facts.spec.signature
+    if count % signature:
+        more, fewer = signature - count % signature, count % signature
+        yield None, (f"{count} pages, {facts.spec.binding} takes a multiple of {signature}: "
+                     f"add {more} or remove {fewer}")
 
 
 # --- checks: PDF/X-4 -------------------------------------------------------------
@@ -504,7 +289,7 @@ def _pdfx_intent(facts: PressFacts):
        "(FOGRA39 for the shipped profile; output_condition: in brochure.yaml for another) and "
        "/RegistryName to http://www.color.org")
 def _output_condition(facts: PressFacts):
-    from ..conditions import REGISTRY, from_profile, registered
+    from ...conditions import REGISTRY, from_profile, registered
 
     intent = _pdfx_intent(facts)
     if intent is None:
@@ -1101,84 +886,3 @@ def _unreadable_content(facts: PressFacts):
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
-
-
-# --- the command --------------------------------------------------------------------
-
-DETAILS_SHOWN = 5   # per check, in the text report; --json has them all
-
-
-def add_arguments(parser) -> None:
-    parser.add_argument("pdf", metavar="PDF", help="the PDF to check")
-    parser.add_argument("--fonts", default="fonts", metavar="DIR",
-                        help="the folder with manifest.yaml: the only fonts allowed "
-                             "(default: fonts)")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-
-
-def command(args) -> int:
-    """Print the report; exit 1 on any error, 0 otherwise, 2 when the PDF cannot be read."""
-    import logging
-
-    from ..cli import print_diagnostics
-    from .pdftext import UnreadablePDF
-
-    pdf = Path(args.pdf)
-    logging.getLogger("pypdf").setLevel(logging.ERROR)   # its repairs are not our findings
-    try:
-        report = preflight(pdf, Path(args.fonts))
-    except UnreadablePDF as error:
-        hint = "is it a PDF? was it written to the end?" if pdf.exists() else \
-            "check the path (`pamphlet build` writes build/pamphlet.pdf)"
-        print_diagnostics([Diagnostic(str(error), pdf, hint=hint)])
-        return 2
-    except PamphletError as error:
-        print_diagnostics(error.diagnostics)
-        return 2
-    if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        print(report_text(report))
-    return 0 if report.ok else 1
-
-
-def report_text(report: PreflightReport) -> str:
-    """One line per failing check with its pages, its hint, a few details; a summary."""
-    lines = []
-    for id, found in report.by_check().items():
-        entry = REGISTRY[id]
-        pages = _page_list(_pages(found))
-        lines.append(f"{entry.severity:<7}  {id:<20}  {pages + ': ' if pages else ''}"
-                     f"{entry.message}")
-        lines.append(f"{'':<7}  {'':<20}  hint: {entry.hint}")
-        for finding in found[:DETAILS_SHOWN]:
-            where = f"page {finding.page:02d}: " if finding.page else ""
-            lines.append(f"{'':<7}  {'':<20}  - {where}{finding.message}")
-        if len(found) > DETAILS_SHOWN:
-            lines.append(f"{'':<7}  {'':<20}  - … and {len(found) - DETAILS_SHOWN} more "
-                         "(--json lists them all)")
-    lines.append(_summary(report))
-    return "\n".join(lines)
-
-
-def _page_list(pages: list[int]) -> str:
-    """'pages 3, 7' or 'pages 1-4, 9': runs of pages collapsed."""
-    if not pages:
-        return ""
-    runs, start = [], pages[0]
-    for previous, current in zip(pages, pages[1:] + [None]):
-        if current != previous + 1 if current is not None else True:
-            runs.append(f"{start}" if start == previous else f"{start}-{previous}")
-            start = current
-    return ("page " if len(pages) == 1 else "pages ") + ", ".join(runs)
-
-
-def _summary(report: PreflightReport) -> str:
-    checks = report.by_check()
-    parts = []
-    for severity, found in (("error", report.errors), ("warning", report.warnings)):
-        ids = [id for id in checks if REGISTRY[id].severity == severity]
-        parts.append(_count(len(found), severity) + (f" ({', '.join(ids)})" if ids else ""))
-    verdict = "press-ready" if report.ok else "NOT press-ready"
-    return (f"preflight: {report.pdf}: {report.pages} pages, {len(REGISTRY)} checks: "
-            f"{'; '.join(parts)}: {verdict}")

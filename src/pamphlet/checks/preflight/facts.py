@@ -1,0 +1,139 @@
+"""Read once what preflight's rules look at: boxes, the print spec, each page's content
+(pdfcontent.py), its characters and the fonts shipped with the pamphlet."""
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ...spec import PrintSpec, from_pdf
+from ..pdfcontent import Cache, read_page_content
+
+SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+
+
+@dataclass
+class PageFacts:
+    number: int
+    boxes: dict               # "/TrimBox" -> (left, bottom, right, top), as the page says
+    media: tuple
+    content: object           # pdfcontent.PageContent
+    chars: list = field(default_factory=list)    # (char, (left, bottom, right, top))
+    text: str = ""
+    page: object = None       # the pypdf page: its /Group, /Annots and resources
+
+    @property
+    def trim(self):
+        return self.boxes.get("/TrimBox")
+
+    @property
+    def bleed(self):
+        return self.boxes.get("/BleedBox")
+
+
+@dataclass
+class PressFacts:
+    pdf: Path
+    reader: object            # pypdf.PdfReader
+    pages: list[PageFacts]
+    shipped: dict | None      # normalised font name -> PostScript name
+    spec: PrintSpec = PrintSpec()   # the trim, bleed and binding to check against
+    image_ink: dict = field(default_factory=dict)   # image object key -> max ink
+    cache: object = None      # pdfcontent.Cache: colour spaces resolved once
+
+    def fonts(self):
+        """Every font offered to a page, once: with the first page it draws text on, or
+        (never drawn) the first page that offers it."""
+        first: dict = {}
+        for page in self.pages:
+            for key, use in page.content.fonts.items():
+                if key not in first or use.shown and not first[key][1].shown:
+                    first[key] = (page.number, use)
+        return sorted(first.values(), key=lambda pair: pair[0])
+
+
+def read_facts(pdf: Path, shipped: dict | None, spec: PrintSpec | None = None) -> PressFacts:
+    """Read the structure with pypdf, the content with pdfcontent, the text with pdfium.
+
+    ``spec`` is what the pages are checked against; None: the spec the PDF carries
+    (`spec.from_pdf`: its /PamphletSpec, else its first TrimBox and BleedBox).
+    """
+    reader, pages = _open(pdf)
+    cache = Cache()
+    facts = PressFacts(pdf, reader, [], shipped, spec or spec_of(pdf), cache=cache)
+    for number, page in enumerate(pages, start=1):
+        boxes = {key: _rect(page.get(key)) for key in ("/TrimBox", "/BleedBox")
+                 if page.get(key) is not None}
+        facts.pages.append(PageFacts(number, boxes, _rect(page.mediabox),
+                                     read_page_content(page, cache), page=page))
+    _read_text(pdf, facts.pages)
+    return facts
+
+
+def spec_of(pdf: Path) -> PrintSpec:
+    """The print spec ``pdf`` carries, or the default one (A4, 3 mm, saddle stitch)
+    when it carries neither /PamphletSpec nor a TrimBox."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        return from_pdf(document) or PrintSpec()
+
+
+def _open(pdf: Path):
+    import pypdf
+
+    from ..pdftext import UnreadablePDF   # pdftext imports pdfium: not at the top
+
+    if not pdf.is_file():
+        raise UnreadablePDF(f"cannot read {pdf}: no such file")
+    try:
+        reader = pypdf.PdfReader(str(pdf))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadablePDF(f"cannot read {pdf}: it is encrypted")
+        return reader, list(reader.pages)
+    except (pypdf.errors.PyPdfError, OSError, ValueError) as error:
+        raise UnreadablePDF(f"cannot read {pdf}: {error}") from None
+
+
+def _rect(value) -> tuple:
+    left, bottom, right, top = (float(v) for v in value)
+    return min(left, right), min(bottom, top), max(left, right), max(bottom, top)
+
+
+def _read_text(pdf: Path, pages: list[PageFacts]) -> None:
+    """Each character with its tight box, as pdfium places it."""
+    from ..pdftext import open_pdf, text_pages
+
+    with open_pdf(pdf) as document:
+        for facts, (_, _, textpage) in zip(pages, text_pages(document)):
+            count = textpage.count_chars()
+            facts.text = textpage.get_text_range(0, count) if count else ""
+            facts.chars = [(char, textpage.get_charbox(i)) for i, char in
+                           enumerate(facts.text[:count]) if not char.isspace()]
+
+
+@lru_cache(maxsize=8)
+def shipped_font_names(folder: Path) -> dict[str, str]:
+    """The fonts of fonts/manifest.yaml: normalised name -> PostScript name (nameID 6).
+
+    The full name (nameID 4) counts too: WeasyPrint names a font after its
+    family and style ("BIZ-UDGothic-Bold"), not after its PostScript name.
+    """
+    from fontTools.ttLib import TTFont
+
+    from ...fonts import load_fonts
+
+    names = {}
+    for font in load_fonts(Path(folder)):
+        with TTFont(font.path, lazy=True) as program:
+            postscript = program["name"].getDebugName(6) or font.path.stem
+            full = program["name"].getDebugName(4) or postscript
+        names[font_key(postscript)] = postscript
+        names[font_key(full)] = postscript
+    return names
+
+
+def font_key(name: str) -> str:
+    """Compare font names without subset prefix, punctuation, case or "Regular"."""
+    name = re.sub(r"[^0-9a-z]", "", SUBSET_PREFIX.sub("", str(name).lstrip("/")).lower())
+    return name.removesuffix("regular")

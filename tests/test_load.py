@@ -126,6 +126,25 @@ BAD_INPUTS = {
         "brochure.yaml", "  - delta\n", "  - detla\n",
         "brochure.yaml:17:5: page definition 'detla' not found: pages/detla.yaml",
         "did you mean 'delta'?"),
+    # brochure.yaml itself: its fields, their values and their choices
+    "brochure.yaml: unknown binding": (
+        "brochure.yaml", "binding: saddle-stitch", "binding: stapled",
+        "brochure.yaml:8:10: unknown binding 'stapled'", "use one of: saddle-stitch, perfect, none"),
+    "brochure.yaml: unknown side": (
+        "brochure.yaml", "binding: saddle-stitch", "binding: saddle-stitch\nside: top",
+        "brochure.yaml:9:7: unknown binding side 'top'",
+        "use left (horizontal text) or right (右綴じ, vertical text)"),
+    "brochure.yaml: key twice": (
+        "brochure.yaml", "language: ja", "language: ja\nlanguage: en",
+        "brochure.yaml:5:1: duplicate key 'language'", "each key may appear once in a mapping"),
+    "brochure.yaml: not a date": (
+        "brochure.yaml", "date: 2025-03-01", "date: someday",
+        "brochure.yaml:5:7: date must be a date, not the text 'someday'",
+        "write it as YYYY-MM-DD, e.g. 2025-03-01"),
+    "brochure.yaml: trim as a word": (
+        "brochure.yaml", "trim: {width: 210mm, height: 297mm}", "trim: A9",
+        "brochure.yaml:6:7: trim must be a mapping of fields, not the text 'A9'",
+        "write `key: value` lines indented under it"),
 }
 
 
@@ -142,6 +161,16 @@ def test_bad_input_is_one_clear_error_and_keeps_the_last_pdf(mini, case):
     assert result.err.splitlines() == [f"error: {mini}/{error}", f"hint: {hint}"]
     assert "Traceback" not in result.err
     assert previous.read_bytes() == b"%PDF-1.7 the last good build"
+
+
+def test_a_misspelt_brochure_yaml_field_is_named_with_a_suggestion(mini, tmp_path):
+    edit(mini / "brochure.yaml", "title: テスト冊子", "titel: テスト冊子")
+    result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--quiet")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.splitlines() == [
+        f"error: {mini}/brochure.yaml:2:1: unknown field 'titel'", "hint: did you mean 'title'?",
+        f"error: {mini}/brochure.yaml:2:1: missing required field 'title'",
+        "hint: add `title:` (the document title)"]
 
 
 def test_a_manifest_without_fonts_is_one_error(mini, tmp_path):

@@ -20,7 +20,10 @@ def test_japanese_is_compared_by_character():
 
 
 def test_latin_words_and_numbers_stay_whole():
-    assert tokenize(chars("RECRUIT GUIDE 2025年")) == tokenize(chars("RECRUIT GUIDE 2025年"))
+    # A word's box spans its letters: RECRUIT is characters 0-6, 10 pt apart, 9 pt wide.
+    assert [(t.text, t.box) for t in tokenize(chars("RECRUIT GUIDE 2025年"))] == [
+        ("RECRUIT", (0, 0, 69, 10)), ("GUIDE", (80, 0, 129, 10)),
+        ("2025", (140, 0, 179, 10)), ("年", (180, 0, 189, 10))]
     assert [t.text for t in tokenize(chars("RECRUIT GUIDE 2025年"))] == [
         "RECRUIT", "GUIDE", "2025", "年"]
     assert changes("RECRUIT GUIDE 2025", "RECRUIT GUIDE 2026") == [("replace", "2025", "2026")]

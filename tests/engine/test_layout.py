@@ -1,5 +1,6 @@
 """Typesetting: content that does not fit its page is refused, naming the page."""
 
+import subprocess
 import pytest
 
 from utils import ROOT, edit, run
@@ -26,8 +27,32 @@ def test_overset_text_names_the_page_definition_and_field(mini, tmp_path):
     assert (tmp_path / "out.overset.pdf").read_bytes().startswith(b"%PDF")
 
 
-def test_text_that_fits_is_not_overset(mini_pdf):
-    assert mini_pdf.stat().st_size > 1000
+def _three_line_frame(mini, body: list[str]):
+    """gamma's frame made exactly three 10 mm lines high, with ``body`` under its heading."""
+    css = mini / "layouts" / "plain.css"
+    css.write_text(css.read_text() + "\n[data-def=gamma] .frame.main { bottom: auto; "
+                   "height: 30mm; }\n[data-def=gamma] .frame.main > * { margin: 0; padding: 0; "
+                   "font-size: 10pt; line-height: 10mm; }\n")
+    edit(mini / "pages/gamma.yaml", "  - 最後の章です。", "\n".join(f"  - {t}" for t in body))
+
+
+def test_text_that_fits_is_not_overset(mini, tmp_path):
+    # Heading and two paragraphs: three lines of 10 mm in a 30 mm frame, to the last line.
+    _three_line_frame(mini, ["一行目です。", "最後の行です。"])
+    out = tmp_path / "out.pdf"
+    result = run("build", "--brochure", mini, "--out", out, "--quiet")
+    assert result.code == 0 and "overset" not in result.err, result.err
+    page = subprocess.run(["pdftotext", "-f", "6", "-l", "6", out, "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "最後の行です。" in page.replace(" ", "")
+
+
+def test_one_line_more_than_the_frame_holds_is_overset(mini, tmp_path):
+    _three_line_frame(mini, ["一行目です。", "二行目です。", "はみ出す行です。"])
+    result = run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--quiet")
+    assert result.code == 1
+    assert "overset text: page definition 'gamma' does not fit page 06; the first element " \
+        "that does not fit is the <p> \"はみ出す行です。…\"" in result.err, result.err
 
 
 def test_columns_that_overflow_their_frame_are_overset(mini, tmp_path):

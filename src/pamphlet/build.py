@@ -130,12 +130,12 @@ def _make_and_keep(brochure, renderer, engines, keys, folder, task):
 
 
 def make_part(definition: PageDef, edition: str, key: str, brochure: Brochure,
-              renderer: Renderer, engine, cache: Path) -> Part | Failed:
+              renderer: Renderer, engine, cache_folder: Path) -> Part | Failed:
     """One page definition as a part: render -> layout -> overset -> draw.
 
     ``engine`` lays out (engine.layout.Engine, or screen.py's); the part's PDF is
-    in ``Part.data`` (fonts left out, stored in ``cache``/fonts; see engine/draw.py);
-    where its fields lie goes to ``cache``/fields (fieldmap.py).
+    in ``Part.data`` (fonts left out, stored in ``cache_folder``/fonts; see engine/draw.py);
+    where its fields lie goes to ``cache_folder``/fields (fieldmap.py).
     """
     from .engine.draw import draw
     from .fieldmap import record_fields
@@ -155,7 +155,7 @@ def make_part(definition: PageDef, edition: str, key: str, brochure: Brochure,
             prime_pictures(engine.images, html, engine.base_url, options.brochure)
         document = engine.layout(html)
         if edition == PRINT:
-            record_fields(document, definition, cache, key)   # boxes -> fields
+            record_fields(document, definition, cache_folder, key)   # boxes -> fields
             pictures = place_images(document, definition, options)
             wrong = [note for note in pictures if note.severity == "error"]
             problems = overset(document, brochure, definition)
@@ -165,7 +165,7 @@ def make_part(definition: PageDef, edition: str, key: str, brochure: Brochure,
             if wrong:
                 return Failed(definition.id, wrong)
         layout = clock.lap()
-        drawing = draw(document, cache / "fonts", PART_ID,
+        drawing = draw(document, cache_folder / "fonts", PART_ID,
                        "pdf/x-4" if edition == PRINT else "pdf/ua-1",
                        overprint=edition == PRINT and options.overprint)
         engine.check_reads()                 # a picture inside an SVG is read as it is drawn

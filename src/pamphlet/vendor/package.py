@@ -50,7 +50,7 @@ def add_arguments(parser) -> None:
 
 def command(args) -> int:
     """Build, check and write the package; exit 1 when anything stops it."""
-    from ..cli import print_diagnostics
+    from ..report import print_diagnostics
     from ..options import command_line_options
 
     out = Path(args.out)
@@ -156,7 +156,7 @@ def _checks(pdf: Path, brochure, revision):
     from ..checks.toc import check_toc
     from ..jobticket import job_ticket
 
-    press = preflight(pdf, brochure.options.fonts)
+    press = preflight(pdf, brochure.options.fonts, brochure.options.spec)
     toc = check_toc(pdf, brochure)
     typography = _typography(pdf)
     failed = [d for d in toc.diagnostics() + press.diagnostics() if d.severity == "error"]

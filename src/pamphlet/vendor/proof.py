@@ -52,7 +52,7 @@ def command(args) -> int:
     """Write the proof and the dummy; exit 1 on bad input."""
     import logging
 
-    from ..cli import print_diagnostics
+    from ..report import print_diagnostics
 
     try:
         job, fonts = _settings(args)

@@ -8,11 +8,12 @@ from ..diagnostics import Diagnostic
 from .findings import Finding, diagnostics
 from ..load import Brochure, _strings
 from ..markup import plain_text
+from ..spec import MM
 from .links import Link, read_links
 from .pdftext import PageText, normalize, read_pages
 
 HEADING_SIZE = 13.0          # pt: text this large or larger can be a heading
-FOLIO_BAND = 15 * 72 / 25.4  # the folio sits in the bottom 15 mm of the trim
+FOLIO_BAND = 15 * MM        # the folio sits in the bottom 15 mm of the trim
 LEADERS = "…‥・·.．-－—―"
 REFERENCE = re.compile(r"P(\d{2,3})((?:・\d{2,3})*)")
 

@@ -148,15 +148,23 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 def tagging(parents: dict):
     """While WeasyPrint writes a tagged PDF: what is ``aria-hidden`` (an FPO frame, a
     folio) is drawn as an artifact, and each structure element gets what its HTML
-    says (`_annotate`). Composes with draw.py's decorations, which patch the same."""
-    from weasyprint.pdf import stream, tags
+    says (`_annotate`). The rows of group "screen" in engine/patches.py; they compose
+    with engine/draw.py's decorations, which patch the same."""
+    from .engine import patches
 
-    marked, build_tree = stream.Stream.marked, tags._build_box_tree
-    named = set()                                # the HTML ids given to an element
+    with patches.patched("screen", parents=parents, named=set()):
+        yield
 
+
+def make_marking(marked, parents: dict, **_):
+    """Stream.marked: a hidden box is an artifact."""
     def marking(self, box, tag):
         return self.artifact() if _hidden(box, parents) else marked(self, box, tag)
+    return marking
 
+
+def make_building(build_tree, parents: dict, named: set, **_):
+    """tags._build_box_tree: hidden boxes left out, the others' elements annotated."""
     def building(box, parent, pdf, page_number, nums, annotations, marks):
         box = getattr(box, "_box", box)          # an absolutely positioned box's placeholder
         if _hidden(box, parents):
@@ -170,12 +178,7 @@ def tagging(parents: dict):
             _annotate(element, box, parent, pdf, nums, texts)
             _name(element, box, named)
             yield element
-
-    stream.Stream.marked, tags._build_box_tree = marking, building
-    try:
-        yield
-    finally:
-        stream.Stream.marked, tags._build_box_tree = marked, build_tree
+    return building
 
 
 def _hidden(box, parents: dict) -> bool:

@@ -177,3 +177,18 @@ def test_a_layout_that_runs_too_long_is_stopped_with_one_error(mini, tmp_path, m
     assert f"error: {definition}:1:9: page definition 'alpha': laying out took more than " \
         "0.001 s and was stopped" in result.err, result.err
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_weasyprint_finds_its_libraries_in_one_reading_of_the_linker_cache():
+    # The "import" row of the inventory: while WeasyPrint is imported, find_library
+    # answers from one `ldconfig -p` listing, and is ctypes' own again afterwards.
+    import ctypes.util
+
+    from pamphlet.engine import patches
+    listing = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, check=True).stdout
+    original = ctypes.util.find_library
+    with patches.patched("import", listing=listing):
+        assert ctypes.util.find_library is not original
+        assert ctypes.util.find_library("pango-1.0").startswith("libpango-1.0.so")
+        assert ctypes.util.find_library("no-such-library") is None
+    assert ctypes.util.find_library is original

@@ -409,20 +409,10 @@ def _check_kinsoku(block: Block) -> list[Violation]:
             found.append(_violation("kinsoku", after, f"line begins with 「{start}」"))
         if end in chars.NOT_AT_LINE_END:
             found.append(_violation("kinsoku", line, f"line ends with 「{end}」"))
-        if _splits_number(line.text, after.text):
+        if chars.splits_number(line.text, after.text):
             found.append(_violation("number", line,
                                     f"「{line.text[-6:]}｜{after.text[:4]}」 splits a number"))
     return found
-
-
-def _splits_number(before: str, after: str) -> bool:
-    if not before or not after:
-        return False
-    digit_end = before[-1] in chars.DIGITS or (before[-1] in ",." and before[-2:-1].isdigit())
-    if digit_end:
-        return after[0] in chars.DIGITS or after[0] in ",." or after[0] in chars.UNITS \
-            or after[0] in chars.MULTIPLIERS or any(after.startswith(w) for w in chars.UNIT_WORDS)
-    return before[-1] in chars.MULTIPLIERS and before[-2:-1].isdigit() and after[0] in chars.UNITS
 
 
 def _check_justification(block: Block, tally: Tally) -> list[Violation]:

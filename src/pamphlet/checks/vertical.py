@@ -296,9 +296,8 @@ def _kinsoku(block: Block, index: int, follows: bool) -> list:
         end = column.cells[-1].text[-1]
         if end in chars.NOT_AT_LINE_END:
             found.append(("kinsoku", *_where(block, index), f"column ends with 「{end}」"))
-        from .typography import _splits_number      # the horizontal rule, to the letter
-        following = block.columns[index + 1].text
-        if _splits_number(column.text, following):
+        following = block.columns[index + 1].text     # the horizontal rule, to the letter
+        if chars.splits_number(column.text, following):
             found.append(("number", *_where(block, index),
                           f"「{column.text[-6:]}｜{following[:4]}」 splits a number"))
     return found

@@ -103,3 +103,15 @@ def justification_weight(char: str) -> float:
     if char in " \u00a0\u3000":
         return 1.0
     return 1.0 if unicodedata.east_asian_width(char) in ("W", "F", "A") else 0.0
+
+
+def splits_number(before: str, after: str) -> bool:
+    """A line (or column) ending ``before`` and the next beginning ``after`` split a number
+    from its digits, separators, unit or multiplier (6,499|人, 1.2|億人, 3万|人)."""
+    if not before or not after:
+        return False
+    digit_end = before[-1] in DIGITS or (before[-1] in ",." and before[-2:-1].isdigit())
+    if digit_end:
+        return after[0] in DIGITS or after[0] in ",." or after[0] in UNITS \
+            or after[0] in MULTIPLIERS or any(after.startswith(w) for w in UNIT_WORDS)
+    return before[-1] in MULTIPLIERS and before[-2:-1].isdigit() and after[0] in UNITS

@@ -5,12 +5,17 @@ its own code (PYTHONPATH=<worktree>/src) and its own brochure into its own
 folder; the working tree is built with its code into build/diff/new.pdf.  The
 two builds run side by side, then `pamphlet diff` writes build/diff/index.html.
 The worktree is removed whatever happens; the working tree is never touched.
+What git says changed since BASE (`git diff`, and files git does not track yet)
+goes to build/diff/changes.json, so that the report gives each changed field its
+own lines of the diff; review/approvals.yaml, when there is one, puts the pages
+changed since their approval first.
 
 Exit 0 when the diff ran (whether pages changed or not: the summary says), 2 when
 a ref is unknown or a build gave no PDF at all.
 """
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -37,14 +42,62 @@ def main(argv=None) -> int:
         if base is None or new is None:
             return 2
         base = _keep(base, out)
-    return _diff(base, new, out, ROOT / args.brochure)
+    changes = out / "changes.json"
+    changes.write_text(json.dumps(git_changes(commit, args.base), ensure_ascii=False, indent=1)
+                       + "\n", encoding="utf-8")
+    return _diff(base, new, out, ROOT / args.brochure, changes, ROOT / args.approvals)
 
 
 def _keep(pdf: Path, out: Path) -> Path:
-    """Copy BASE's PDF (or its overset pages) beside the report, out of the temporary folder."""
-    for stale in (out / "base.pdf", out / "base.overset.pdf"):
+    """Copy BASE's PDF (or its overset pages) and its field map beside the report."""
+    for stale in (out / "base.pdf", out / "base.overset.pdf", out / "base.fields.json"):
         stale.unlink(missing_ok=True)
+    fields = pdf.with_name(pdf.stem + ".fields.json")
+    if fields.exists():
+        shutil.copyfile(fields, out / fields.name)
     return Path(shutil.copyfile(pdf, out / pdf.name))
+
+
+def git_changes(commit: str, ref: str) -> dict:
+    """The files changed between ``commit`` and the working tree, each with its hunks
+    (line ranges on both sides and the lines), untracked files as wholly added."""
+    found = _git("diff", "--no-color", "--no-ext-diff", "--unified=0", commit, "--", ".",
+                 ":(exclude)build")
+    files = _parse_diff(found.stdout)
+    untracked = _git("ls-files", "--others", "--exclude-standard", "--", ".").stdout.split("\n")
+    for name in filter(None, untracked):
+        try:
+            lines = (ROOT / name).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        files.append({"path": name, "status": "A", "hunks": [
+            {"old": [0, 0], "new": [1, len(lines)], "text": "\n".join("+" + l for l in lines)}]})
+    return {"base": ref, "commit": commit, "files": sorted(files, key=lambda f: f["path"])}
+
+
+def _parse_diff(text: str) -> list[dict]:
+    import re
+
+    files, current = [], None
+    for line in text.splitlines():
+        if line.startswith("diff --git "):
+            current = {"path": line.split(" b/", 1)[-1], "status": "M", "hunks": []}
+            files.append(current)
+        elif current is None:
+            continue
+        elif line.startswith("new file mode"):
+            current["status"] = "A"
+        elif line.startswith("deleted file mode"):
+            current["status"] = "D"
+        elif line.startswith("@@"):
+            match = re.match(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@", line)
+            old_start, old_count, new_start, new_count = (
+                int(v) if v is not None else 1 for v in match.groups())
+            current["hunks"].append({"old": [old_start, old_count], "new": [new_start, new_count],
+                                     "text": line})
+        elif current["hunks"] and line[:1] in "+- " and not line.startswith(("+++", "---")):
+            current["hunks"][-1]["text"] += "\n" + line
+    return files
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +106,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--base", default="HEAD", help="the git ref to compare with")
     parser.add_argument("--brochure", default="brochure", help="the brochure folder, "
                         "relative to the repository (default: brochure)")
+    parser.add_argument("--approvals", default="review/approvals.yaml", help="the approvals "
+                        "file, relative to the repository (default: review/approvals.yaml)")
     parser.add_argument("--out", default="build/diff", help="where the new PDF and the "
                         "report go, relative to the repository (default: build/diff)")
     return parser
@@ -123,11 +178,14 @@ def _made(pdf: Path, what: str) -> Path | None:
     return None
 
 
-def _diff(base: Path, new: Path, out: Path, brochure: Path) -> int:
+def _diff(base: Path, new: Path, out: Path, brochure: Path, changes: Path,
+          approvals: Path) -> int:
     command = [sys.executable, "-m", "pamphlet", "diff", str(base), str(new), "--report", str(out),
-               "--quiet"]
+               "--quiet", "--changes", str(changes)]
     if brochure.is_dir():
         command += ["--brochure", str(brochure)]
+    if approvals.is_file():
+        command += ["--approvals", str(approvals)]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     status = subprocess.run(command, cwd=ROOT, env=env).returncode
     if status == 2:

@@ -20,6 +20,8 @@ EXAMPLES = {
     "package": "pamphlet package --brochure brochure --out build/package",
     "new": "pamphlet new leaflet --size A5 --binding saddle-stitch --side left",
     "check-screen": "pamphlet check-screen build/pamphlet-screen.pdf",
+    "approve": "pamphlet approve build/pamphlet.pdf --pages 3,5-7 --by 'Yamada Hanako'",
+    "comment": "pamphlet comment build/pamphlet.pdf --page 5 --box 20,40,60,15 --text '写真を差し替え'",
 }
 
 # Commands whose arguments and run function live beside their code:
@@ -42,6 +44,14 @@ PLUGGED = {
             "Start a pamphlet: write a brochure folder (brochure.yaml, theme.yaml, 8 page "
             "definitions on the kit's layouts, a data file) that builds and passes "
             "`pamphlet check` as it is. Exit 1 if the folder is not new or empty."),
+    "approve": ("pamphlet.review",
+                "Approve pages of a PDF, or the whole version (校了): who, when, the PDF's "
+                "sha256 and each page's digest go to review/approvals.yaml; pamphlet diff "
+                "--approvals lists approved pages changed since first."),
+    "comment": ("pamphlet.review.comment_command",
+                "Pin a comment on a region of a page (mm from the trim's top left), kept in "
+                "review/comments.yaml beside the approvals; later diff reports show it where "
+                "its page and field are then."),
 }
 
 

@@ -10,7 +10,12 @@ The diff runs in stages, one module each (`compare.py` strings them together):
                                   BleedBox, with their characters
 4. compare     (`pixels.py`)      changed pixels beyond anti-aliasing -> share and regions
                (`textdiff.py`)    changed characters (Japanese: by character)
-5. report      (`report.py`)      DIR/index.html, DIR/report.json, pictures of changed pages
+5. trace       (`moves.py`)       text that moved to another page; regions reflowed or restyled
+               (`sources.py`)     the field behind each change (the builds' field maps), or
+                                  the theme, layout, font or code files that changed instead
+               (`review/`)        approvals changed since approval, comments where they are now
+6. report      (`report.py`)      DIR/index.html, DIR/report.json, pictures of changed pages
+                                  (`webfont.py`: the project's fonts, subset, inside the page)
 
 Ignore regions (`ignore.py`) come from ``--ignore`` and the page definitions.
 This module holds the command; the CLI plugs it in (see cli.PLUGGED).
@@ -48,6 +53,14 @@ def add_arguments(parser) -> None:
     parser.add_argument("--brochure", metavar="DIR",
                         help="also ignore the boxes the new brochure's page definitions "
                              "declare under ignore:")
+    parser.add_argument("--approvals", type=Path, metavar="FILE",
+                        help="review/approvals.yaml: approved pages changed since approval "
+                             "first, and the comments of comments.yaml beside it")
+    parser.add_argument("--fonts", type=Path, metavar="DIR",
+                        help="the fonts the report's text is set in (default: pamphlet's fonts/)")
+    parser.add_argument("--changes", type=Path, metavar="FILE",
+                        help="git's changes as make diff writes them (changes.json): each "
+                             "changed field's own lines of git diff")
 
 
 def command(args) -> int:
@@ -79,7 +92,8 @@ def _options(args):
 
         ignore += tuple(brochure_ignores(Path(args.brochure)))
     return DiffOptions(dpi=args.dpi, tolerance=args.tolerance, min_area=args.min_area,
-                       ignore=ignore)
+                       ignore=ignore, changes=args.changes, approvals=args.approvals,
+                       fonts=args.fonts)
 
 
 def _show(result, args) -> None:

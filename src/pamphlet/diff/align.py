@@ -3,7 +3,9 @@
 Pages with equal digests anchor the two sequences (difflib's longest matching
 blocks, as for lines).  Between two anchors, the remaining old and new pages are
 paired in order where they look alike (text and picture), by the alignment that
-maximises the summed similarity; a page left unpaired was added or removed.
+maximises the summed similarity.  A page left unpaired that looks like a page
+left unpaired on the other side moved there (two pages swapped, a page taken
+elsewhere); any other was added or removed.  A pair out of the old order moved.
 """
 
 import difflib
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 
 PAIR_AT = 0.45      # least similarity for two pages to be one page changed
 BAND = 8            # in a long run of changed pages, a page pairs with one this near its place
+WORDY = 100          # characters from which a page's text weighs more than its picture
+CROSSING_GAIN = 0.1  # how much better pairs out of order must fit to be taken: pages swapped
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,7 @@ class Step:
     new: int | None
     same: bool = False              # equal digests: identical without looking
     similarity: float | None = None
+    moved: bool = False             # out of the old order (a swap, a page taken elsewhere)
 
 
 def align_pages(old_digests: list, new_digests: list, similarity) -> list[Step]:
@@ -34,7 +39,63 @@ def align_pages(old_digests: list, new_digests: list, similarity) -> list[Step]:
         else:
             steps += pair_block(list(range(i1 + 1, i2 + 1)), list(range(j1 + 1, j2 + 1)),
                                 similarity)
-    return steps
+    return mark_moved(pair_moved(steps, similarity))
+
+
+def pair_moved(steps: list[Step], similarity) -> list[Step]:
+    """Pair a removed page with an added page it looks like (best pairs first): it moved."""
+    removed = [s.old for s in steps if s.new is None]
+    added = [s.new for s in steps if s.old is None]
+    scores = sorted(((similarity(o, n), o, n) for o in removed for n in added), reverse=True)
+    paired = {}
+    for score, old, new in scores:
+        if score >= PAIR_AT and old not in paired and new not in paired.values():
+            paired[old] = new
+    if not paired:
+        return steps
+    kept = [s for s in steps if s.old not in paired and s.new not in paired.values()]
+    kept += [Step(old, new, similarity=similarity(old, new)) for old, new in paired.items()]
+    return sorted(kept, key=lambda s: (s.new if s.new is not None else _after(s, steps), s.old or 0))
+
+
+def _after(step: Step, steps: list[Step]) -> float:
+    """Where a removed page sorts among the new pages: just after its predecessor's."""
+    before = [s.new for s in steps if s.new is not None and s.old is not None
+              and s.old < step.old]
+    return max(before, default=0) + 0.5
+
+
+def mark_moved(steps: list[Step]) -> list[Step]:
+    """Pairs off the longest run in the old order moved; so did a pair's partner in a swap."""
+    pairs = [s for s in steps if s.old is not None and s.new is not None]
+    staying = set(_longest_increasing([s.old for s in pairs]))
+    moved = {(s.old, s.new) for s in pairs if s.old not in staying}
+    swapped = {(s.old, s.new) for s in pairs if (s.new, s.old) in moved}
+    moved |= swapped
+    if not moved:
+        return steps
+    return [Step(s.old, s.new, s.same, s.similarity, True) if (s.old, s.new) in moved else s
+            for s in steps]
+
+
+def _longest_increasing(values: list[int]) -> list[int]:
+    """The longest strictly increasing subsequence (patience sorting), earliest on ties."""
+    import bisect
+
+    tails, tail_at, parent = [], [], {}
+    for index, value in enumerate(values):
+        place = bisect.bisect_left(tails, value)
+        parent[index] = tail_at[place - 1] if place else None
+        if place == len(tails):
+            tails.append(value)
+            tail_at.append(index)
+        else:
+            tails[place], tail_at[place] = value, index
+    run, index = [], tail_at[-1] if tail_at else None
+    while index is not None:
+        run.append(values[index])
+        index = parent[index]
+    return run[::-1]
 
 
 def pair_block(olds: list[int], news: list[int], similarity) -> list[Step]:
@@ -49,6 +110,9 @@ def pair_block(olds: list[int], news: list[int], similarity) -> list[Step]:
         return [Step(o, None) for o in olds] + [Step(None, n) for n in news]
     scores = {(o, n): similarity(o, n) for o, n in _band(olds, news)}
     best = _best_scores(olds, news, scores)
+    crossing = _best_first(scores)
+    if sum(scores[pair] - PAIR_AT for pair in crossing) > best[-1][-1] + CROSSING_GAIN:
+        return _unordered(olds, news, crossing, scores)
     return _trace(olds, news, scores, best)
 
 
@@ -60,6 +124,24 @@ def _band(olds: list, news: list):
         middle = round(i * stretch)
         for j in range(max(0, middle - width), min(len(news), middle + width + 1)):
             yield old, news[j]
+def _best_first(scores: dict) -> list[tuple]:
+    """Pairs taken by falling similarity, each page once, in any order: swapped pages pair."""
+    taken, used_old, used_new = [], set(), set()
+    for (old, new), score in sorted(scores.items(), key=lambda item: -item[1]):
+        if score >= PAIR_AT and old not in used_old and new not in used_new:
+            taken.append((old, new))
+            used_old.add(old)
+            used_new.add(new)
+    return taken
+
+
+def _unordered(olds: list, news: list, pairs: list, scores: dict) -> list[Step]:
+    """Steps in the new order for pairs that cross; the unpaired pages added or removed."""
+    paired_old, paired_new = {o for o, _ in pairs}, {n for _, n in pairs}
+    steps = [Step(o, n, similarity=scores[o, n]) for o, n in pairs]
+    steps += [Step(None, n) for n in news if n not in paired_new]
+    steps += [Step(o, None) for o in olds if o not in paired_old]
+    return sorted(steps, key=lambda s: (s.new if s.new is not None else news[0] - 0.5, s.old or 0))
 
 
 def _best_scores(olds: list, news: list, scores: dict) -> list[list[float]]:
@@ -107,7 +189,10 @@ def page_similarity(old, new) -> float:
     picture = picture_similarity(old.signature, new.signature)
     if len(old.text) < 4 and len(new.text) < 4:
         return picture
-    return (picture + text_similarity(old.bigrams, new.bigrams)) / 2
+    text = text_similarity(old.bigrams, new.bigrams)
+    if min(len(old.text), len(new.text)) >= WORDY:     # the words say more than the picture,
+        return (picture + 3 * text) / 4                 # mirrored for the other spine side
+    return (picture + text) / 2
 
 
 def text_similarity(pairs_a: frozenset, pairs_b: frozenset) -> float:

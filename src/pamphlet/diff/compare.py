@@ -1,4 +1,5 @@
-"""Run the diff's stages in order: fingerprint -> align -> look -> compare pixels and text."""
+"""Run the diff's stages in order: fingerprint -> align -> look -> compare pixels and text
+-> moved text -> sources (the field or file behind each change) -> approvals and comments."""
 
 import logging
 from pathlib import Path
@@ -9,11 +10,12 @@ from .fingerprint import fingerprint_pages
 from .ignore import pixels_to_mm, points_to_mm, to_pixels, to_points
 from .look import PageViewer
 from .model import MM, DiffOptions, DiffResult, PageResult, Region
+from .moves import classify, find_moved_text
 from .pixels import compare_pixels
 from .textdiff import diff_text
 
 LOG = logging.getLogger("pamphlet")
-STEPS = 3
+STEPS = 4
 EXCERPT = 60        # characters of an added or removed page's text
 
 
@@ -33,18 +35,43 @@ def diff_pdfs(old: Path, new: Path, options: DiffOptions) -> DiffResult:
                             lambda o, n: page_similarity(old_pages[o], new_pages[n]))
         _step(3, "comparing", f"{sum(not s.same for s in steps)} pages that may differ")
         pages = [_page_result(step, old_pages, new_pages, options) for step in steps]
-        rendered = {"old": old_pages.rendered, "new": new_pages.rendered}
-    return DiffResult(old, new, options, len(old_keys), len(new_keys), pages, rendered)
+        result = DiffResult(old, new, options, len(old_keys), len(new_keys), pages)
+        _step(4, "tracing", "moved text, sources, approvals")
+        result.text_moves = find_moved_text(pages)
+        _trace(result, lambda number: new_pages[number].image)
+        result.rendered = {"old": old_pages.rendered, "new": new_pages.rendered}
+    return result
+
+
+def _trace(result: DiffResult, look) -> None:
+    """Sources from the builds' field maps (and git's changes); then the review's state."""
+    from .sources import trace_sources
+
+    trace_sources(result)
+    if result.options.approvals is not None:
+        from ..review import annotate
+
+        annotate(result, look)
 
 
 def _page_result(step, old_pages, new_pages, options: DiffOptions) -> PageResult:
-    if step.same:
+    if step.same and not step.moved:
         return PageResult("same", step.old, step.new, text={"changes": []})
     if step.old is None:
         return _alone("added", new_pages[step.new])
     if step.new is None:
         return _alone("removed", old_pages[step.old])
-    return compare_pages(old_pages[step.old], new_pages[step.new], options, step.similarity)
+    result = compare_pages(old_pages[step.old], new_pages[step.new], options, step.similarity)
+    if step.moved:
+        result.status, result.moved = "changed", True
+        result.pictures = result.pictures or _pictures(old_pages[step.old], new_pages[step.new])
+    return result
+
+
+def _pictures(old, new) -> dict:
+    from PIL import Image
+
+    return {"old": old.image, "new": new.image, "mask": Image.new("L", new.image.size, 0)}
 
 
 def _alone(status: str, look) -> PageResult:
@@ -69,13 +96,23 @@ def compare_pages(old, new, options: DiffOptions, similarity: float | None = Non
     status = "changed" if pixels.regions or changes else "same"
     result = PageResult(status, old.number, new.number, pixels.fraction, ignored=ignored,
                         similarity=similarity)
-    result.regions = [Region(r[:4], pixels_to_mm(r[:4], new.trim, new.bleed, new.dpi), r[4])
+    boxes = [c.box for c in changes]
+    result.regions = [Region(r[:4], pixels_to_mm(r[:4], new.trim, new.bleed, new.dpi), r[4],
+                             classify(_to_points(r[:4], new), old.chars, new.chars, boxes))
                       for r in pixels.regions]
     result.text = {"changes": [_text_change(c, old, new) for c in changes]}
     result.scale = _scale(new)
     if status == "changed":
         result.pictures = {"old": old.image, "new": new.image, "mask": pixels.mask}
     return result
+
+
+def _to_points(box: tuple, look) -> tuple:
+    """(left, bottom, right, top) in PDF points of a pixel box (x, y, w, h) of the picture."""
+    x, y, width, height = box
+    scale = 72 / look.dpi
+    left, top = look.bleed[0] + x * scale, look.bleed[3] - y * scale
+    return (left, top - height * scale, left + width * scale, top)
 
 
 def _scale(look) -> tuple:
@@ -100,6 +137,7 @@ def _text_change(change, old, new) -> dict:
         side = new if change.new else old
         data["on"] = "new" if change.new else "old"
         data["box_mm"] = list(points_to_mm(change.box, side.trim))
+        data["at_mm"] = list(points_to_mm(change.middle, side.trim))
     return data
 
 

@@ -1,8 +1,10 @@
 """Write the report: DIR/index.html (one offline page), DIR/report.json, DIR/img/.
 
-Only pages that are not the same get pictures: a JPEG of each side (fast to
-encode; identical 8 x 8 blocks decode identically, so the overlay shows no
-false change), a transparent PNG of the changed pixels, and a small thumbnail.
+Only pages that are not the same (or carry a comment or a stale approval) get
+pictures: a JPEG of each side (fast to encode; identical 8 x 8 blocks decode
+identically, so the overlay shows no false change), a transparent PNG of the
+changed pixels, and a small thumbnail.  The page's text is set in the project's
+own Gothic, subset into the page (webfont.py).
 """
 
 import json
@@ -18,6 +20,10 @@ ZOOMS = 6               # changed regions shown enlarged, per page
 ZOOM_BOX = 260          # px: the most an enlarged region takes either way
 ZOOM_MARGIN = 10        # px of the page picture around a region
 HIGHLIGHT = (230, 0, 60)
+
+
+KIT_FONTS = Path(__file__).resolve().parents[3] / "fonts"
+DEFAULT_APPROVALS = "review/approvals.yaml"
 
 
 def write_report(result: DiffResult, folder: Path) -> Path:
@@ -42,11 +48,17 @@ def render_report(result: DiffResult) -> str:
 
     from .template import TEMPLATE
 
+    from .webfont import font_faces
+
     environment = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     environment.filters["percent"] = _percent
-    return environment.from_string(TEMPLATE).render(
-        result=result, counts=result.counts, pages=[_view(p) for p in result.pages],
-        ignore=result.options.ignore)
+    views = [_view(p) for p in result.pages]
+    html = environment.from_string(TEMPLATE).render(
+        result=result, counts=result.counts, pages=views, ignore=result.options.ignore,
+        review=result.review, causes=result.causes, new_pdf=str(result.new),
+        approvals_file=str(result.options.approvals or DEFAULT_APPROVALS),
+        shown_count=sum(v["shown"] for v in views))
+    return html.replace("/*FONTS*/", font_faces(html, result.options.fonts or KIT_FONTS), 1)
 
 
 def _write_pictures(page: PageResult, folder: Path) -> dict:
@@ -93,17 +105,37 @@ def _save_thumbnail(image, path: Path) -> str:
 def _view(page: PageResult) -> dict:
     """What the template needs of one page, boxes as percentages of its picture."""
     view = {"page": page, "anchor": _anchor(page), "title": _title(page), "regions": [],
-            "ignored": [], "zooms": [], "texts": page.text.get("changes", []), "text_boxes": []}
+            "ignored": [], "zooms": [], "texts": page.text.get("changes", []), "text_boxes": [],
+            "pins": [], "sources": _sources(page), "mm": [],
+            "shown": page.status != "same" or bool(page.pictures)}
     picture = _picture(page)
     if picture is None:
         return view
     size = picture.size
+    per_mm, offset = page.scale
+    view["mm"] = [round(size[0] / per_mm, 3), round(size[1] / per_mm, 3),
+                  round(offset[0], 3), round(offset[1], 3)]
+    view["pins"] = [{**_mm_to_percent(c["box_mm"], page, size), "id": c["id"], "text": c["text"]}
+                    for c in page.comments]
     view["regions"] = [_percent_box(r.box_px, size) for r in page.regions]
     view["zooms"] = [_zoom(r.box_px, size) for r in page.regions[:ZOOMS]]
     view["ignored"] = [_mm_to_percent(i.box, page, size) for i in page.ignored]
     view["text_boxes"] = [_mm_to_percent(c["box_mm"], page, size) for c in view["texts"]
                           if c.get("on") == "new"]
     return view
+
+
+def _sources(page: PageResult) -> list[dict]:
+    """What made each changed region, once each."""
+    seen, listed = set(), []
+    for region in page.regions:
+        source = region.source or {}
+        key = (region.kind, source.get("says"))
+        if source.get("says") and key not in seen:
+            seen.add(key)
+            listed.append({"kind": region.kind, "says": source["says"],
+                           "git_diff": source.get("git_diff", "")})
+    return listed
 
 
 def _zoom(box: tuple, size: tuple) -> dict:

@@ -30,6 +30,7 @@ class TextChange:
     before: str         # unchanged text just before, for context
     after: str
     box: tuple | None   # where on the page (pt): on the new page, or the old for a deletion
+    middle: tuple | None = None     # its middle character's box: which field it is in
 
     def as_dict(self) -> dict:
         return {"op": self.op, "old": self.old, "new": self.new,
@@ -85,8 +86,11 @@ def _change(old: list, new: list, i1: int, i2: int, j1: int, j2: int) -> TextCha
     op = "replace" if removed and added else ("delete" if removed else "insert")
     before = _tail("".join(t.text for t in new[max(0, j1 - CONTEXT):j1]))
     after = "".join(t.text for t in new[j2:j2 + CONTEXT])[:CONTEXT]
-    box = _union([t.box for t in new[j1:j2]]) if added else _union([t.box for t in old[i1:i2]])
-    return TextChange(op, removed, added, before, after, box)
+    tokens = new[j1:j2] if added else old[i1:i2]
+    box = _union([t.box for t in tokens])
+    placed = [t.box for t in tokens if t.box is not None]
+    middle = placed[len(placed) // 2] if placed else None      # where most of it is
+    return TextChange(op, removed, added, before, after, box, middle)
 
 
 def _tail(text: str) -> str:

@@ -10,6 +10,9 @@ the copies marked so the contents stay unambiguous; never committed), of
   pdf-edit   the one-sentence edit, then what `make pdf` runs
   watch      the same edit under a running `pamphlet watch` (save -> new PDF and
              every check's verdict printed)
+and once, of
+  diff       pamphlet diff of two 200-page versions with 5 pages changed, report included
+             (the guide's pages over and over, each copy its own, with field maps)
 with each ratio to plain WeasyPrint and the peak memory: the largest process's
 peak RSS (GNU time), and the whole process tree's peak PSS, sampled every 50 ms
 in one extra run of each kind (pamphlet lays out on every core in forked
@@ -40,7 +43,7 @@ def timed_all(commands: list, cwd: Path, sample: bool = False) -> tuple[float, i
     return (sum(r[0] for r in runs), max(r[1] for r in runs), max(r[2] for r in runs))
 
 
-def timed(command: list, cwd: Path, sample: bool = False) -> tuple[float, int, int]:
+def timed(command: list, cwd: Path, sample: bool = False, ok=(0,)) -> tuple[float, int, int]:
     """Wall seconds, peak RSS of the largest process (KiB, GNU time) and, when ``sample``,
     peak PSS of the process tree (KiB; the sampling costs CPU, so timed runs skip it)."""
     start = time.perf_counter()
@@ -54,7 +57,7 @@ def timed(command: list, cwd: Path, sample: bool = False) -> tuple[float, int, i
     seconds = time.perf_counter() - start
     if sample:
         sampler.join()
-    if process.returncode != 0:
+    if process.returncode not in ok:
         sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{err[-2000:]}")
     return seconds, int(err.strip().splitlines()[-1]), peak[0]
 
@@ -244,18 +247,84 @@ def bench_brochure(copies: int, runs: int) -> None:
         print(f"page definitions laid out: cold {made['cold']}, edit {made['edit']}")
 
 
+DIFF_PAGES, DIFF_CHANGED = 200, 5
+
+
+def bench_diff(runs: int) -> None:
+    """``pamphlet diff`` of two 200-page PDFs, 5 pages changed, with --report; print it."""
+    with tempfile.TemporaryDirectory(prefix="pamphlet-bench-") as folder:
+        project = copy_project(Path(folder))
+        build = project / "build"
+        timed([BIN / "pamphlet", "build", "--quiet"], project)
+        shutil.copy(build / "pamphlet.pdf", build / "before.pdf")
+        shutil.copy(build / "pamphlet.fields.json", build / "before.fields.json")
+        toggle_edit(project, 0)
+        timed([BIN / "pamphlet", "build", "--quiet"], project)
+        old = splice_pages(build / "before.pdf", build / "before.pdf", [], build / "old200.pdf")
+        new = splice_pages(build / "before.pdf", build / "pamphlet.pdf", _edited(build),
+                           build / "new200.pdf")
+        command = [BIN / "pamphlet", "diff", old, new, "--report", build / "diff200", "--quiet"]
+        results = []
+        for _ in range(runs + 1):
+            shutil.rmtree(build / "diff200", ignore_errors=True)
+            results.append(timed(command, project, sample=len(results) == runs, ok=(0, 1)))
+        print(f"make bench: {DIFF_PAGES} pages, {DIFF_CHANGED} changed, {runs} runs, "
+              f"{subprocess.getoutput('nproc')} cores")
+        print(line("diff", results, 0) + "  (report included)")
+
+
+def _edited(build: Path) -> list[int]:
+    """The numbers of the 200 pages that come from the edited page: 5 of them."""
+    import json
+
+    before = json.loads((build / "before.fields.json").read_text())["pages"]
+    page = next(p["page"] for p in before if p["definition"] == Path(EDIT_FILE).stem)
+    return [page + len(before) * k for k in range(DIFF_CHANGED)]
+
+
+def splice_pages(base: Path, edited: Path, take: list[int], target: Path) -> Path:
+    """DIFF_PAGES pages: ``base``'s over and over, those numbered in ``take`` from ``edited``;
+    with a field map for the result, as a build writes one."""
+    import hashlib
+    import json
+
+    import pikepdf
+
+    maps = {path: json.loads(path.with_name(path.stem + ".fields.json").read_text())
+            for path in (base, edited)}
+    out, pages, sources = pikepdf.new(), [], {}
+    for number in range(1, DIFF_PAGES + 1):
+        path = edited if number in take else base
+        count = len(maps[path]["pages"])
+        copy = (path, (number - 1) // count)
+        if copy not in sources:                     # a new copy: its own objects
+            sources[copy] = pikepdf.open(path)
+        out.pages.append(sources[copy].pages[(number - 1) % count])
+        # Each copy of a page its own: no two pages of a real pamphlet draw the same
+        # (a comment in its content: the digest differs, the picture does not).
+        out.pages[-1].contents_add(pikepdf.Stream(out, f"% page {number}\n".encode()))
+        pages.append({**maps[path]["pages"][(number - 1) % count], "page": number})
+    out.save(target, deterministic_id=True)
+    data = {**maps[base], "pages": pages,
+            "pdf_sha256": hashlib.sha256(target.read_bytes()).hexdigest()}
+    target.with_name(target.stem + ".fields.json").write_text(json.dumps(data, ensure_ascii=False))
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--big-runs", type=int, default=1, help="runs of the 144-page case")
-    parser.add_argument("--only", choices=("36", "144"), help="one case only")
+    parser.add_argument("--only", choices=("36", "144", "diff"), help="one case only")
     args = parser.parse_args()
     if 3 * max(args.runs, args.big_runs) + 2 > len(EDIT_CHARS):
         sys.exit(f"bench: at most {(len(EDIT_CHARS) - 2) // 3} runs (one new character each)")
-    if args.only != "144":
+    if args.only in (None, "36"):
         bench_brochure(1, args.runs)
-    if args.only != "36":
+    if args.only in (None, "144"):
         bench_brochure(4, args.big_runs)
+    if args.only in (None, "diff"):
+        bench_diff(args.runs)
 
 
 if __name__ == "__main__":

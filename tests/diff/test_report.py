@@ -113,3 +113,120 @@ def test_changed_regions_are_boxed_where_the_pixels_changed(opened, report):
     assert len(boxes) == len(alpha["regions"]) == 1
     expected = alpha["regions"][0]["box_px"][0] * shown / picture
     assert abs(boxes[0][0] - expected) <= 2
+
+
+# The review: approvals and comments, from the report page to the repository and back.
+
+APPROVER = ("--by", "山田", "--at", "2025-02-20T10:00:00+09:00", "--quiet")
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory, mini_pdf, inserted_pdf):
+    """(report folder, approvals file): page 3 of the mini approved, then changed."""
+    folder = tmp_path_factory.mktemp("review")
+    approvals = folder / "review" / "approvals.yaml"
+    assert run("approve", mini_pdf, "--pages", "3,8", "--file", approvals, *APPROVER).code == 0
+    result = run("diff", mini_pdf, inserted_pdf, "--report", folder / "report", "--quiet",
+                 "--approvals", approvals)
+    assert result.code == 1, result.err
+    return folder / "report", approvals
+
+
+def _open(browser, folder):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto((folder / "index.html").as_uri(), wait_until="load")
+    page.evaluate("document.fonts.ready")
+    return page, problems
+
+
+def test_the_japanese_text_is_set_in_the_projects_own_font(browser, review):
+    page, problems = _open(browser, review[0])
+    faces = page.evaluate("Array.from(document.fonts).map(f => [f.family, f.weight, f.status])")
+    assert sorted(faces) == [["pamphlet report", "400", "loaded"],
+                             ["pamphlet report", "700", "loaded"]]
+    assert page.evaluate("document.fonts.check('15px \"pamphlet report\"', '段落の章ページ')")
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith(
+        '"pamphlet report"')
+    assert problems == []
+    page.close()
+
+
+def test_approved_pages_changed_since_approval_come_first(browser, review):
+    page, _ = _open(browser, review[0])
+    assert page.evaluate("document.querySelector('#stale').compareDocumentPosition("
+                         "document.querySelector('main')) & Node.DOCUMENT_POSITION_FOLLOWING")
+    assert page.inner_text("#stale li").startswith("page 3 (alpha) — changed since approval: "
+                                                   "approved as page 3 by 山田")
+    assert "approval stale" in page.inner_text("#page-3 h2")
+    page.close()
+
+
+def test_next_and_previous_walk_through_the_changes(browser, review):
+    page, _ = _open(browser, review[0])
+    ids = page.eval_on_selector_all("section.page", "all => all.map(s => s.id)")
+    page.click("#next")
+    assert page.evaluate("location.hash") == f"#{ids[0]}"
+    page.click("#next")
+    page.click("#next")
+    assert page.evaluate("location.hash") == f"#{ids[2]}"
+    assert page.inner_text("#position") == f"3 / {len(ids)}"
+    page.click("#prev")
+    assert page.evaluate("location.hash") == f"#{ids[1]}"
+    assert page.eval_on_selector(f"#{ids[1]}", "s => s.classList.contains('current')")
+    top = page.evaluate(f"document.getElementById('{ids[1]}').getBoundingClientRect().top")
+    assert 0 <= top < 200
+    page.close()
+
+
+def test_approve_and_comment_in_the_report_record_in_the_repository(browser, review, mini_pdf,
+                                                                    inserted_pdf, tmp_path):
+    import shlex
+
+    from PIL import Image
+
+    folder, approvals = review
+    page, problems = _open(browser, folder)
+    page.click("#page-3 button.approve")
+    assert page.is_visible("#pending")
+    page.click("#page-3 button.comment")
+    frame = "#page-3 .panels figure:nth-child(2) .frame"
+    box = page.locator(frame).bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.3)
+    page.fill("#page-3 .commentform input", "ここを確認")
+    page.click("#page-3 .commentform button.pin-it")
+    commands = page.input_value("#commands").splitlines()
+    assert commands[0] == (f"pamphlet approve '{inserted_pdf}' --pages 3 --file '{approvals}'")
+    assert commands[1].startswith(f"pamphlet comment '{inserted_pdf}' --page 3 --box ")
+    assert problems == []
+    page.close()
+    # Run them as the reviewer would, then diff again: the pin is where it was clicked.
+    for command in commands:
+        words = shlex.split(command)[1:]
+        assert run(*words, "--by", "山田", "--quiet").code == 0, command
+    again = tmp_path / "again"
+    assert run("diff", mini_pdf, inserted_pdf, "--report", again, "--quiet",
+               "--approvals", approvals).code == 1
+    page, problems = _open(browser, again)
+    assert page.inner_text("#comments li").endswith("ここを確認 — 山田, " + page.inner_text(
+        "#comments li").rsplit(", ", 1)[1])
+    pin = page.eval_on_selector(f"{frame} .pin", "p => { const r = p.getBoundingClientRect(), "
+                                "f = p.parentElement.getBoundingClientRect(); return [(r.left + "
+                                "r.width / 2 - f.left) / f.width, (r.top + r.height / 2 - f.top)"
+                                " / f.height]; }")
+    assert pin == pytest.approx([0.5, 0.3], abs=0.01)
+    assert "approved" in page.inner_text("#page-3 h2")
+    shot = tmp_path / "pin.png"
+    page.locator(frame).screenshot(path=str(shot))
+    image = Image.open(shot).convert("RGB")
+    x, y = round(image.width * 0.5), round(image.height * 0.3)
+    orange = [(dx, dy) for dx in range(-60, 61) for dy in range(-30, 31)
+              if _near(image.getpixel((x + dx, y + dy)), (240, 140, 0))]
+    assert len(orange) > 50, f"no pin drawn around {x},{y} in {shot}"
+    page.close()
+
+
+def _near(pixel, colour, by: int = 40) -> bool:
+    return all(abs(a - b) <= by for a, b in zip(pixel, colour))

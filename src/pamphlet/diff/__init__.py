@@ -71,7 +71,12 @@ def command(args) -> int:
     from .compare import diff_pdfs
 
     try:
-        result = diff_pdfs(Path(args.old), Path(args.new), _options(args))
+        options = _options(args)
+        if options.approvals is not None:           # a broken file: said before any work
+            from ..review import check_files
+
+            check_files(options.approvals)
+        result = diff_pdfs(Path(args.old), Path(args.new), options)
     except (PamphletError, UnreadablePDF) as error:
         if args.debug:
             raise

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 PAIR_AT = 0.45      # least similarity for two pages to be one page changed
 BAND = 8            # in a long run of changed pages, a page pairs with one this near its place
 WORDY = 100          # characters from which a page's text weighs more than its picture
+MAX_PAIRS = 1600     # similarities weighed in one block at most (40 x 40 pages)
 CROSSING_GAIN = 0.1  # how much better pairs out of order must fit to be taken: pages swapped
 
 
@@ -46,6 +47,8 @@ def pair_moved(steps: list[Step], similarity) -> list[Step]:
     """Pair a removed page with an added page it looks like (best pairs first): it moved."""
     removed = [s.old for s in steps if s.new is None]
     added = [s.new for s in steps if s.old is None]
+    if len(removed) * len(added) > MAX_PAIRS:
+        return steps
     scores = sorted(((similarity(o, n), o, n) for o in removed for n in added), reverse=True)
     paired = {}
     for score, old, new in scores:
@@ -124,6 +127,8 @@ def _band(olds: list, news: list):
         middle = round(i * stretch)
         for j in range(max(0, middle - width), min(len(news), middle + width + 1)):
             yield old, news[j]
+
+
 def _best_first(scores: dict) -> list[tuple]:
     """Pairs taken by falling similarity, each page once, in any order: swapped pages pair."""
     taken, used_old, used_new = [], set(), set()

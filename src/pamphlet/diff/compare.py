@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..checks.pdftext import UnreadablePDF
 from .align import align_pages, page_similarity
-from .fingerprint import fingerprint_pages
+from .fingerprint import fingerprint_both
 from .ignore import pixels_to_mm, points_to_mm, to_pixels, to_points
 from .look import PageViewer
 from .model import MM, DiffOptions, DiffResult, PageResult, Region
@@ -28,7 +28,7 @@ def diff_pdfs(old: Path, new: Path, options: DiffOptions) -> DiffResult:
         if path.exists() and not path.is_file():
             raise UnreadablePDF(f"cannot read {path}: not a file")
     _step(1, "fingerprinting", f"{old} and {new}")
-    old_keys, new_keys = fingerprint_pages(old), fingerprint_pages(new)
+    old_keys, new_keys = fingerprint_both(old, new)
     with PageViewer(old, options.dpi) as old_pages, PageViewer(new, options.dpi) as new_pages:
         _step(2, "aligning", f"{len(old_keys)} old and {len(new_keys)} new pages")
         steps = align_pages([k.digest for k in old_keys], [k.digest for k in new_keys],

@@ -16,7 +16,9 @@ page differ for no visible reason, and are left out:
 """
 
 import hashlib
+import os
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,7 @@ SUBSET_TAG = re.compile(r"^/[A-Z]{6}\+")
 CATEGORIES = ("/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/XObject", "/Font",
               "/Properties")
 DELIMITER = rb"(?=[\s/\[\]()<>{}%]|$)"
+PARALLEL_FROM = 8_000_000     # bytes of PDF from which the two are read side by side
 SUBSET_KEYS = {"/FontFile", "/FontFile2", "/FontFile3", "/CIDSet", "/CharSet", "/W", "/W2",
                "/Widths", "/FirstChar", "/LastChar", "/CIDToGIDMap", "/ToUnicode"}
 
@@ -54,6 +57,27 @@ def fingerprint_pages(path: Path) -> list[PageKey]:
         except (pikepdf.PdfError, AttributeError, KeyError, TypeError, ValueError) as error:
             raise _unreadable(path, f"damaged page structure ({_qpdf_message(error, path)})",
                               "was the build finished?") from None
+
+
+def fingerprint_both(old: Path, new: Path) -> tuple[list[PageKey], list[PageKey]]:
+    """`fingerprint_pages` of both PDFs; of large ones side by side, the old in a forked
+    process (reading the objects is most of a large diff's time)."""
+    if _size(old) + _size(new) < PARALLEL_FROM or not hasattr(os, "fork"):
+        return fingerprint_pages(old), fingerprint_pages(new)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        olds = pool.submit(fingerprint_pages, old)
+        news = fingerprint_pages(new)
+        return olds.result(), news
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
 
 
 def _open(path: Path):
@@ -157,7 +181,7 @@ class _Digests:
 
     def content(self, stream, names: "_Names") -> bytes:
         """A content stream's digest, its resource names replaced by their digests."""
-        return self._hash(names.replace(stream.read_bytes()))
+        return self._hash(*names.digest_parts(stream.read_bytes()))
 
     def of(self, obj) -> bytes:
         """The digest of any object: indirect references replaced by their content's digest."""
@@ -222,10 +246,26 @@ class _Names:
         if not self.tokens:
             return data
         if self._pattern is None:
-            names = sorted(self.tokens, key=len, reverse=True)
-            self._pattern = re.compile(b"/(?:" + b"|".join(re.escape(n[1:]) for n in names)
-                                       + b")" + DELIMITER)
+            self._pattern = _name_pattern(tuple(sorted(self.tokens)))
         return self._pattern.sub(lambda m: self.tokens[m[0]], data)
+
+    def digest_parts(self, data: bytes) -> tuple[bytes, bytes]:
+        """What `replace` gives, as two parts made without a Python call per name: the
+        stream with every name blanked, and the names' tokens in order (fast in C)."""
+        if not self.tokens:
+            return data, b""
+        if self._pattern is None:
+            self._pattern = _name_pattern(tuple(sorted(self.tokens)))
+        found = self._pattern.findall(data)
+        return self._pattern.sub(b"/", data), b"".join(map(self.tokens.__getitem__, found))
+
+
+@lru_cache(maxsize=256)
+def _name_pattern(names: tuple):
+    """One pattern for a set of resource names (pages of a document share them)."""
+    longest_first = sorted(names, key=len, reverse=True)
+    return re.compile(b"/(?:" + b"|".join(re.escape(n[1:]) for n in longest_first) + b")"
+                      + DELIMITER)
 
 
 def _is_subset_font(obj) -> bool:

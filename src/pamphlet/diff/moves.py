@@ -71,6 +71,8 @@ def settle_moves(moves: list[dict]) -> None:
         field = lambda s: (s.get("definition"), s.get("field"))           # noqa: E731
         if before.get("field") and field(before) == field(after) and after.get("change") != "field":
             move["kind"] = "reflowed"
+        if before.get("value") and after.get("value"):      # the fields say it better than
+            move["same_text"] = before["value"] == after["value"]   # where the diff cut
         for side, source in (("from", before), ("to", after)):
             if source.get("field"):
                 move[f"{side}_field"] = f"{source['file']}:{source['line']} {source['field']}"

@@ -182,7 +182,7 @@ class _Tracer:
             return self.elsewhere(kind)
         entry, box = hit
         source = {"definition": entry["definition"], "field": box["field"],
-                  "file": box["file"], "line": box["line"]}
+                  "file": box["file"], "line": box["line"], "value": box["value"]}
         changed = self._field_changed(entry["definition"], box, side)
         source["change"] = {True: "field", False: "none", None: "unknown"}[changed]
         if changed:

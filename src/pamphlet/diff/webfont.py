@@ -14,25 +14,6 @@ from pathlib import Path
 
 LOG = logging.getLogger("pamphlet")
 FAMILY = "pamphlet report"
-CDEF = """
-typedef ... hb_blob_t;
-typedef ... hb_face_t;
-typedef ... hb_subset_input_t;
-typedef ... hb_set_t;
-hb_blob_t *hb_blob_create (const char *data, unsigned int length, int mode,
-                           void *user_data, void *destroy);
-void hb_blob_destroy (hb_blob_t *blob);
-const char *hb_blob_get_data (hb_blob_t *blob, unsigned int *length);
-hb_face_t *hb_face_create (hb_blob_t *blob, unsigned int index);
-void hb_face_destroy (hb_face_t *face);
-hb_blob_t *hb_face_reference_blob (hb_face_t *face);
-void hb_set_add (hb_set_t *set, unsigned int codepoint);
-hb_subset_input_t *hb_subset_input_create_or_fail (void);
-void hb_subset_input_destroy (hb_subset_input_t *input);
-hb_set_t *hb_subset_input_unicode_set (hb_subset_input_t *input);
-void hb_subset_input_set_flags (hb_subset_input_t *input, unsigned int value);
-hb_face_t *hb_subset_or_fail (hb_face_t *source, const hb_subset_input_t *input);
-"""
 NO_HINTING, DESUBROUTINIZE = 0x1, 0x4
 READONLY = 1
 
@@ -54,22 +35,23 @@ def font_faces(text: str, fonts: Path | None) -> str:
 
 
 def _gothic(fonts: Path | None) -> list[tuple[int, Path]]:
-    """The Gothic family's regular and bold files from the manifest, else none."""
-    from ..fonts import load_fonts
+    """The Gothic family's regular and bold files from the manifest, else none (read plainly:
+    the build checks the fonts; the report only shows text in them)."""
+    import yaml
 
-    if fonts is None or not (fonts / "manifest.yaml").is_file():
-        return []
     try:
-        found = load_fonts(fonts)
-    except Exception as error:           # a broken manifest: the build says it better
-        LOG.warning("report: no fonts from %s (%s)", fonts, error)
+        listed = yaml.safe_load((fonts / "manifest.yaml").read_text(encoding="utf-8"))["fonts"]
+        found = [(str(f["family"]), int(f["weight"]), fonts / f["file"]) for f in listed]
+    except (OSError, TypeError, KeyError, ValueError, yaml.YAMLError) as error:
+        if fonts is not None:
+            LOG.warning("report: no fonts from %s (%s)", fonts, error)
         return []
-    regular = next((f for f in found if "Gothic" in f.family and f.weight == 400),
-                   next((f for f in found if f.weight == 400), None))
+    regular = next((f for f in found if "Gothic" in f[0] and f[1] == 400),
+                   next((f for f in found if f[1] == 400), None))
     if regular is None:
         return []
-    chosen = {f.weight: f.path for f in found if f.family == regular.family
-              and f.weight in (400, 700)}
+    chosen = {weight: path for family, weight, path in found
+              if family == regular[0] and weight in (400, 700) and path.is_file()}
     return sorted(chosen.items())
 
 
@@ -83,39 +65,65 @@ def subset_text(data: bytes, text: str) -> bytes:
 
 
 def _subset(data: bytes, codepoints: frozenset) -> bytes:
-    ffi, hb = _harfbuzz()
-    buffer = ffi.from_buffer(data)
-    blob = ffi.gc(hb.hb_blob_create(buffer, len(data), READONLY, ffi.NULL, ffi.NULL),
-                  hb.hb_blob_destroy)
-    face = ffi.gc(hb.hb_face_create(blob, 0), hb.hb_face_destroy)
-    plan = ffi.gc(hb.hb_subset_input_create_or_fail(), hb.hb_subset_input_destroy)
-    if plan == ffi.NULL:
-        raise SubsetError("HarfBuzz could not make a subset plan")
-    unicodes = hb.hb_subset_input_unicode_set(plan)
-    for codepoint in sorted(codepoints):
-        hb.hb_set_add(unicodes, codepoint)
-    hb.hb_subset_input_set_flags(plan, NO_HINTING | DESUBROUTINIZE)
-    result = hb.hb_subset_or_fail(face, plan)
-    if result == ffi.NULL:
-        raise SubsetError("HarfBuzz could not subset the font")
-    result = ffi.gc(result, hb.hb_face_destroy)
-    out = ffi.gc(hb.hb_face_reference_blob(result), hb.hb_blob_destroy)
-    length = ffi.new("unsigned int *")
-    pointer = hb.hb_blob_get_data(out, length)
-    if pointer == ffi.NULL or not length[0]:
+    import ctypes
+
+    hb = _harfbuzz()
+    blob = hb.hb_blob_create(data, len(data), READONLY, None, None)
+    face = hb.hb_face_create(blob, 0)
+    plan = hb.hb_subset_input_create_or_fail()
+    try:
+        if not plan:
+            raise SubsetError("HarfBuzz could not make a subset plan")
+        unicodes = hb.hb_subset_input_unicode_set(plan)
+        for codepoint in sorted(codepoints):
+            hb.hb_set_add(unicodes, codepoint)
+        hb.hb_subset_input_set_flags(plan, NO_HINTING | DESUBROUTINIZE)
+        result = hb.hb_subset_or_fail(face, plan)
+        if not result:
+            raise SubsetError("HarfBuzz could not subset the font")
+        out = hb.hb_face_reference_blob(result)
+        length = ctypes.c_uint()
+        pointer = hb.hb_blob_get_data(out, ctypes.byref(length))
+        subset = ctypes.string_at(pointer, length.value) if pointer and length.value else b""
+        hb.hb_blob_destroy(out)
+        hb.hb_face_destroy(result)
+    finally:
+        if plan:
+            hb.hb_subset_input_destroy(plan)
+        hb.hb_face_destroy(face)
+        hb.hb_blob_destroy(blob)
+    if not subset:
         raise SubsetError("HarfBuzz returned an empty font")
-    return bytes(ffi.buffer(pointer, length[0]))
+    return subset
 
 
 @lru_cache(maxsize=1)
 def _harfbuzz():
-    import cffi
+    """libharfbuzz-subset through ctypes: loaded in a millisecond (cffi parses declarations)."""
+    import ctypes
 
-    ffi = cffi.FFI()
-    ffi.cdef(CDEF)
-    for name in ("libharfbuzz-subset.so.0", "harfbuzz-subset", "libharfbuzz-subset.0.dylib"):
+    for name in ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib"):
         try:
-            return ffi, ffi.dlopen(name)
+            hb = ctypes.CDLL(name)
+            break
         except OSError:
             continue
-    raise SubsetError("libharfbuzz-subset is not installed (Debian: libharfbuzz-subset0)")
+    else:
+        raise SubsetError("libharfbuzz-subset is not installed (Debian: libharfbuzz-subset0)")
+    pointer, uint = ctypes.c_void_p, ctypes.c_uint
+    for function, result, arguments in (
+            ("hb_blob_create", pointer, [ctypes.c_char_p, uint, ctypes.c_int, pointer, pointer]),
+            ("hb_blob_destroy", None, [pointer]),
+            ("hb_blob_get_data", pointer, [pointer, ctypes.POINTER(uint)]),
+            ("hb_face_create", pointer, [pointer, uint]),
+            ("hb_face_destroy", None, [pointer]),
+            ("hb_face_reference_blob", pointer, [pointer]),
+            ("hb_set_add", None, [pointer, ctypes.c_uint32]),
+            ("hb_subset_input_create_or_fail", pointer, []),
+            ("hb_subset_input_destroy", None, [pointer]),
+            ("hb_subset_input_unicode_set", pointer, [pointer]),
+            ("hb_subset_input_set_flags", None, [pointer, uint]),
+            ("hb_subset_or_fail", pointer, [pointer, pointer])):
+        getattr(hb, function).restype = result
+        getattr(hb, function).argtypes = arguments
+    return hb

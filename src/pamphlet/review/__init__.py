@@ -14,7 +14,7 @@ from pathlib import Path
 from .approvals import (APPROVAL_KEYS, COMMENT_KEYS, check_approvals, comments_path,
                         load_list, locate, page_states, stale_approvals)
 
-__all__ = ["stale_approvals", "annotate"]
+__all__ = ["stale_approvals", "annotate", "check_files"]
 DEFAULT_FILE = Path("review/approvals.yaml")
 
 
@@ -88,6 +88,12 @@ def annotate(result, look=None) -> None:
         for page in by_page.values():
             if (page.comments or (page.approval or {}).get("stale")) and not page.pictures:
                 page.pictures = {"new": look(page.new_page)}
+
+
+def check_files(file: Path) -> None:
+    """Read the approvals file and comments.yaml beside it; raise `PamphletError` at the line."""
+    load_list(file, "approvals", APPROVAL_KEYS)
+    _comments(file)
 
 
 def _comments(file: Path) -> list[dict]:

@@ -163,7 +163,7 @@ def _check_entry(source, name: str, index: int, entry, keys: set) -> None:
     unknown = sorted(set(entry) - keys)
     if unknown:
         raise PamphletError(source.diagnostic(
-            where + (unknown[0],), f"{name}[{index}] has an unknown key '{unknown[0]}'",
+            where + (unknown[0], "__key__"), f"{name}[{index}] has an unknown key '{unknown[0]}'",
             f"the keys are {', '.join(sorted(keys))}"))
     required = ("by", "at", "sha256", "pages") if name == "approvals" else \
         ("by", "at", "text", "page", "box")

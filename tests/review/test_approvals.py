@@ -68,7 +68,7 @@ def test_a_broken_approvals_file_is_one_error_at_its_line(mini_pdf, inserted_pdf
     assert result.code == 1
     assert result.err.splitlines() == [
         f"error: {approvals}:{line}:3: approvals[0] has an unknown key 'approver'",
-        "hint: the keys are at, by, pages, pdf, sha256, whole"]
+        "hint: the keys are at, by, digests, pages, pdf, sha256, whole"]
     # pamphlet diff says the same, with its own exit code for errors, and no report.
     result = run("diff", mini_pdf, inserted_pdf, "--approvals", approvals, "--report",
                  tmp_path / "report")
@@ -100,3 +100,14 @@ def test_the_summary_of_a_copy_of_the_approvals_is_reproducible(mini_pdf, insert
                         for p in sorted((tmp_path / name).rglob("*")) if p.is_file()})
     assert reports[0] == reports[1]
     shutil.rmtree(tmp_path / "one")
+
+
+def test_an_approval_made_with_other_page_digests_cannot_be_trusted(mini_pdf, tmp_path):
+    approvals = tmp_path / "approvals.yaml"
+    assert run("approve", mini_pdf, "--pages", "3", "--file", approvals, *WHO, "--quiet").code == 0
+    text = approvals.read_text(encoding="utf-8")
+    approvals.write_text(text.replace("digests: pamphlet-page/", "digests: pamphlet-page/old-"),
+                         encoding="utf-8")
+    [stale] = stale_approvals(mini_pdf, approvals)
+    assert stale["why"] == ("approved with another pamphlet's page digests: cannot tell, "
+                            "approve it again")

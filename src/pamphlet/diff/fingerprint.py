@@ -30,6 +30,8 @@ SUBSET_TAG = re.compile(r"^/[A-Z]{6}\+")
 CATEGORIES = ("/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/XObject", "/Font",
               "/Properties")
 DELIMITER = rb"(?=[\s/\[\]()<>{}%]|$)"
+DIGESTS = "pamphlet-page/2"    # how a digest is made: approvals keep it (review/); change
+                               # it whenever the digest of the same page would change
 PARALLEL_FROM = 8_000_000     # bytes of PDF from which the two are read side by side
 SUBSET_KEYS = {"/FontFile", "/FontFile2", "/FontFile3", "/CIDSet", "/CharSet", "/W", "/W2",
                "/Widths", "/FirstChar", "/LastChar", "/CIDToGIDMap", "/ToUnicode"}

@@ -169,8 +169,7 @@ section.page.current { outline: 3px solid #1864ab; }
     <h2>Moved text</h2>
     <ul>
     {% for move in result.text_moves %}
-      <li class="move"><span class="moved-tag">moved</span> from page {{ move.from_page }} to page
-        {{ move.to_page }}: {{ move.chars }} characters{{ "" if move.same_text else " (edited too)" }}
+      <li class="move"><span class="kind {{ move.kind }}">{{ move.kind }}</span>{{ move.says }}
         <span class="ctx">「{{ move.text }}{{ "…" if move.chars > 40 }}」</span></li>
     {% endfor %}
     </ul>

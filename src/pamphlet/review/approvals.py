@@ -22,7 +22,7 @@ HEADER = {"approvals": "# 校正 -> 校了: pages approved with `pamphlet approv
           "comments": "# Reviewers' comments pinned on a page region (`pamphlet comment`, or the\n"
                       "# diff report's 'comment'); box: x, y, width, height in mm from the trim.\n"}
 PAGE_KEYS = {"page", "digest", "definition", "offset"}
-APPROVAL_KEYS = {"by", "at", "pdf", "sha256", "pages", "whole"}
+APPROVAL_KEYS = {"by", "at", "pdf", "sha256", "pages", "whole", "digests"}
 COMMENT_KEYS = {"id", "by", "at", "text", "page", "sha256", "definition", "offset", "field",
                 "field_box", "box"}
 
@@ -61,8 +61,10 @@ def approve(pdf: Path, file: Path, pages: list[int] | None, by: str, at: str) ->
     """Record ``pages`` of ``pdf`` (every page when None) as approved; return the entry."""
     states, _ = page_states(pdf)
     chosen = _chosen(states, pages, pdf)
+    from ..diff.fingerprint import DIGESTS
+
     entry = {"by": by, "at": at, "pdf": pdf.name, "sha256": _sha256(pdf),
-             "whole": pages is None,
+             "whole": pages is None, "digests": DIGESTS,
              "pages": [_page_entry(state) for state in chosen]}
     data = load_list(file, "approvals", APPROVAL_KEYS)
     data.append(entry)
@@ -102,6 +104,8 @@ def stale_approvals(pdf, approvals_file) -> list[dict]:
 
 def check_approvals(states: list[PageState], approvals: list[dict]) -> tuple[list, list]:
     """(stale, current): each approved page found in ``states`` and judged."""
+    from ..diff.fingerprint import DIGESTS
+
     latest = {}
     for approval in approvals:
         for item in approval["pages"]:
@@ -114,6 +118,9 @@ def check_approvals(states: list[PageState], approvals: list[dict]) -> tuple[lis
                   "at": approval["at"], "sha256": approval["sha256"]}
         if state is None:
             stale.append({**judged, "why": "no longer in the PDF"})
+        elif approval.get("digests", DIGESTS) != DIGESTS:
+            stale.append({**judged, "why": "approved with another pamphlet's page digests: "
+                          "cannot tell, approve it again"})
         elif state.digest != item["digest"]:
             stale.append({**judged, "why": "changed since approval"})
         else:

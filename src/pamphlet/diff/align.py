@@ -15,7 +15,6 @@ PAIR_AT = 0.45      # least similarity for two pages to be one page changed
 BAND = 8            # in a long run of changed pages, a page pairs with one this near its place
 WORDY = 100          # characters from which a page's text weighs more than its picture
 MAX_PAIRS = 1600     # similarities weighed in one block at most (40 x 40 pages)
-CROSSING_GAIN = 0.1  # how much better pairs out of order must fit to be taken: pages swapped
 
 
 @dataclass(frozen=True)
@@ -113,9 +112,6 @@ def pair_block(olds: list[int], news: list[int], similarity) -> list[Step]:
         return [Step(o, None) for o in olds] + [Step(None, n) for n in news]
     scores = {(o, n): similarity(o, n) for o, n in _band(olds, news)}
     best = _best_scores(olds, news, scores)
-    crossing = _best_first(scores)
-    if sum(scores[pair] - PAIR_AT for pair in crossing) > best[-1][-1] + CROSSING_GAIN:
-        return _unordered(olds, news, crossing, scores)
     return _trace(olds, news, scores, best)
 
 
@@ -127,26 +123,6 @@ def _band(olds: list, news: list):
         middle = round(i * stretch)
         for j in range(max(0, middle - width), min(len(news), middle + width + 1)):
             yield old, news[j]
-
-
-def _best_first(scores: dict) -> list[tuple]:
-    """Pairs taken by falling similarity, each page once, in any order: swapped pages pair."""
-    taken, used_old, used_new = [], set(), set()
-    for (old, new), score in sorted(scores.items(), key=lambda item: -item[1]):
-        if score >= PAIR_AT and old not in used_old and new not in used_new:
-            taken.append((old, new))
-            used_old.add(old)
-            used_new.add(new)
-    return taken
-
-
-def _unordered(olds: list, news: list, pairs: list, scores: dict) -> list[Step]:
-    """Steps in the new order for pairs that cross; the unpaired pages added or removed."""
-    paired_old, paired_new = {o for o, _ in pairs}, {n for _, n in pairs}
-    steps = [Step(o, n, similarity=scores[o, n]) for o, n in pairs]
-    steps += [Step(None, n) for n in news if n not in paired_new]
-    steps += [Step(o, None) for o in olds if o not in paired_old]
-    return sorted(steps, key=lambda s: (s.new if s.new is not None else news[0] - 0.5, s.old or 0))
 
 
 def _best_scores(olds: list, news: list, scores: dict) -> list[list[float]]:

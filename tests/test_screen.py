@@ -14,7 +14,7 @@ from pypdf.generic import ArrayObject, DictionaryObject
 from pamphlet.checks.screen.contrast import ratio
 from pamphlet.checks.screen.facts import read_shown
 from pamphlet.screen import SCREEN_VARIANTS, finish_tags, is_latin_words
-from utils import run
+from utils import ROOT, run
 
 HEADING = re.compile(r"/H([1-6])$")
 
@@ -190,3 +190,18 @@ def test_the_print_pdf_is_the_same_with_or_without_the_screen_edition(mini, tmp_
     ("P21", False), ("Q1", False), ("2025", False), ("総合職 RECRUIT", False), ("", False)])
 def test_latin_words(text, latin):
     assert is_latin_words(text) is latin
+
+
+def test_a_kit_brochure_gets_its_structure_for_free(tmp_path):
+    """examples/event-leaflet (the kit's layouts, no layout of its own): every structure
+    check passes; a drawn map is described by its words, the memo page's rules and the
+    like (a drawing of lines) are artifacts. Its theme's colours are its own (contrast)."""
+    from pamphlet.checks.screen import check_screen
+
+    out = tmp_path / "leaflet.pdf"
+    assert run("build", "--brochure", ROOT / "examples" / "event-leaflet", "--out", out,
+               "--screen", "--quiet").code == 0
+    screen = out.with_name("leaflet-screen.pdf")
+    assert {f.check for f in check_screen(screen).findings} <= {"contrast"}
+    alts = [str(e["/Alt"]) for e in Tree(screen).of("/Figure")]
+    assert "中央本線 本町通り 桜小路 本町駅 商店会館（案内所） 市役所 市営駐車場" in alts

@@ -142,6 +142,7 @@ HEADINGS = {f"/H{level}" for level in range(1, 7)}
 ARTIFACT_CLASSES = {"fpo", "folio", "runhead"}
 CJK_LANGUAGES = ("ja", "zh", "ko")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @contextmanager
@@ -182,14 +183,26 @@ def make_building(build_tree, parents: dict, named: set, **_):
 
 
 def _hidden(box, parents: dict) -> bool:
-    """Inside an element that is ``aria-hidden="true"`` or of an `ARTIFACT_CLASSES` class."""
+    """Inside an element that is ``aria-hidden="true"`` or of an `ARTIFACT_CLASSES` class,
+    or a drawing that says nothing (`_words`)."""
     element = getattr(getattr(box, "_box", box), "element", None)
+    if element is not None and element.tag == SVG + "svg" and not _words(element):
+        return True
     while element is not None:
         if element.get("aria-hidden") == "true" or \
                 ARTIFACT_CLASSES.intersection(element.get("class", "").split()):
             return True
         element = parents.get(element)
     return False
+
+
+def _words(svg) -> str:
+    """What an inline SVG says: its <title> or aria-label, else the words it draws (an
+    access map's station and street names); "" for a drawing of lines alone."""
+    title = svg.find(SVG + "title")
+    said = svg.get("aria-label") or (title.text if title is not None else "") or \
+        " ".join("".join(text.itertext()).strip() for text in svg.iter(SVG + "text"))
+    return " ".join(said.split())
 
 
 def _passed_through(box) -> bool:
@@ -236,6 +249,9 @@ def _annotate(element, box, parent, pdf, nums, texts) -> None:
             element["S"] = "/NonStruct"
         else:
             element["T"] = pydyf.String(_text_of(box))
+    if kind == "/Figure" and "Alt" not in element and box.element is not None \
+            and box.element.tag == SVG + "svg":
+        element["Alt"] = pydyf.String(_words(box.element))
     if kind == "/TH" and box.element is not None:
         scope = box.element.get("scope", "col")
         element["A"]["Scope"] = "/Row" if scope in ("row", "rowgroup") else "/Column"

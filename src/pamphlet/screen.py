@@ -9,7 +9,7 @@ scope, a heading's anonymous boxes no heading of their own, English spans in a
 Japanese document ``/Lang en``, links described by their text. merge.py joins
 the parts' structure trees, then `finish_tags` does what needs the whole
 document: heading levels without jumps, unique IDs in an /IDTree, and each
-link's description completed by the heading it leads to ("P21 係長級").
+link's description completed by the heading it leads to ("P12 会社概要").
 """
 
 import io
@@ -299,7 +299,7 @@ def language_of(text: str, element, parents: dict) -> str | None:
 
 def is_latin_words(text: str) -> bool:
     """Words in Latin letters (a word of two letters at least), nothing in CJK script:
-    "OPEN DAY", "See you there." — not "P21", "Q1" or "2025年"."""
+    "OPEN DAY", "See you there." — not "P12", "Q1" or "2025年"."""
     if not LATIN_WORD.search(text):
         return False
     return not any(unicodedata.east_asian_width(char) in ("W", "F") for char in text)
@@ -310,7 +310,7 @@ def is_latin_words(text: str) -> bool:
 def finish_tags(pdf) -> None:
     """What needs every part (``pdf`` a pikepdf document): heading levels without jumps,
     lists holding list items only, IDs unique and listed in the /IDTree, each link's description completed by the
-    heading it leads to ("P21" -> "P21 係長級")."""
+    heading it leads to ("P12" -> "P12 会社概要")."""
     import pikepdf
 
     elements = list(structure_elements(pdf.Root.StructTreeRoot))

@@ -79,7 +79,7 @@ def _annotation_owners(facts) -> dict:
 @check("link-description", "error", ("28-004", "28-012"),
        "a link (or other annotation) without a description in /Contents, or one that is an "
        "internal target (a screen reader reads it aloud)",
-       "describe where the link leads, e.g. \"P21 係長級\" (screen.py writes the link's "
+       "describe where the link leads, e.g. \"P12 会社概要\" (screen.py writes the link's "
        "text and the heading it leads to)")
 def _link_description(facts):
     for number, page in enumerate(facts.document.pages, start=1):

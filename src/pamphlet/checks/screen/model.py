@@ -12,7 +12,7 @@ class Finding:
     check: str
     severity: str             # "error" or "warning"
     page: int | None          # 1-based, None for the whole document
-    message: str              # what was found, e.g. "H3 follows H1 (「係長級」)"
+    message: str              # what was found, e.g. "H3 follows H1 (「会社概要」)"
     hint: str
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from pamphlet.build import build
 from pamphlet.options import command_line_options
-from utils import edit, pdf_text, squeeze
+from utils import edit, pdf_text, run, squeeze
 
 
 def _made(out) -> list[str]:
@@ -243,3 +243,20 @@ def test_a_link_out_of_the_brochure_is_never_opened(mini, tmp_path, monkeypatch)
                         lambda path: hashed.append(Path(path).resolve()) or real(path))
     build(command_line_options(mini, tmp_path / "out" / "pamphlet.pdf"))
     assert hashed and outside.resolve() not in hashed
+
+
+def test_a_css_warning_saved_undone_and_saved_again_is_said_again(mini, tmp_path):
+    """The third build reuses every part (the stylesheet is as it was in the first): its
+    warning comes from the style record of that stylesheet, kept when it was undone."""
+    css = mini / "layouts" / "plain.css"
+    original = css.read_text(encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    said = []
+    for text in (original + ".t-heading { colr: red; }\n", original,
+                 original + ".t-heading { colr: red; }\n"):
+        css.write_text(text, encoding="utf-8")
+        result = run("build", "--brochure", mini, "--out", out)
+        assert result.code == 0, result.err
+        said.append("Ignored 'colr: red'" in result.err)
+    assert said == [True, False, True]
+    assert "(0 of 7 page definitions laid out)" in result.err      # all reused, still said

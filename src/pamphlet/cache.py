@@ -89,15 +89,24 @@ def style_warnings(cache: Path, engine_key: str, engines: dict) -> list[Diagnost
     path = cache / "style" / f"{hashlib.sha256(engine_key.encode()).hexdigest()}.json"
     engine = engines.get(PRINT) or engines.get(SCREEN)
     if engine is not None:
-        for old in path.parent.glob("*.json") if path.parent.is_dir() else ():
-            old.unlink(missing_ok=True)          # for files no longer there
         _write(path, json.dumps([{**asdict(w), "file": str(w.file)} for w in engine.warnings],
                                 ensure_ascii=False).encode())
+        _keep_newest(path.parent, KEPT_STYLES)
         return list(engine.warnings)
     try:
         return [Diagnostic(**{**w, "file": Path(w["file"])}) for w in json.loads(path.read_text())]
     except (OSError, ValueError, TypeError):
         return []
+
+
+KEPT_STYLES = 32      # style records of stylesheets as they were: a CSS saved, undone and
+                      # saved again (its parts all reused) says its warning again
+
+
+def _keep_newest(folder: Path, count: int) -> None:
+    records = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in records[count:]:
+        old.unlink(missing_ok=True)
 
 
 def largest_first(todo: list[tuple], cache: Path, brochure: Brochure) -> list[tuple]:

@@ -122,8 +122,8 @@ MIRROR = {**PAIRS, **{closing: opening for opening, closing in PAIRS.items()}}
 
 
 def _unmirrored(cell: Cell) -> Cell:
-    """pdfium reads columns set right to left as right-to-left text and mirrors brackets
-    in some of them (「 for 」, even in the text object); a bracket's vertical form says
+    """A PDF that says /Direction /R2L has pdfium read columns as right-to-left text and
+    mirror brackets (「 for 」, even in the text object); a bracket's vertical form says
     which it is: an opening one inks the lower half of its cell, a closing one the upper."""
     if cell.text not in MIRROR or not cell.ink:
         return cell

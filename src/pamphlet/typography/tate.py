@@ -15,7 +15,7 @@ horizontal pass; checks/vertical.py reads the result back from the PDF.
 
 import html
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 

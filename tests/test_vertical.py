@@ -325,3 +325,20 @@ def test_the_kit_layout_vertical_text_fills_its_trim_and_keeps_every_rule(tmp_pa
                for c in b.columns)                               # below the head margin
     result = run("check-typography", pdf)
     assert result.code == 0, result.out
+
+
+def test_a_pdf_marked_right_to_left_reads_the_same(tate_pdf, tmp_path):
+    """With /Direction /R2L pdfium mirrors some brackets (「 for 」): the checker tells
+    them by their ink, so it finds no kinsoku fault that is not there."""
+    marked = tmp_path / "r2l.pdf"
+    with pikepdf.open(tate_pdf) as pdf:
+        pdf.Root.ViewerPreferences = pikepdf.Dictionary(Direction=pikepdf.Name("/R2L"))
+        pdf.save(marked)
+    document = pdfium.PdfDocument(str(marked))
+    glyphs = [g for i in range(len(document))
+              for g in vertical.read_glyphs(document[i].get_textpage()) if g.text in vertical.MIRROR]
+    read = [g.text for g in glyphs]
+    told = [vertical._unmirrored(g).text for g in glyphs]
+    assert len(glyphs) >= 10 and read != told            # pdfium did mirror some
+    result = run("check-typography", marked)
+    assert result.code == 0, result.out

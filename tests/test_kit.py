@@ -16,7 +16,6 @@ from pamphlet.qr import QUIET, qr_svg
 from utils import ROOT, run, squeeze
 
 GALLERY = ROOT / "docs" / "kit" / "gallery"
-NOT_YET_SPEC_AWARE = {"trim-box"}            # see tests/test_examples.py
 SAMPLE_PICTURES = {"resolution-under-200"}   # the gallery's pictures are small samples
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
@@ -77,7 +76,7 @@ def test_gallery_passes_the_checks(gallery):
     assert typography.code == 0, typography.out
     report = json.loads(run("preflight", gallery, "--json").out)
     errors = {f.get("check") or f.get("rule") for f in report["findings"] if f["severity"] == "error"}
-    assert errors <= NOT_YET_SPEC_AWARE | SAMPLE_PICTURES | {"page-count"}, errors
+    assert errors <= SAMPLE_PICTURES | {"page-count"}, errors
 
 
 def test_each_layout_prints_its_fields(gallery):

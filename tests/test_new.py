@@ -10,7 +10,6 @@ import pytest
 from utils import run
 
 MM = 72 / 25.4
-NOT_YET_SPEC_AWARE = {"trim-box"}            # see tests/test_examples.py
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
 
@@ -21,7 +20,7 @@ def _new_and_build(tmp_path, *options):
     assert made.code == 0, made.err
     assert "make pdf BROCHURE=" in made.out
     pdf = tmp_path / "out" / "pamphlet.pdf"
-    built = run("build", "--brochure", folder, "--out", pdf, "--quiet")
+    built = run("build", "--brochure", folder, "--out", pdf, "--screen", "--quiet")
     assert built.code == 0, built.err
     return folder, pdf
 
@@ -43,7 +42,9 @@ def test_a_new_brochure_passes_the_checks(tmp_path, size, binding, trim):
     assert run("check-toc", pdf, "--brochure", folder).code == 0
     typography = run("check-typography", pdf)
     assert typography.code == 0, typography.out
-    assert _preflight_errors(pdf) <= (set() if trim == (210, 297) else NOT_YET_SPEC_AWARE)
+    assert _preflight_errors(pdf) == set()
+    checked = run("check", pdf, "--brochure", folder, "--quiet")     # all, check-screen too
+    assert checked.code == 0, checked.err
     with pikepdf.open(pdf) as document:
         assert len(document.pages) == 8
         x0, y0, x1, y1 = (float(v) for v in document.pages[0].obj.TrimBox)
@@ -56,7 +57,9 @@ def test_a_right_bound_brochure_passes_with_a_vertical_title(tmp_path):
     assert "vertical: true" in (folder / "pages" / "cover.yaml").read_text(encoding="utf-8")
     assert run("check-toc", pdf, "--brochure", folder).code == 0
     assert run("check-typography", pdf).code == 0
-    assert _preflight_errors(pdf) <= NOT_YET_SPEC_AWARE
+    assert _preflight_errors(pdf) == set()
+    checked = run("check", pdf, "--brochure", folder, "--quiet")
+    assert checked.code == 0, checked.err
     with pikepdf.open(pdf) as document:
         assert str(document.Root.PamphletSpec.Side) == "/right"
 

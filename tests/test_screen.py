@@ -13,7 +13,7 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from pamphlet.checks.screen.contrast import ratio
 from pamphlet.checks.screen.facts import read_shown
-from pamphlet.screen import SCREEN_VARIANTS, finish_tags, is_latin_words
+from pamphlet.screen import finish_tags, is_latin_words
 from utils import ROOT, run
 
 HEADING = re.compile(r"/H([1-6])$")
@@ -144,8 +144,19 @@ def test_fpo_frames_folios_and_running_heads_are_artifacts(shown):
     assert len(heads) == 7 and all(item.artifact for item in heads)
 
 
+def _guide_variants() -> dict:
+    from pamphlet.theme import load_theme
+    from utils import ROOT
+    return load_theme(ROOT / "brochure", {"BIZ UDGothic", "BIZ UDPGothic", "BIZ UDMincho"},
+                      300).screen_variants()
+
+
+SCREEN_VARIANTS = _guide_variants()
+
+
 def test_the_screen_palette_reads_on_white_and_on_pale():
     white, pale = (255, 255, 255), (0xEE, 0xF5, 0xFC)
+    assert len(SCREEN_VARIANTS) == 4
     for cmyk, rgb in SCREEN_VARIANTS.items():
         assert ratio(rgb, white) >= 4.5 and ratio(rgb, pale) >= 4.5, cmyk
     assert ratio(white, SCREEN_VARIANTS[(0, 0.55, 0.85, 0)]) >= 4.5   # white type on orange

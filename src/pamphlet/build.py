@@ -158,7 +158,7 @@ def make_part(definition: PageDef, edition: str, key: str, brochure: Brochure,
             record_fields(document, definition, cache_folder, key)   # boxes -> fields
             pictures = place_images(document, definition, options)
             wrong = [note for note in pictures if note.severity == "error"]
-            problems = overset(document, brochure, definition)
+            problems = overset(document, brochure, definition, html)
             if problems:
                 return Failed(definition.id, problems + wrong,
                               document.write_pdf(pdf_identifier=b"overset"))
@@ -217,7 +217,8 @@ class Engines:
             options = self.brochure.options
             prepare(options.build_dir)
             if edition == SCREEN:
-                from .screen import screen_engine
+                from .screen import screen_engine, use_variants
+                use_variants(self.brochure.theme.screen_variants())   # before workers fork
                 self.made[edition] = screen_engine(self.renderer.head, options.html.parent,
                                                    options.output_profile, readable(options))
             else:

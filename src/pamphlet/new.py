@@ -121,6 +121,12 @@ type:
   body-size: 8.8pt
 spacing:
   outer: 14mm
+screen:                          # the screen edition's look of colours too light to read (WCAG 2.2)
+  primary: "#0d7968"   # #0f8a76 4.27:1 on white -> 5.31:1
+  primary-type: "#007b62"   # #00a685 3.09:1 on white -> 5.24:1
+  secondary: "#427564"   # #6dc0a4 2.16:1 on white -> 5.30:1
+  accent: "#a35721"   # #f08031 2.68:1 on white -> 5.33:1
+  muted: "#6d6c6c"   # #8a8989 3.49:1 on white -> 5.23:1
 """
 
 FIGURES = """# The figures of the statistics page: NAME: {label, points: {KEY: NUMBER}}.

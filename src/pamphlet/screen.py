@@ -30,13 +30,18 @@ SCREEN_CSS = """
 # reads on white and on --pale, and under white type. Keyed by the print CMYK, so the
 # layouts' CSS and the HTML's inline SVG (the charts: charts.py writes CMYK) get them;
 # pictures (an SVG file: the art) keep their colours.
-# Contrast on white, print look -> screen variant (check-screen measures them on the page):
-SCREEN_VARIANTS = {
-    (0, 0.55, 0.85, 0): (0xB8, 0x4C, 0x00),    # --orange #f28b3b 2.46:1 -> #b84c00 5.16:1
-    (0, 0, 0, 0.6): (0x48, 0x47, 0x47),        # --grey #8a8989 3.49:1 -> #484747 9.26:1
-    (0, 0, 0, 0.45): (0x6C, 0x6C, 0x6C),       # charts' grey #a9a9a9 2.35:1 -> 5.25:1
-    (0.85, 0.45, 0, 0): (0x11, 0x61, 0x97),    # --blue #157bbf 4.6:1 -> #116197 6.60:1
-}
+# The theme's screen variants (theme.yaml `screen:`), CMYK -> sRGB, set by the build
+# before any screen part is made (use_variants): the guide's orange #f28b3b (2.46:1 on
+# white) reads as #b84c00 (5.16:1) on screen, and so on.
+_VARIANTS: dict = {}
+
+
+def use_variants(variants: dict) -> None:
+    """Take the screen variants of a brochure's theme (CMYK tuple -> (r, g, b))."""
+    if variants != _VARIANTS:
+        _VARIANTS.clear()
+        _VARIANTS.update(variants)
+        _rgb.cache_clear()
 
 
 def screen_html(html: str, profile: Path | None) -> str:
@@ -50,14 +55,14 @@ def screen_html(html: str, profile: Path | None) -> str:
 
 def to_rgb(text: str, profile: Path | None, variants: bool = True) -> str:
     """Replace ``device-cmyk(c m y k)`` by ``rgb(...)`` as the print profile renders it,
-    or by its screen variant (`SCREEN_VARIANTS`)."""
+    or by its screen variant (`use_variants`)."""
     return CMYK.sub(lambda m: _rgb(tuple(float(v) for v in m.groups()), profile, variants),
                     text)
 
 
 @lru_cache(maxsize=4096)
 def _rgb(cmyk: tuple, profile: Path | None, variants: bool = True) -> str:
-    variant = SCREEN_VARIANTS.get(cmyk) if variants else None
+    variant = _VARIANTS.get(cmyk) if variants else None
     red, green, blue = variant or cmyk_to_rgb(cmyk, profile)
     return f"rgb({red} {green} {blue})"
 

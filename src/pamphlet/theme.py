@@ -10,6 +10,7 @@ limit.
 """
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,8 @@ SECTIONS = {
     "spacing": "margins and gaps, as CSS lengths",
     "rules": "line widths, as CSS lengths (0.3pt at least: PRINT.md's 0.1 mm)",
     "charts": "which palette colour each part of a chart takes",
+    "screen": "the screen edition's own look of a palette colour, as #rrggbb: a colour "
+              "that prints well but reads too light on screen (WCAG 2.2: 4.5:1 for text)",
 }
 KIT_THEME = Path(__file__).resolve().parents[2] / "layouts" / "theme.yaml"
 
@@ -35,6 +38,15 @@ class Theme:
     spacing: dict = field(default_factory=dict)
     rules: dict = field(default_factory=dict)
     charts: dict = field(default_factory=dict)       # chart part -> palette name
+    screen: dict = field(default_factory=dict)       # palette name -> "#rrggbb"
+
+    def screen_variants(self) -> dict:
+        """{CMYK as the screen edition reads it from device-cmyk(): (r, g, b)}."""
+        variants = {}
+        for name, hex_colour in self.screen.items():
+            key = tuple(float(_n(v)) for v in self.palette[name])
+            variants[key] = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+        return variants
 
     def colour(self, name: str) -> str:
         """``device-cmyk(…)`` of a palette colour (or of the colour a chart part takes)."""
@@ -87,7 +99,7 @@ def load_theme(brochure_root: Path, families: set[str], ink_limit: float,
     palette = {name: tuple(v / 100 for v in _resolve(merged["palette"], name))
                for name in merged["palette"]}
     return Theme(palette=palette, type=merged["type"], spacing=merged["spacing"],
-                 rules=merged["rules"], charts=merged["charts"])
+                 rules=merged["rules"], charts=merged["charts"], screen=merged["screen"])
 
 
 def _merge(source: Source, merged: dict, where: dict) -> list[Diagnostic]:
@@ -126,6 +138,14 @@ def _check(merged: dict, where: dict, families: set[str], ink_limit: float) -> l
             if _is_family(name, family) and family not in families:
                 problems.append(_at(where, ("type", name), f"type.{name}: no font '{family}' in "
                                     "fonts/manifest.yaml", _suggestion(family, families)))
+    for name, value in merged["screen"].items():
+        if name not in merged["palette"]:
+            problems.append(_at(where, ("screen", name), f"screen.{name}: no colour '{name}' in "
+                                "the palette", _suggestion(name, merged["palette"])))
+        elif not (isinstance(value, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", value)):
+            problems.append(_at(where, ("screen", name), f"screen.{name}: not an sRGB colour",
+                                "write it as #rrggbb, e.g. '#b84c00' (in quotes: # starts a "
+                                "YAML comment)"))
     seen: dict = {}
     for section in ("palette", "type", "spacing", "rules"):
         for name in merged[section]:

@@ -4,6 +4,7 @@
 per process); `overset` finds content that does not fit its frame or its pages.
 """
 
+from html import unescape
 import logging
 import os
 import re
@@ -303,10 +304,15 @@ def _naming(path: Path, roots) -> tuple:
     return None, None
 
 
-def overset(document, brochure: Brochure, definition=None) -> list[Diagnostic]:
-    """Every frame whose content runs past its bottom, and any unplanned page.
+def overset(document, brochure: Brochure, definition=None, html: str | None = None
+            ) -> list[Diagnostic]:
+    """Every frame whose content runs past its bottom, any field the layout left out,
+    and any unplanned page.
 
-    ``document`` is the whole pamphlet, or only ``definition``'s pages.
+    ``document`` is the whole pamphlet, or only ``definition``'s pages; ``html``, the
+    HTML it was laid out from: an element that shows a field there (``data-src``) but
+    has no box in the pages was pushed out of its frame (an unbreakable block taller
+    than the room left), which no box past the frame's edge shows.
     """
     first = definition.numbers[0] if definition is not None else 1
     planned = len(definition.numbers) if definition is not None else brochure.page_count
@@ -314,6 +320,8 @@ def overset(document, brochure: Brochure, definition=None) -> list[Diagnostic]:
     for number, page in enumerate(document.pages, start=first):
         for frame, box in _overflowing(page._page_box):
             problems.append(_overset_diagnostic(brochure, number, frame, box, definition))
+    if not problems and html is not None:
+        problems.extend(_not_laid_out(document, html, definition))
     if len(document.pages) != planned and not problems:
         what = f"page definition '{definition.id}'" if definition is not None else "the layouts"
         problems.append(Diagnostic(
@@ -321,6 +329,26 @@ def overset(document, brochure: Brochure, definition=None) -> list[Diagnostic]:
             f"{planned}", definition.source.path if definition is not None else None,
             hint="a sheet's content broke onto a new page: shorten it"))
     return problems
+
+
+def _not_laid_out(document, html: str, definition) -> list[Diagnostic]:
+    laid_out = {_source(box) for page in document.pages for box in _descendants(page._page_box)}
+    for source in dict.fromkeys(re.findall(r'data-src="([^"]+)"', html)):
+        source = unescape(source)
+        if source not in laid_out:
+            line = int(source.split(" ")[0].rsplit(":", 1)[1])
+            where = definition.source.path if definition is not None else None
+            return [Diagnostic(
+                f"overset text: page definition '{definition.id}' does not fit: {source} is "
+                "not on its page (pushed out of its frame whole)", where, line, None,
+                "shorten the text, or move part of it to another page definition",
+                page=definition.numbers[0] if definition is not None else None)]
+    return []
+
+
+def _source(box) -> str | None:
+    element = getattr(box, "element", None)
+    return element.get("data-src") if element is not None else None
 
 
 def _overflowing(page_box):

@@ -18,20 +18,14 @@ from .source import field_name, read_yaml
 LOG = logging.getLogger("pamphlet")
 
 
-def render_html(brochure: Brochure) -> str:
-    """Render every page definition through its layout into one HTML string.
-
-    Links (CSS, fonts, images) are relative to the HTML file's folder, so
-    plain ``weasyprint build/pamphlet.html out.pdf`` renders the same pages.
-    """
-    renderer = Renderer(brochure)
-    return renderer.document({page.id: renderer.page(page) for page in brochure.pages})
-
-
 class Renderer:
-    """The document shell (head, the order of the pages) and each definition's HTML.
+    """The render stage: the document shell (head, the order of the pages) and each
+    definition's HTML (`page`), joined by `document`.
 
-    A definition renders on its own (see parts.py), so a build renders only the
+    Links (CSS, fonts, images) are relative to the HTML file's folder, so plain
+    ``weasyprint build/pamphlet.html out.pdf`` renders the same pages.
+
+    A definition renders on its own (see build.make_part), so a build renders only the
     definitions that changed, and on several cores.
     """
 

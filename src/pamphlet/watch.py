@@ -119,9 +119,9 @@ def watch(options: Options, report, poll: float = 0.25, rounds: int | None = Non
 
 def show_in_preview(preview, rebuilt: Rebuild) -> None:
     """Hand one rebuild's pages, verdicts and findings to the preview."""
-    from .preview import Finding
+    from .preview import Mark
 
-    findings = [Finding(check, d.severity, d.message, getattr(d, "page", None),
+    findings = [Mark(check, d.severity, d.message, getattr(d, "page", None),
                         getattr(d, "box", None), str(d.file) if d.file else None, d.line, d.hint)
                 for check, d in rebuilt.found]
     status = (f"rebuilt in {rebuilt.seconds:.1f} s: {rebuilt.pages} pages"

@@ -7,6 +7,6 @@ with a long poll the page waits on, so it updates by itself after every rebuild;
 """
 
 from .server import Preview
-from .state import Finding, PreviewState
+from .state import Mark, PreviewState
 
-__all__ = ["Finding", "Preview", "PreviewState"]
+__all__ = ["Mark", "Preview", "PreviewState"]

@@ -10,8 +10,8 @@ DPI = 60                      # an A4 page is 496 × 702 px: a spread fits a lap
 
 
 @dataclass(frozen=True)
-class Finding:
-    """What a check or the build found, where the page shows it: ``box`` in mm from the
+class Mark:
+    """A finding as the preview draws it (from a Diagnostic): ``box`` in mm from the
     trim's top left (x, y, width, height), or None for the page as a whole."""
 
     check: str                # contents, preflight, typography, screen, build

@@ -55,6 +55,14 @@ def test_it_shows_what_the_uncommitted_edit_changed(repo):
     assert [(p["status"], p["new_page"]) for p in facts["pages"] if p["status"] != "same"] == [
         ("changed", 3)]
     assert (repo / "build/diff/base.pdf").exists() and (repo / "build/diff/new.pdf").exists()
+    # The change names its field, with git's diff of that field's lines.
+    [change] = facts["pages"][2]["text"]["changes"]
+    assert change["source"]["says"] == "alpha.yaml:7 body[1] changed (alpha)"
+    assert change["source"]["git_diff"].splitlines() == [
+        "@@ -7 +7 @@ body:", "-  - 二つ目の段落です。", "+  - 二つ目の文章です。"]
+    changes = json.loads((repo / "build/diff/changes.json").read_text(encoding="utf-8"))
+    assert [(f["path"], f["status"]) for f in changes["files"]] == [
+        ("brochure/pages/alpha.yaml", "M")]
     # The worktree is gone and the working tree holds only the edit (build/ is ignored).
     assert len(git(repo, "worktree", "list").splitlines()) == 1
     assert git(repo, "status", "--porcelain").splitlines() == [" M brochure/pages/alpha.yaml"]

@@ -209,3 +209,30 @@ def _slug_band(pdf) -> bytes:
     with Image.open(pdf.with_suffix(".png")) as page:
         width, height = page.size
         return page.crop((0, int(height * 0.965), width, height)).tobytes()
+
+
+def test_pages_changed_since_their_approval_are_refused_unless_asked(project, tmp_path):
+    from pamphlet.review import stale_approvals
+
+    root = project.parent
+    approved = package(project, tmp_path / "first")
+    pdf = next(approved.glob("pamphlet-v1.2-*[0-9a-f].pdf"))
+    approvals = root / "review" / "approvals.yaml"
+    assert run("approve", pdf, "--pages", "3", "--file", approvals, "--by", "山田", "--at",
+               "2025-03-01T10:00:00+09:00", "--quiet").code == 0
+    commit = ("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam")
+    git(root, "add", "review")
+    git(root, *commit, "approved page 3")
+    assert package(project, tmp_path / "again")            # page 3 as approved: sent
+    edit(project / "pages/alpha.yaml", "二つ目の段落です。", "二つ目の文章です。")
+    git(root, *commit, "after the approval")
+    result = run("package", "--brochure", project, "--out", tmp_path / "package", "--quiet")
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        f"error: {approvals}: 1 approved page(s) changed since their approval: 3 (changed "
+        "since approval, approved by 山田 at 2025-03-01T10:00:00+09:00)",
+        "hint: review them (pamphlet diff --approvals) and approve again, or pass "
+        "--allow-stale to send them anyway"]
+    assert not (tmp_path / "package").exists()
+    out = package(project, tmp_path / "package", "--allow-stale")
+    assert len(stale_approvals(next(out.glob("pamphlet-v1.2-*[0-9a-f].pdf")), approvals)) == 1

@@ -46,6 +46,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--allow-dirty", action="store_true",
                         help="package sources with uncommitted changes (the file names and "
                              "the ticket say so)")
+    parser.add_argument("--allow-stale", action="store_true",
+                        help="package pages approved in review/approvals.yaml and changed since")
 
 
 def command(args) -> int:
@@ -56,7 +58,8 @@ def command(args) -> int:
     out = Path(args.out)
     options = command_line_options(args.brochure, out.parent / "pamphlet.pdf", args.debug)
     try:
-        package = make_package(options, out, allow_dirty=args.allow_dirty)
+        package = make_package(options, out, allow_dirty=args.allow_dirty,
+                               allow_stale=args.allow_stale)
     except PamphletError as error:
         if args.debug:
             raise
@@ -68,7 +71,8 @@ def command(args) -> int:
     return 0
 
 
-def make_package(options, folder: Path, allow_dirty: bool = False) -> Package:
+def make_package(options, folder: Path, allow_dirty: bool = False,
+                 allow_stale: bool = False) -> Package:
     """Everything the vendor receives, in ``folder`` and ``folder``.zip."""
     from ..load import load_brochure
     from .job import read_job
@@ -86,6 +90,7 @@ def make_package(options, folder: Path, allow_dirty: bool = False) -> Package:
     work.mkdir(parents=True)
     with _timed(timings, "build"):
         pdf, plain = _build_both(options, stem)
+    _refuse_stale(pdf, options.brochure, allow_stale)
     with _timed(timings, "checks"):
         press, ticket = _checks(pdf, brochure, revision)
     files = _copy(work, {pdf: pdf.name, plain: plain.name})
@@ -117,6 +122,24 @@ def _refuse_unreviewed(revision, brochure: Path, allow_dirty: bool) -> None:
         f"the sources have uncommitted changes ({shown}{more}): the package would not be "
         f"what was reviewed at {revision.commit}", brochure,
         hint="commit (or revert) the changes, or pass --allow-dirty to package them anyway"))
+
+
+def _refuse_stale(pdf: Path, brochure: Path, allow_stale: bool) -> None:
+    """Pages approved (review/approvals.yaml beside the brochure) and changed since are not
+    sent without a new approval, unless asked."""
+    from ..review import stale_approvals
+
+    approvals = brochure.parent / "review" / "approvals.yaml"
+    if allow_stale or not approvals.is_file():
+        return
+    stale = stale_approvals(pdf, approvals)
+    if stale:
+        pages = ", ".join(str(s["page"] or f"(old {s['approved_page']}, gone)") for s in stale)
+        raise PamphletError(Diagnostic(
+            f"{len(stale)} approved page(s) changed since their approval: {pages} "
+            f"({stale[0]['why']}, approved by {stale[0]['by']} at {stale[0]['at']})", approvals,
+            hint="review them (pamphlet diff --approvals) and approve again, or pass "
+                 "--allow-stale to send them anyway"))
 
 
 def _refuse_foreign(folder: Path) -> None:

@@ -216,7 +216,7 @@ def test_pages_changed_since_their_approval_are_refused_unless_asked(project, tm
 
     root = project.parent
     approved = package(project, tmp_path / "first")
-    pdf = next(approved.glob("pamphlet-v1.2-*[0-9a-f].pdf"))
+    pdf = _print_pdf(approved)
     approvals = root / "review" / "approvals.yaml"
     assert run("approve", pdf, "--pages", "3", "--file", approvals, "--by", "山田", "--at",
                "2025-03-01T10:00:00+09:00", "--quiet").code == 0
@@ -235,4 +235,11 @@ def test_pages_changed_since_their_approval_are_refused_unless_asked(project, tm
         "--allow-stale to send them anyway"]
     assert not (tmp_path / "package").exists()
     out = package(project, tmp_path / "package", "--allow-stale")
-    assert len(stale_approvals(next(out.glob("pamphlet-v1.2-*[0-9a-f].pdf")), approvals)) == 1
+    assert len(stale_approvals(_print_pdf(out), approvals)) == 1
+
+
+def _print_pdf(folder):
+    """The package's print PDF (not its -imposed or -dummy companions)."""
+    [pdf] = [p for p in folder.glob("pamphlet-v1.2-*.pdf")
+             if re.fullmatch(r"pamphlet-v1\.2-[0-9a-f]{12}\.pdf", p.name)]
+    return pdf

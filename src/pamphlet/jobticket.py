@@ -3,7 +3,7 @@
 import hashlib
 from pathlib import Path
 
-MM = 25.4 / 72
+from .spec import MM
 
 
 def job_ticket(pdf: Path, brochure, preflight, toc, typography=None, revision=None,
@@ -119,8 +119,8 @@ def _pdf_facts(pdf: Path) -> dict:
     return {
         "pages": len(reader.pages),
         "version": reader.pdf_header.removeprefix("%PDF-"),
-        "trim": ((trim[2] - trim[0]) * MM, (trim[3] - trim[1]) * MM),
-        "bleed": (trim[0] - bleed[0]) * MM,
+        "trim": ((trim[2] - trim[0]) / MM, (trim[3] - trim[1]) / MM),
+        "bleed": (trim[0] - bleed[0]) / MM,
         "marks": ("Japanese trim marks (トンボ) and slug outside the bleed, registration colour"
                   if media[0] < bleed[0] - 1 else "none: the page is the bleed box"),
         "standard": _standard(root),

@@ -8,8 +8,8 @@ from fontTools.pens.basePen import BasePen
 from fontTools.ttLib import TTFont
 
 from .fonts import read_cmap
+from .spec import MM
 
-MM = 72 / 25.4
 MARK_LENGTH = 10 * MM      # how far the marks reach out from the bleed
 MARK_GAP = 1 * MM          # space between the bleed box and the marks
 STROKE = 0.3               # pt (0.106 mm): at least 0.1 mm, at least 0.25 pt

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MM = 72 / 25.4          # PDF points per millimetre
+from ..spec import MM   # PDF points per millimetre
+
 STATUSES = ("same", "changed", "added", "removed")
 
 

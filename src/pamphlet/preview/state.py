@@ -133,7 +133,7 @@ def _feed(obj, digest, seen: set) -> None:
 
 def _trim_mm(page) -> tuple:
     """(left, top offset of the trim in the media box, width, height), in mm."""
-    mm = 72 / 25.4
+    from ..spec import MM as mm
     media = [float(v) for v in page.MediaBox]
     trim = [float(v) for v in page.get("/TrimBox", page.MediaBox)]
     return ((trim[0] - media[0]) / mm, (media[3] - trim[3]) / mm,

@@ -9,6 +9,7 @@ from .align import align_pages, page_similarity
 from .fingerprint import fingerprint_both
 from .ignore import pixels_to_mm, points_to_mm, to_pixels, to_points
 from .look import PageViewer
+from .keep import Pictures, Store
 from .model import MM, DiffOptions, DiffResult, PageResult, Region
 from .moves import classify, find_moved_text
 from .pixels import compare_pixels
@@ -27,6 +28,7 @@ def diff_pdfs(old: Path, new: Path, options: DiffOptions) -> DiffResult:
     for path in (old, new):         # first: reading a FIFO would wait for ever
         if path.exists() and not path.is_file():
             raise UnreadablePDF(f"cannot read {path}: not a file")
+    _STORE[0] = Store()             # changed pages' pictures, on disk past the first few
     _step(1, "fingerprinting", f"{old} and {new}")
     old_keys, new_keys = fingerprint_both(old, new)
     with PageViewer(old, options.dpi) as old_pages, PageViewer(new, options.dpi) as new_pages:
@@ -64,8 +66,12 @@ def _page_result(step, old_pages, new_pages, options: DiffOptions) -> PageResult
     result = compare_pages(old_pages[step.old], new_pages[step.new], options, step.similarity)
     if step.moved:
         result.status, result.moved = "changed", True
-        result.pictures = result.pictures or _pictures(old_pages[step.old], new_pages[step.new])
+        result.pictures = result.pictures or Pictures(
+            _pictures(old_pages[step.old], new_pages[step.new]), _STORE[0])
     return result
+
+
+_STORE = [Store()]
 
 
 def _pictures(old, new) -> dict:
@@ -79,7 +85,7 @@ def _alone(status: str, look) -> PageResult:
     result = PageResult(status, number if status == "removed" else None,
                         number if status == "added" else None, changed_fraction=1.0,
                         text={"excerpt": look.text[:EXCERPT]})
-    result.pictures = {"old" if status == "removed" else "new": look.image}
+    result.pictures = Pictures({"old" if status == "removed" else "new": look.image}, _STORE[0])
     result.scale = _scale(look)
     return result
 
@@ -103,7 +109,8 @@ def compare_pages(old, new, options: DiffOptions, similarity: float | None = Non
     result.text = {"changes": [_text_change(c, old, new) for c in changes]}
     result.scale = _scale(new)
     if status == "changed":
-        result.pictures = {"old": old.image, "new": new.image, "mask": pixels.mask}
+        result.pictures = Pictures({"old": old.image, "new": new.image, "mask": pixels.mask},
+                                   _STORE[0])
     return result
 
 

@@ -30,3 +30,22 @@ def diagnostics(findings: list[Finding], pdf: Path) -> list[Diagnostic]:
 
 def errors(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == "error"]
+
+
+class Judged:
+    """``ok``, ``errors`` and ``warnings`` of a report holding its ``findings`` (any
+    finding with a ``severity``): the same for every checker's report."""
+
+    findings: list
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def errors(self) -> list:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list:
+        return [f for f in self.findings if f.severity == "warning"]

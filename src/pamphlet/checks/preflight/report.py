@@ -5,30 +5,18 @@ from pathlib import Path
 
 from ...diagnostics import Diagnostic
 from ...spec import PrintSpec
-from ..findings import Finding, diagnostics
+from ..findings import Finding, Judged, diagnostics
 from .rules import REGISTRY, _count
 
 DETAILS_SHOWN = 5   # per check, in the text report; --json has them all
 
 
 @dataclass
-class PreflightReport:
+class PreflightReport(Judged):
     pdf: Path
     pages: int
     findings: list[Finding] = field(default_factory=list)
     spec: PrintSpec | None = None     # what the geometry was checked against
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
 
     def by_check(self) -> dict[str, list[Finding]]:
         """Findings grouped by check, errors first, in registry order."""

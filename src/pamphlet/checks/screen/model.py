@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...diagnostics import Diagnostic
+from ..findings import Judged
 
 
 @dataclass(frozen=True)
@@ -41,22 +42,10 @@ def check(id: str, severity: str, matterhorn: tuple, message: str, hint: str):
 
 
 @dataclass
-class ScreenReport:
+class ScreenReport(Judged):
     pdf: Path
     pages: int
     findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
 
     def by_check(self) -> dict[str, list[Finding]]:
         """Findings grouped by check, in registry order."""

@@ -4,7 +4,7 @@ fonts, optional content, embedded files, XFA."""
 import re
 
 from .model import check
-from .facts import STANDARD_TYPES
+from .facts import STANDARD_TYPES, pdf_tree
 
 
 @check("xmp-metadata", "error", ("06-001", "06-002", "06-003"),
@@ -125,16 +125,8 @@ def _embedded_files(facts):
             yield None, f"the embedded file {name} lacks /F or /UF"
 
 
-def _name_tree(node, depth=0):
-    import pikepdf
-    if not isinstance(node, pikepdf.Dictionary) or depth > 32:
-        return
-    names = node.get("/Names")
-    if isinstance(names, pikepdf.Array):
-        for index in range(0, len(names) - 1, 2):
-            yield str(names[index]), names[index + 1]
-    for kid in node.get("/Kids") or []:
-        yield from _name_tree(kid, depth + 1)
+def _name_tree(node):
+    return ((str(key), value) for key, value in pdf_tree(node, "/Names"))
 
 
 @check("xfa", "error", ("25-001",), "an XFA form that requires dynamic rendering",

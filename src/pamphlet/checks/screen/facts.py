@@ -180,16 +180,22 @@ def _read_parent_tree(facts: ScreenFacts, tree, page_numbers: dict) -> None:
                 facts.by_mcid[(page_index, mcid)] = by_obj[owner.objgen]
 
 
-def _number_tree(node, depth=0):
+def _number_tree(node):
+    return ((int(key), value) for key, value in pdf_tree(node, "/Nums"))
+
+
+def pdf_tree(node, leaves: str, depth: int = 0):
+    """(key, value) of a PDF name tree (``leaves`` /Names) or number tree (/Nums),
+    its /Kids walked depth first (a loop stops at MAX_DEPTH)."""
     import pikepdf
     if not isinstance(node, pikepdf.Dictionary) or depth > MAX_DEPTH:
         return
-    nums = node.get("/Nums")
-    if isinstance(nums, pikepdf.Array):
-        for index in range(0, len(nums) - 1, 2):
-            yield int(nums[index]), nums[index + 1]
+    pairs = node.get(leaves)
+    if isinstance(pairs, pikepdf.Array):
+        for index in range(0, len(pairs) - 1, 2):
+            yield pairs[index], pairs[index + 1]
     for kid in node.get("/Kids") or []:
-        yield from _number_tree(kid, depth + 1)
+        yield from pdf_tree(kid, leaves, depth + 1)
 
 
 # --- content, with pdfium ---------------------------------------------------------

@@ -200,15 +200,13 @@ def _add_check(commands, common) -> None:
 
 
 def _run_check(args) -> int:
-    import importlib
-
-    from .checks.toc import check_toc
+    from .checks.memo import PageMemo
+    from .checks.pdftext import UnreadablePDF, ensure_readable
+    from .checks.verdicts import COMMANDS, check_everything
     from .jobticket import job_ticket
     from .load import load_brochure
     from .options import command_line_options
     from .write import write_text
-
-    from .checks.pdftext import UnreadablePDF, ensure_readable
 
     pdf = Path(args.pdf)
     brochure = load_brochure(command_line_options(args.brochure, debug=args.debug))
@@ -217,22 +215,18 @@ def _run_check(args) -> int:
     except UnreadablePDF as error:
         print_diagnostics([Diagnostic(str(error), pdf, hint="is it a PDF? was the build finished?")])
         return 2
-    preflight = importlib.import_module("pamphlet.checks.preflight")
-    # Preflight (the slowest: every content stream) runs on another core meanwhile.
-    with _beside(preflight.preflight, pdf, brochure.options.fonts,
-                 brochure.options.spec) as press_later:
-        toc = check_toc(pdf, brochure)
-        typography = _typography_report(pdf)
-        press = press_later()
-    failed = [name for name, ok in (("check-toc", toc.ok), ("preflight", press.ok)) if not ok]
-    print_diagnostics(toc.diagnostics() + press.diagnostics())
-    if typography is not None and not typography.ok:
-        failed.append("check-typography")
-        print_diagnostics(typography.diagnostics())
-    screen_verdict = _check_screen_beside(pdf, failed)
+    screen = pdf.with_name(pdf.stem + "-screen.pdf")
+    verdicts = {v.name: v for v in check_everything(pdf, brochure, screen,
+                                                    PageMemo.of_build(brochure.options))}
+    failed = [COMMANDS[name] for name, v in verdicts.items() if not v.ok]
+    print_diagnostics([d for v in verdicts.values() for d in v.findings])
     ticket = pdf.with_name(pdf.stem + "-jobticket.txt")
-    write_text(ticket, job_ticket(pdf, brochure, press, toc, _verdict(typography),
-                                  screen=screen_verdict))
+    said = verdicts["screen"]
+    write_text(ticket, job_ticket(pdf, brochure, verdicts["preflight"].report,
+                                  verdicts["contents"].report,
+                                  verdicts["typography"].report.summary(),
+                                  screen=f"{screen.name}: {said.summary}" if said.report or
+                                  not said.ok else said.summary))
     verdict = "all checks pass" if not failed else "FAILED: " + ", ".join(failed)
     print(f"pamphlet: {pdf}: {verdict}; job ticket: {ticket}", file=sys.stderr)
     return 1 if failed else 0
@@ -263,63 +257,6 @@ def _run_check_screen(args) -> int:
         return 1
     print(report_json(report) if args.json else report_text(report))
     return 0 if report.ok else 1
-
-
-def _check_screen_beside(pdf: Path, failed: list) -> str:
-    """check-screen on the screen edition beside ``pdf``: its verdict for the job ticket;
-    appends "check-screen" to ``failed`` when it fails."""
-    from .checks.pdftext import UnreadablePDF
-    from .checks.screen import check_screen
-
-    screen = pdf.with_name(pdf.stem + "-screen.pdf")
-    if not screen.exists():
-        return f"not checked: no {screen.name} (pamphlet build --screen)"
-    try:
-        report = check_screen(screen)
-    except UnreadablePDF as error:
-        failed.append("check-screen")
-        print_diagnostics([Diagnostic(str(error), screen, hint="rebuild it: pamphlet build --screen")])
-        return f"{screen.name}: unreadable"
-    if not report.ok:
-        failed.append("check-screen")
-        print_diagnostics(report.diagnostics())
-    return f"{screen.name}: {report.summary()}"
-
-
-class _beside:
-    """``with _beside(f, *args) as result:`` runs f(*args) in a forked process (one core
-    more) while the block runs; ``result()`` waits for it (and raises what it raised)."""
-
-    def __init__(self, function, *args):
-        self.call = (function, args)
-
-    def __enter__(self):
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        future = self.pool.submit(self.call[0], *self.call[1])
-        return future.result
-
-    def __exit__(self, *exc):
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        return False
-
-
-def _typography_report(pdf: Path):
-    """check-typography's report, or None while the check does not exist."""
-    import importlib
-    try:
-        module = importlib.import_module("pamphlet.checks.typography")
-    except ModuleNotFoundError:
-        return None
-    check = getattr(module, "check_typography", None)
-    return check(pdf) if check is not None else None
-
-
-def _verdict(report) -> str | None:
-    if report is None:
-        return None
-    return report.summary() if hasattr(report, "summary") else ("ok" if report.ok else "PROBLEMS")
 
 
 def _add_preflight(commands, common) -> None:

@@ -50,13 +50,14 @@ def watched_folders(options: Options) -> list[Path]:
     return [options.brochure, *resolved.layouts, resolved.fonts]
 
 
-def rebuild(options: Options, warm: dict | None = None, built=None) -> Rebuild:
+def rebuild(options: Options, warm: dict | None = None, built=None, memo=None) -> Rebuild:
     """Build, then run every check; never raises for bad input.
 
     ``warm`` keeps the layout engine (parsed stylesheets, loaded fonts) between
     rebuilds; the parts of unchanged page definitions come from build/cache.
     ``built(Rebuild)``, when given, is told as soon as the PDF is written, before the
-    checks run (the designer sees the page first).
+    checks run (the designer sees the page first). ``memo`` (a checks.memo.PageMemo)
+    keeps what the checks read of each page, so that they read only the pages changed.
     """
     from .build import build
     from .checks.verdicts import check_everything
@@ -75,7 +76,7 @@ def rebuild(options: Options, warm: dict | None = None, built=None) -> Rebuild:
     if built is not None:
         built(rebuilt)
     screen = result.brochure.options.screen_pdf if options.screen else None
-    verdicts = check_everything(result.pdf, result.brochure, screen)
+    verdicts = check_everything(result.pdf, result.brochure, screen, memo)
     rebuilt.verdicts = verdicts
     rebuilt.checked = time.perf_counter() - start
     rebuilt.verdict = next(v.summary for v in verdicts if v.name == "contents")
@@ -96,7 +97,9 @@ def watch(options: Options, report, poll: float = 0.25, rounds: int | None = Non
 
     ``rounds`` limits the number of rebuilds (for tests); None watches forever.
     """
-    warm = {}
+    from .checks.memo import PageMemo
+
+    warm, memo = {}, PageMemo.of_build(options)
     state = snapshot(watched_folders(options))
 
     def show(rebuilt: Rebuild) -> None:
@@ -104,7 +107,7 @@ def watch(options: Options, report, poll: float = 0.25, rounds: int | None = Non
         if preview is not None:
             show_in_preview(preview, rebuilt)
 
-    show(rebuild(options, warm, built=show))
+    show(rebuild(options, warm, built=show, memo=memo))
     done = 0
     while rounds is None or done < rounds:
         time.sleep(poll)
@@ -113,7 +116,7 @@ def watch(options: Options, report, poll: float = 0.25, rounds: int | None = Non
             continue
         time.sleep(poll)                       # let an editor finish writing
         state = snapshot(watched_folders(options))
-        show(rebuild(options, warm, built=show))
+        show(rebuild(options, warm, built=show, memo=memo))
         done += 1
 
 

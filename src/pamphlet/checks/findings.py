@@ -25,7 +25,7 @@ class Finding:
 def diagnostics(findings: list[Finding], pdf: Path) -> list[Diagnostic]:
     """One diagnostic per finding, at the PDF, its page first."""
     return [Diagnostic((f"page {f.page:02d}: " if f.page else "") + f.message, Path(pdf),
-                       hint=f.hint, severity=f.severity) for f in findings]
+                       hint=f.hint, severity=f.severity, page=f.page) for f in findings]
 
 
 def errors(findings: list[Finding]) -> list[Finding]:

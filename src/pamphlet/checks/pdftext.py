@@ -97,22 +97,32 @@ def open_pdf(path: Path):
         document.close()
 
 
-def text_pages(document):
-    """Each page's (1-based number, pdfium page, its text page), closed as the next comes."""
-    for index in range(len(document)):
-        page = document[index]
+def text_pages(document, numbers=None):
+    """Each page's (1-based number, pdfium page, its text page), closed as the next comes;
+    only the pages ``numbers`` names, when given."""
+    for number in numbers if numbers is not None else range(1, len(document) + 1):
+        page = document[number - 1]
         textpage = page.get_textpage()
         try:
-            yield index + 1, page, textpage
+            yield number, page, textpage
         finally:
             textpage.close()
             page.close()
 
 
-def read_pages(path: Path) -> list[PageText]:
+def read_pages(path: Path, memo=None) -> list[PageText]:
+    """Each page's lines; with ``memo`` (a `memo.PageMemo`), read again only the pages
+    that changed since it last read them."""
+    from .memo import PageMemo
+
+    ensure_readable(path)
+    return (memo or PageMemo()).pages(path, "text", lambda numbers: _read_pages(path, numbers))
+
+
+def _read_pages(path: Path, numbers: list[int]) -> dict[int, PageText]:
     with open_pdf(path) as document:
-        return [PageText(number, tuple(page.get_trimbox()), _lines(textpage))
-                for number, page, textpage in text_pages(document)]
+        return {number: PageText(number, tuple(page.get_trimbox()), _lines(textpage))
+                for number, page, textpage in text_pages(document, numbers)}
 
 
 def _lines(textpage) -> list[Line]:

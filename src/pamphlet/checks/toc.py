@@ -95,14 +95,15 @@ HINTS = {
 }
 
 
-def check_toc(pdf: Path, brochure: Brochure) -> TocReport:
+def check_toc(pdf: Path, brochure: Brochure, memo=None) -> TocReport:
     """Read ``pdf`` and check every contents entry and page reference against it.
 
     The brochure only says which heading each entry stands for, and which page
     definition each reference names; every number comes from the PDF.
+    ``memo`` (a `memo.PageMemo`) keeps each page's lines for the next check.
     Raises `UnreadablePDF` if the file cannot be opened.
     """
-    pages = read_pages(pdf)
+    pages = read_pages(pdf, memo)
     links = read_links(pdf)
     folios = {page.index: _folio(page) for page in pages}
     contents_page, printed, problems = _read_contents(pages, brochure)

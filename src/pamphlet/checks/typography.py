@@ -185,17 +185,26 @@ def read_lines(path: Path, vertical: list | None = None) -> tuple[int, list[list
 
 def read_text(path: Path, vertical: list | None = None) -> tuple[int, list[list[Line]], int]:
     """`read_lines`, and how many characters print at all."""
+    from .pdftext import open_pdf
+
+    with open_pdf(path) as document:
+        count = len(document)
+    read = _read_pages(path, list(range(1, count + 1)), vertical)
+    return count, [lines for lines, _ in read.values()], sum(p for _, p in read.values())
+
+
+def _read_pages(path: Path, numbers: list[int], vertical: list | None) -> dict:
+    """{number: (its lines, how many characters print)} of the pages ``numbers`` names."""
     from .pdftext import open_pdf, text_pages
 
-    pages, printed = [], 0
+    read = {}
     with open_pdf(path) as document:
-        for number, _, textpage in text_pages(document):
+        for number, _, textpage in text_pages(document, numbers):
             glyphs, count = _glyphs(textpage)
             if vertical is not None:
                 glyphs = _horizontal(number, textpage, glyphs, vertical)
-            pages.append(_lines(number, glyphs))
-            printed += count
-        return len(document), pages, printed
+            read[number] = (_lines(number, glyphs), count)
+    return read
 
 
 def _horizontal(page: int, textpage, glyphs: list, found: list) -> list:
@@ -333,19 +342,24 @@ def _alignment(block: Block) -> str:
 
 # Rules
 
-def check_typography(path: Path) -> Report:
-    """Read ``path`` and check every rule on every page.
+def check_typography(path: Path, memo=None) -> Report:
+    """Read ``path`` and check every rule on every page; ``memo`` (a `memo.PageMemo`)
+    keeps each page's findings, so that the next check reads only the pages changed.
 
     Only text WeasyPrint set (CSS px, upright) is read; a PDF with printed
     characters but none of those is an error, not a pass.
     """
     from . import vertical
+    from .memo import PageMemo
+    from .pdftext import ensure_readable
+
+    ensure_readable(Path(path))
+
     RULES.update({name: Rule(name, *words) for name, words in vertical.RULES.items()})
-    columns: list = []
-    count, pages, printed = read_text(path, columns)
-    report = Report(str(path), count)
-    vertical_read = sum(figures.get("vertical_columns", 0) for _, figures in columns)
-    if printed and not any(pages) and not vertical_read:
+    pages = (memo or PageMemo()).pages(path, "typography", lambda numbers: _check_pages(path, numbers))
+    report = Report(str(path), len(pages))
+    printed = sum(page.printed for page in pages)
+    if printed and not any(page.read for page in pages):
         report.unread.append(Finding(
             NOTHING_READ, "error", None,
             f"none of the {printed} characters printed is text the check can read",
@@ -353,20 +367,42 @@ def check_typography(path: Path) -> Report:
             "upright); text drawn otherwise (another program, scaled, rotated, in pictures) "
             "is not checked: check this PDF's typesetting by eye"))
     tally = Tally()
-    for violations, _ in columns:
-        report.violations += [Violation(*v) for v in violations]
-    for lines in pages:
-        for block in blocks(lines):
-            if block.vertical:
-                continue
-            report.violations.extend(check_block(block, tally))
-        for line in lines:
-            report.violations.extend(_check_autospace(line, tally))
+    for page in pages:
+        report.violations += page.violations
+        tally.add(page.tally)
     report.violations.sort(key=lambda v: (v.page, v.line, v.rule))
     report.figures = tally.figures(report.violations)
-    report.figures["vertical"] = {key: sum(f[key] for _, f in columns)
-                                  for key in (columns[0][1] if columns else {})}
+    columns = [page.vertical for page in pages]
+    report.figures["vertical"] = {key: sum(f[key] for f in columns)
+                                  for key in (columns[0] if columns else {})}
     return report
+
+
+@dataclass
+class PageChecked:
+    """What check-typography keeps of one page."""
+
+    violations: list          # Violation, horizontal and vertical
+    tally: "Tally"
+    vertical: dict            # checks/vertical.py's figures
+    printed: int              # characters that print at all
+    read: bool                # whether any of them is text the check can read
+
+
+def _check_pages(path: Path, numbers: list[int]) -> dict[int, PageChecked]:
+    columns: list = []
+    read = _read_pages(path, numbers, columns)
+    checked = {}
+    for (number, (lines, printed)), (vertical, figures) in zip(read.items(), columns):
+        tally, found = Tally(), [Violation(*v) for v in vertical]
+        for block in blocks(lines):
+            if not block.vertical:
+                found.extend(check_block(block, tally))
+        for line in lines:
+            found.extend(_check_autospace(line, tally))
+        checked[number] = PageChecked(found, tally, figures, printed,
+                                      bool(lines) or bool(figures.get("vertical_columns")))
+    return checked
 
 
 @dataclass
@@ -377,6 +413,10 @@ class Tally:
     wrapped_at_edge: int = 0
     pairs: int = 0
     spaced: int = 0
+
+    def add(self, other: "Tally") -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def figures(self, violations) -> dict:
         counts = {name: sum(v.rule == name for v in violations) for name in RULES}

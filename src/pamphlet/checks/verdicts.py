@@ -1,21 +1,27 @@
-"""Run every check on a build's PDFs and say each one's verdict, for the watch loop.
+"""Run every check on a build's PDFs: the one runner of `pamphlet check` (so of make pdf)
+and of the watch.
 
 contents (check-toc), preflight, typography and screen (check-screen on the screen
-edition), each a `Verdict`: its name, whether it passed, a one-line summary and
-its findings as diagnostics placed on their page. Preflight and check-screen, the
-slowest, run in forked processes beside the other two (the warm watch process has
-every module loaded already, so the forks start at once).
+edition), each a `Verdict`: its name, whether it passed, a one-line summary, its
+findings as diagnostics placed on their page, and the check's own report (the job
+ticket reads it). Each check keeps what it read of every page in a `memo.PageMemo`,
+so that after an edit only the pages that changed are read again. Preflight and
+check-screen, the slowest on a cold build, run in forked processes beside the other
+two and hand back what they kept.
 """
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
-from .pdftext import UnreadablePDF
+from .memo import PageMemo
+from .pdftext import UnreadablePDF, ensure_readable
 
 CHECKS = ("contents", "preflight", "typography", "screen")
+COMMANDS = {"contents": "check-toc", "preflight": "preflight", "typography": "check-typography",
+            "screen": "check-screen"}
 
 
 @dataclass(frozen=True)
@@ -24,60 +30,75 @@ class Verdict:
     ok: bool
     summary: str
     findings: list = field(default_factory=list)       # Diagnostic, with page when known
+    report: object = field(default=None, compare=False, repr=False)   # None: unreadable
 
 
-def check_everything(pdf: Path, brochure, screen_pdf: Path | None = None) -> list[Verdict]:
-    """The four verdicts, in CHECKS order (screen only when ``screen_pdf`` exists)."""
+def check_everything(pdf: Path, brochure, screen_pdf: Path | None = None,
+                     memo: PageMemo | None = None) -> list[Verdict]:
+    """The four verdicts, in CHECKS order; screen's says "not checked" when there is no
+    ``screen_pdf``. Raises `UnreadablePDF` when ``pdf`` cannot be read."""
+    ensure_readable(pdf)
+    memo = memo if memo is not None else PageMemo()
+    memo.digests(pdf)                  # worked out once, here: the forks inherit them
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
-        press = pool.submit(_preflight, pdf, brochure.options.fonts)
-        screen = pool.submit(_screen, screen_pdf) if screen_pdf and screen_pdf.exists() else None
-        verdicts = [_contents(pdf, brochure), _typography(pdf)]
-        verdicts.insert(1, press.result())
-        if screen is not None:
-            verdicts.append(screen.result())
+        press = pool.submit(_preflight, pdf, brochure.options, memo)
+        screen = pool.submit(_screen, screen_pdf, memo) \
+            if screen_pdf is not None and screen_pdf.exists() else None
+        verdicts = [_contents(pdf, brochure, memo), _typography(pdf, memo)]
+        verdicts.insert(1, _adopted(press.result(), memo, "preflight"))
+        verdicts.append(_adopted(screen.result(), memo, "screen") if screen is not None else
+                        Verdict("screen", True, _not_built(pdf, screen_pdf)))
     return verdicts
 
 
-def _contents(pdf: Path, brochure) -> Verdict:
+def _adopted(done: tuple, memo: PageMemo, check: str) -> Verdict:
+    verdict, kept = done
+    memo.adopt(check, kept)
+    return verdict
+
+
+def _contents(pdf: Path, brochure, memo: PageMemo) -> Verdict:
     from .toc import check_toc
 
-    report = check_toc(pdf, brochure)
+    report = check_toc(pdf, brochure, memo)
     summary = "contents and references agree" if report.ok else \
         f"{len(report.diagnostics())} problem(s)"
-    return Verdict("contents", report.ok, summary, report.diagnostics())
+    return Verdict("contents", report.ok, summary, report.diagnostics(), report)
 
 
-def _preflight(pdf: Path, fonts: Path) -> Verdict:
+def _preflight(pdf: Path, options, memo: PageMemo) -> tuple[Verdict, dict]:
     from .preflight import preflight
 
-    try:
-        report = preflight(pdf, fonts)
-    except UnreadablePDF as error:
-        return Verdict("preflight", False, "unreadable", [Diagnostic(str(error), pdf)])
-    found = [Diagnostic(f.message, pdf, hint=f.hint, severity=f.severity, page=f.page)
-             for f in report.findings]
-    return Verdict("preflight", report.ok, f"{_count(report.errors, 'error')}, "
-                   f"{_count(report.warnings, 'warning')}", found)
+    report = preflight(pdf, options.fonts, options.spec, memo)
+    summary = f"{_count(report.errors, 'error')}, {_count(report.warnings, 'warning')}"
+    return Verdict("preflight", report.ok, summary, report.diagnostics(), report), \
+        memo.kept("preflight")
 
 
-def _typography(pdf: Path) -> Verdict:
+def _typography(pdf: Path, memo: PageMemo) -> Verdict:
     from .typography import check_typography
 
-    report = check_typography(pdf)
-    found = [replace(d, page=v.page) for d, v in zip(report.diagnostics(), report.violations)]
-    summary = "all rules kept" if report.ok else f"{_count(report.violations, 'rule broken', 'rules broken')}"
-    return Verdict("typography", report.ok, summary, found)
+    report = check_typography(pdf, memo)
+    summary = "all rules kept" if report.ok else \
+        _count(report.violations, "rule broken", "rules broken")
+    return Verdict("typography", report.ok, summary, report.diagnostics(), report)
 
 
-def _screen(pdf: Path) -> Verdict:
+def _screen(pdf: Path, memo: PageMemo) -> tuple[Verdict, dict]:
     from .screen import check_screen
 
     try:
-        report = check_screen(pdf)
+        report = check_screen(pdf, memo)
     except UnreadablePDF as error:
-        return Verdict("screen", False, "unreadable", [Diagnostic(str(error), pdf)])
-    found = [replace(d, page=f.page) for d, f in zip(report.diagnostics(), report.findings)]
-    return Verdict("screen", report.ok, report.summary(), found)
+        return Verdict("screen", False, "unreadable", [Diagnostic(
+            str(error), pdf, hint="rebuild it: pamphlet build --screen")]), {}
+    return Verdict("screen", report.ok, report.summary(), report.diagnostics(), report), \
+        memo.kept("screen")
+
+
+def _not_built(pdf: Path, screen_pdf: Path | None) -> str:
+    name = (screen_pdf or pdf.with_name(pdf.stem + "-screen.pdf")).name
+    return f"not checked: no {name} (pamphlet build --screen)"
 
 
 def _count(items: list, one: str, many: str | None = None) -> str:

@@ -35,39 +35,40 @@ class PageFacts:
 class PressFacts:
     pdf: Path
     reader: object            # pypdf.PdfReader
-    pages: list[PageFacts]
+    pages: list[PageFacts]    # the pages read (`read_pages`), in order
     shipped: dict | None      # normalised font name -> PostScript name
     spec: PrintSpec = PrintSpec()   # the trim, bleed and binding to check against
     image_ink: dict = field(default_factory=dict)   # image object key -> max ink
     cache: object = None      # pdfcontent.Cache: colour spaces resolved once
-
-    def fonts(self):
-        """Every font offered to a page, once: with the first page it draws text on, or
-        (never drawn) the first page that offers it."""
-        first: dict = {}
-        for page in self.pages:
-            for key, use in page.content.fonts.items():
-                if key not in first or use.shown and not first[key][1].shown:
-                    first[key] = (page.number, use)
-        return sorted(first.values(), key=lambda pair: pair[0])
+    count: int = 0            # the document's pages
 
 
-def read_facts(pdf: Path, shipped: dict | None, spec: PrintSpec | None = None) -> PressFacts:
-    """Read the structure with pypdf, the content with pdfcontent, the text with pdfium.
+def read_facts(pdf: Path, shipped: dict | None, spec: PrintSpec | None = None,
+               numbers: list[int] | None = None) -> PressFacts:
+    """Read the structure with pypdf; the content (pdfcontent) and the text (pdfium) of
+    the pages ``numbers`` names (None: all), as `read_pages` does.
 
     ``spec`` is what the pages are checked against; None: the spec the PDF carries
     (`spec.from_pdf`: its /PamphletSpec, else its first TrimBox and BleedBox).
     """
     reader, pages = _open(pdf)
-    cache = Cache()
-    facts = PressFacts(pdf, reader, [], shipped, spec or spec_of(pdf), cache=cache)
-    for number, page in enumerate(pages, start=1):
+    facts = PressFacts(pdf, reader, [], shipped, spec or spec_of(pdf), cache=Cache(),
+                       count=len(pages))
+    read_pages(facts, numbers if numbers is not None else range(1, len(pages) + 1))
+    return facts
+
+
+def read_pages(facts: PressFacts, numbers) -> None:
+    """Read the pages ``numbers`` names into ``facts.pages`` (in place of those there)."""
+    pages = facts.reader.pages
+    facts.pages = []
+    for number in numbers:
+        page = pages[number - 1]
         boxes = {key: _rect(page.get(key)) for key in ("/TrimBox", "/BleedBox")
                  if page.get(key) is not None}
         facts.pages.append(PageFacts(number, boxes, _rect(page.mediabox),
-                                     read_page_content(page, cache), page=page))
-    _read_text(pdf, facts.pages)
-    return facts
+                                     read_page_content(page, facts.cache), page=page))
+    _read_text(facts.pdf, facts.pages)
 
 
 def spec_of(pdf: Path) -> PrintSpec:
@@ -105,7 +106,8 @@ def _read_text(pdf: Path, pages: list[PageFacts]) -> None:
     from ..pdftext import open_pdf, text_pages
 
     with open_pdf(pdf) as document:
-        for facts, (_, _, textpage) in zip(pages, text_pages(document)):
+        numbers = [facts.number for facts in pages]
+        for facts, (_, _, textpage) in zip(pages, text_pages(document, numbers)):
             count = textpage.count_chars()
             facts.text = textpage.get_text_range(0, count) if count else ""
             facts.chars = [(char, textpage.get_charbox(i)) for i, char in

@@ -28,22 +28,29 @@ PDFX_CONFORMANCE = "{http://ns.adobe.com/pdfx/1.3/}GTS_PDFXConformance"
 RENDITION_CLASS = "{http://ns.adobe.com/xap/1.0/mm/}RenditionClass"
 
 
+PAGE, DOCUMENT, FONT = "page", "document", "font"
+
+
 @dataclass(frozen=True)
 class Check:
     id: str
     severity: str
     message: str              # the same for every finding of the check
     hint: str                 # how to fix it
-    find: Callable            # PressFacts -> iterable of (page or None, detail)
+    find: Callable            # see `scope`
+    scope: str = PAGE         # PAGE: facts -> (page, detail) of each page facts.pages holds;
+    #                           DOCUMENT: facts -> (page or None, detail), from the
+    #                           structure alone (no page read); FONT: (facts, FontUse) ->
+    #                           detail or None, said once per font on its first page
 
 
 REGISTRY: dict[str, Check] = {}
 
 
-def check(id: str, severity: str, message: str, hint: str):
+def check(id: str, severity: str, message: str, hint: str, scope: str = PAGE):
     """Register the decorated function as the check ``id``."""
     def register(find):
-        REGISTRY[id] = Check(id, severity, message, hint, find)
+        REGISTRY[id] = Check(id, severity, message, hint, find, scope)
         return find
     return register
 
@@ -110,9 +117,9 @@ def _contains(outer: tuple, inner: tuple, tolerance: float = 0.01) -> bool:
 
 @check("page-count", "error", "page count does not fold into the binding's sheets",
        "a saddle-stitched or perfect-bound pamphlet is made of sheets of 4 pages: add or "
-       "remove pages, blank ones included")
+       "remove pages, blank ones included", scope=DOCUMENT)
 def _page_count(facts: PressFacts):
-    count, signature = len(facts.pages), facts.spec.signature
+    count, signature = facts.count, facts.spec.signature
     if count % signature:
         more, fewer = signature - count % signature, count % signature
         yield None, (f"{count} pages, {facts.spec.binding} takes a multiple of {signature}: "
@@ -123,7 +130,7 @@ def _page_count(facts: PressFacts):
 
 @check("pdfx-version", "error", "not marked PDF/X-4 in its XMP metadata",
        "write the PDF as PDF/X-4 (WeasyPrint: pdf_variant='pdf/x-4'): the XMP metadata must "
-       "say pdfxid:GTS_PDFXVersion PDF/X-4")
+       "say pdfxid:GTS_PDFXVersion PDF/X-4", scope=DOCUMENT)
 def _pdfx_version(facts: PressFacts):
     metadata = facts.reader.trailer["/Root"].get("/Metadata")
     if metadata is None:
@@ -152,7 +159,7 @@ def _xmp_values(data: bytes, tag: str) -> list[str] | None:
 
 @check("output-intent", "error", "no PDF/X output intent with a CMYK printer profile",
        "PDF/X-4 needs /OutputIntents with /S /GTS_PDFX and the printing condition's CMYK ICC "
-       "profile (device class 'prtr') as DestOutputProfile")
+       "profile (device class 'prtr') as DestOutputProfile", scope=DOCUMENT)
 def _output_intent(facts: PressFacts):
 
     intents = facts.reader.trailer["/Root"].get("/OutputIntents")
@@ -179,7 +186,7 @@ def _ascii(raw: bytes) -> str:
 
 
 @check("document-id", "error", "no document /ID in the trailer",
-       "PDF/X requires a file identifier: write the PDF with one (WeasyPrint: pdf_identifier)")
+       "PDF/X requires a file identifier: write the PDF with one (WeasyPrint: pdf_identifier)", scope=DOCUMENT)
 def _document_id(facts: PressFacts):
     identifier = facts.reader.trailer.get("/ID")
     if identifier is None:
@@ -190,7 +197,7 @@ def _document_id(facts: PressFacts):
 
 @check("trapped", "error", "Info /Trapped missing or not /True or /False",
        "PDF/X requires the document information to say whether the file is trapped: "
-       "/Trapped /False unless the printer trapped it")
+       "/Trapped /False unless the printer trapped it", scope=DOCUMENT)
 def _trapped(facts: PressFacts):
     info = facts.reader.trailer.get("/Info")
     trapped = info.get_object().get("/Trapped") if info is not None else None
@@ -287,7 +294,7 @@ def _pdfx_intent(facts: PressFacts):
 @check("output-condition", "error", "output intent names no registered printing condition",
        "set /OutputConditionIdentifier to the ICC registry's name of the printing condition "
        "(FOGRA39 for the shipped profile; output_condition: in brochure.yaml for another) and "
-       "/RegistryName to http://www.color.org")
+       "/RegistryName to http://www.color.org", scope=DOCUMENT)
 def _output_condition(facts: PressFacts):
     from ...conditions import REGISTRY, from_profile, registered
 
@@ -316,7 +323,7 @@ def _profile_says(intent, from_profile) -> str:
 
 @check("xmp-pdfx", "warning", "XMP metadata of a proof or of PDF/X-1a/X-3",
        "the print master's XMP carries no pdfx:GTS_PDFXConformance (PDF/X-4 defines none) "
-       "and xmpMM:RenditionClass default (or none)")
+       "and xmpMM:RenditionClass default (or none)", scope=DOCUMENT)
 def _xmp_pdfx(facts: PressFacts):
     metadata = facts.reader.trailer["/Root"].get("/Metadata")
     data = metadata.get_object().get_data() if metadata is not None else None
@@ -634,34 +641,31 @@ def _backgrounds(content, run) -> list:
 # --- checks: fonts ---------------------------------------------------------------
 
 @check("font-not-embedded", "error", "font not embedded",
-       "embed every font (subsets are fine): the printer has none of ours")
-def _font_not_embedded(facts: PressFacts):
-    for page, use in facts.fonts():
-        font = _font_facts(use.font)
-        if font.subtype != "Type3" and not font.embedded:
-            yield page, f"{font.name} ({use.name}) has no FontFile in its descriptor"
+       "embed every font (subsets are fine): the printer has none of ours", scope=FONT)
+def _font_not_embedded(facts: PressFacts, use) -> str | None:
+    font = _font_facts(use.font)
+    if font.subtype != "Type3" and not font.embedded:
+        return f"{font.name} ({use.name}) has no FontFile in its descriptor"
+    return None
 
 
 @check("type3-font", "error", "Type 3 font",
        "Type 3 fonts are drawings, not fonts, and RIPs render them badly: use an OpenType "
-       "or TrueType font from fonts/")
-def _type3_font(facts: PressFacts):
-    for page, use in facts.fonts():
-        font = _font_facts(use.font)
-        if font.subtype == "Type3":
-            yield page, f"{font.name} ({use.name}) is a Type 3 font"
+       "or TrueType font from fonts/", scope=FONT)
+def _type3_font(facts: PressFacts, use) -> str | None:
+    font = _font_facts(use.font)
+    return f"{font.name} ({use.name}) is a Type 3 font" if font.subtype == "Type3" else None
 
 
 @check("foreign-font", "error", "font not shipped in fonts/",
-       "draw text only with the fonts listed in fonts/manifest.yaml (a fallback font crept in?)")
-def _foreign_font(facts: PressFacts):
+       "draw text only with the fonts listed in fonts/manifest.yaml (a fallback font crept in?)", scope=FONT)
+def _foreign_font(facts: PressFacts, use) -> str | None:
     if facts.shipped is None:
-        return
-    shipped = ", ".join(sorted(set(facts.shipped.values())))
-    for page, use in facts.fonts():
-        font = _font_facts(use.font)
-        if font.subtype != "Type3" and font_key(font.name) not in facts.shipped:
-            yield page, f"{font.name} is none of fonts/ ({shipped})"
+        return None
+    font = _font_facts(use.font)
+    if font.subtype != "Type3" and font_key(font.name) not in facts.shipped:
+        return f"{font.name} is none of fonts/ ({', '.join(sorted(set(facts.shipped.values())))})"
+    return None
 
 
 @check("missing-glyph", "error", "character drawn as a missing glyph (.notdef)",

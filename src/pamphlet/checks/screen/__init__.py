@@ -49,13 +49,14 @@ def covered() -> list[str]:
     return sorted({c for entry in REGISTRY.values() for c in entry.matterhorn})
 
 
-def check_screen(pdf: Path) -> ScreenReport:
-    """Run every check of the registry on the tagged PDF ``pdf``.
+def check_screen(pdf: Path, memo=None) -> ScreenReport:
+    """Run every check of the registry on the tagged PDF ``pdf``; ``memo`` (a
+    `memo.PageMemo`) keeps what each page shows for the next check.
 
     Raises `UnreadablePDF` (checks.pdftext) when it is not a PDF we can open.
     """
     pdf = Path(pdf)
-    facts = read_facts(pdf)
+    facts = read_facts(pdf, memo)
     try:
         report = ScreenReport(pdf, facts.pages)
         report.findings += [Finding("structure-tree", "error", page, detail,

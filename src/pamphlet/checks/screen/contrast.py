@@ -46,22 +46,19 @@ def _contrast(facts):
 
 
 def measure(facts) -> list[Contrast]:
-    """The contrast of every visible text of the PDF (artifacts too: a folio is seen)."""
-    import pypdfium2 as pdfium
+    """The contrast of every visible text of the PDF (artifacts too: a folio is seen),
+    as read with the page (`measure_page`)."""
+    return facts.contrast
 
-    texts = [s for s in facts.shown if s.kind == "text" and s.text.strip()]
-    by_page = {}
-    for shown in texts:
-        by_page.setdefault(shown.page, []).append(shown)
-    document = pdfium.PdfDocument(str(facts.pdf))
-    try:
-        results = []
-        for number, shown in sorted(by_page.items()):
-            background, height = _background(document[number - 1])
-            results += [_measure(s, background, height) for s in shown]
-        return [r for r in results if r is not None]
-    finally:
-        document.close()
+
+def measure_page(page, shown: list) -> list[Contrast]:
+    """The contrast of every visible text ``shown`` on the pdfium ``page`` (whose
+    text this makes invisible)."""
+    texts = [s for s in shown if s.kind == "text" and s.text.strip()]
+    if not texts:
+        return []
+    background, height = _background(page)
+    return [r for r in (_measure(s, background, height) for s in texts) if r is not None]
 
 
 def _background(page):

@@ -2,6 +2,7 @@
 page shows, object by object, with its marks (pdfium)."""
 
 import ctypes
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +82,7 @@ class ScreenFacts:
     shown: list[Shown]                       # what the pages show
     role_map: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)   # (page, detail) found while reading
+    contrast: list = field(default_factory=list)   # contrast.Contrast of each visible text
 
 
 STANDARD_TYPES = {
@@ -93,10 +95,13 @@ STANDARD_TYPES = {
 }
 
 
-def read_facts(pdf: Path) -> ScreenFacts:
-    """Raises `UnreadablePDF` for what is not a PDF we can open (ensure_readable)."""
+def read_facts(pdf: Path, memo=None) -> ScreenFacts:
+    """Read the structure tree, and what each page shows with its texts' contrast;
+    ``memo`` (a `memo.PageMemo`) keeps the pages' part for the next check. Raises
+    `UnreadablePDF` for what is not a PDF we can open (ensure_readable)."""
     import pikepdf
 
+    from ..memo import PageMemo
     from ..pdftext import UnreadablePDF, ensure_readable
 
     try:
@@ -115,7 +120,9 @@ def read_facts(pdf: Path) -> ScreenFacts:
     if tree is not None:
         _read_tree(facts, tree, page_numbers)
         _read_parent_tree(facts, tree, page_numbers)
-    facts.shown = read_shown(pdf)
+    pages = (memo or PageMemo()).pages(pdf, "screen", lambda numbers: read_pages(pdf, numbers))
+    facts.shown = [shown for page, _ in pages for shown in page]
+    facts.contrast = [measured for _, page in pages for measured in page]
     return facts
 
 
@@ -204,20 +211,46 @@ KINDS = {1: "text", 2: "path", 3: "image", 4: "shading", 5: "form"}
 
 
 def read_shown(pdf: Path) -> list[Shown]:
+    """What every page shows, in page order."""
+    with _pages(pdf) as document:
+        return [shown for number in range(1, len(document) + 1)
+                for shown in _page_shown(document, number)]
+
+
+def read_pages(pdf: Path, numbers: list[int]) -> dict[int, tuple[list, list]]:
+    """{number: (what the page shows, the contrast of its texts)} of the pages ``numbers``
+    names (the contrast on a second copy of the page: measuring hides its text)."""
+    from .contrast import measure_page
+
+    read = {}
+    with _pages(pdf) as document, _pages(pdf) as hidden:
+        for number in numbers:
+            shown = _page_shown(document, number)
+            page = hidden[number - 1]
+            read[number] = (shown, measure_page(page, shown))
+            page.close()
+    return read
+
+
+@contextmanager
+def _pages(pdf: Path):
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(str(pdf))
     try:
-        shown = []
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            shown += list(page_objects(page, textpage, index + 1))
-            textpage.close()
-            page.close()
-        return shown
+        yield document
     finally:
         document.close()
+
+
+def _page_shown(document, number: int) -> list[Shown]:
+    page = document[number - 1]
+    textpage = page.get_textpage()
+    try:
+        return list(page_objects(page, textpage, number))
+    finally:
+        textpage.close()
+        page.close()
 
 
 def page_objects(page, textpage, number: int):

@@ -77,5 +77,5 @@ class ScreenReport(Judged):
 
     def diagnostics(self) -> list[Diagnostic]:
         return [Diagnostic(f"{f.check}: " + (f"page {f.page:02d}: " if f.page else "") +
-                           f.message, self.pdf, hint=f.hint, severity=f.severity)
+                           f.message, self.pdf, hint=f.hint, severity=f.severity, page=f.page)
                 for f in self.findings]

@@ -1,0 +1,160 @@
+"""Remember what each check read from each page, under the page's digest, so that
+checking a rebuilt PDF reads again only the pages whose drawing changed.
+
+A check hands `PageMemo.pages` the PDF, its own name and a reader that reads the
+pages it is given; it gets back what it keeps of every page, in page order, read
+for the pages that changed and remembered for the others. What it keeps must
+depend on nothing but the page's digest (`page_digest`): its content streams, the
+forms and pictures it draws, its boxes, the names of its fonts (their subsets
+change with any page's text; a glyph's code does not). The document-wide
+conclusions (the contents, the page count, each font once) are drawn by the check
+from what is kept, every time.
+
+``PageMemo()`` lives in memory (the watch keeps one for its life); ``PageMemo(folder)``
+is also saved in ``folder`` (`pamphlet check`, so `make pdf` after an edit). Saved
+entries carry the digest of pamphlet's code and of its PDF readers' versions: new
+code reads every page again.
+"""
+
+import hashlib
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+SUBSET = re.compile(r"^[A-Z]{6}\+")        # ABCDEF+BIZUDMincho: a subset's tag
+SKIPPED = ("/Parent", "/Annots", "/PamphletLinks", "/Font", "/StructParents")
+
+
+@dataclass
+class PageMemo:
+    folder: Path | None = None
+    read: dict = field(default_factory=dict)      # check -> pages it read the last time
+    _kept: dict = field(default_factory=dict)     # check -> {(number, digest): value}
+    _digests: dict = field(default_factory=dict)  # (path, size, mtime) -> [digest]
+
+    @classmethod
+    def of_build(cls, options) -> "PageMemo":
+        """The memo a brochure's builds keep, in build/cache/checks/."""
+        return cls(options.build_dir / "cache" / "checks")
+
+    def kept(self, check: str) -> dict:
+        """What ``check`` keeps now (to hand from a forked process to its parent)."""
+        return self._kept.get(check, {})
+
+    def adopt(self, check: str, kept: dict) -> None:
+        """Take what ``check`` kept in another process (`kept`)."""
+        self._kept[check] = kept
+
+    def pages(self, pdf: Path, check: str, read: Callable[[list[int]], dict],
+              given: str = "") -> list:
+        """What ``check`` keeps of each page of ``pdf``, in page order: remembered
+        where the page is unchanged, else ``read(numbers)`` -> {number: value}.
+        ``given`` says what else the check's findings depend on (the print spec it
+        checks against): a page checked given something else is read again."""
+        salt = hashlib.sha256(given.encode()).hexdigest()[:16]
+        keys = [(number, digest + salt) for number, digest in
+                enumerate(self.digests(pdf), start=1)]
+        kept = self._kept.get(check)
+        if kept is None:
+            kept = self._kept[check] = self._load(check)
+        missing = [number for number, key in keys if (number, key) not in kept]
+        fresh = read(missing) if missing else {}
+        now = {(number, key): fresh[number] if number in fresh else kept[(number, key)]
+               for number, key in keys}
+        self._kept[check] = now
+        self.read[check] = len(missing)
+        if missing:
+            self._save(check, now)
+        return [now[(number, key)] for number, key in keys]
+
+    def digests(self, pdf: Path) -> list[str]:
+        """Each page's `page_digest`, worked out once per version of the file (one
+        that `pdftext.ensure_readable` let through)."""
+        stat = Path(pdf).stat()
+        mark = (str(Path(pdf).resolve()), stat.st_size, stat.st_mtime_ns)
+        if mark not in self._digests:
+            import pikepdf
+            with pikepdf.open(pdf) as document:
+                self._digests = {mark: [page_digest(page.obj) for page in document.pages]}
+        return self._digests[mark]
+
+    def _load(self, check: str) -> dict:
+        if self.folder is None:
+            return {}
+        try:
+            saved = pickle.loads((self.folder / f"{check}.pickle").read_bytes())
+        except Exception:       # none yet, or damaged: every page is read again
+            return {}
+        return saved["pages"] if saved.get("code") == code_digest() else {}
+
+    def _save(self, check: str, kept: dict) -> None:
+        if self.folder is None:
+            return
+        from ..write import write_atomically
+
+        data = pickle.dumps({"code": code_digest(), "pages": kept})
+        write_atomically(self.folder / f"{check}.pickle", lambda path: path.write_bytes(data))
+
+
+def page_digest(page) -> str:
+    """A digest of what a page draws: its content streams, its boxes and, depth first,
+    the streams of the forms and pictures its resources hold, and its fonts' names
+    without their subset tags (a subset changes with any page's text; a page's glyph
+    codes are in its content)."""
+    digest, seen = hashlib.sha256(), set()
+    _feed(page, digest, seen)
+    return digest.hexdigest()
+
+
+def _feed(obj, digest, seen: set) -> None:
+    import pikepdf
+
+    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+        if obj.objgen in seen:
+            return
+        seen.add(obj.objgen)
+    if isinstance(obj, pikepdf.Stream):
+        digest.update(obj.read_raw_bytes())
+        items = obj.stream_dict.items()
+    elif isinstance(obj, pikepdf.Dictionary):
+        items = obj.items()
+    elif isinstance(obj, pikepdf.Array):
+        items = enumerate(obj)
+    else:
+        digest.update(repr(obj).encode())
+        return
+    for key, value in items:
+        if key == "/Font":
+            _feed_font_names(value, digest)
+        if key in SKIPPED:
+            continue
+        digest.update(str(key).encode())
+        _feed(value, digest, seen)
+
+
+def _feed_font_names(fonts, digest) -> None:
+    for name, font in fonts.items():
+        base = str(font.get("/BaseFont", ""))
+        digest.update(f"{name}={SUBSET.sub('', base.lstrip('/'))};".encode())
+
+
+def code_digest() -> str:
+    """pamphlet's own files and the versions of the libraries that read PDFs."""
+    global _CODE
+    if _CODE is None:
+        from importlib.metadata import version
+
+        from ..fonts import file_sha256
+        digest = hashlib.sha256()
+        for package in ("pypdfium2", "pikepdf", "pypdf", "pillow"):
+            digest.update(f"{package}={version(package)}".encode())
+        here = Path(__file__).parents[1]
+        for path in sorted(here.rglob("*.py")):
+            digest.update(f"{path.relative_to(here)}:{file_sha256(path)}".encode())
+        _CODE = digest.hexdigest()
+    return _CODE
+
+
+_CODE = None

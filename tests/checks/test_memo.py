@@ -1,0 +1,144 @@
+"""The checks keep what they read of each page under its digest: a rebuilt PDF is read
+again only where its pages changed, and says what a check reading everything says."""
+
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from pamphlet.checks import memo as memo_module
+from pamphlet.checks.memo import PageMemo
+from pamphlet.checks.preflight import preflight
+from pamphlet.checks.screen import check_screen
+from pamphlet.checks.toc import check_toc
+from pamphlet.checks.typography import check_typography
+from pamphlet.load import load_brochure
+from pamphlet.options import command_line_options
+from pamphlet.spec import PrintSpec
+from utils import ROOT
+
+FONTS = ROOT / "fonts"
+RED_SQUARE = b"\n 1 0 0 rg 100 100 50 50 re f\n"
+
+
+@pytest.fixture(scope="module")
+def brochure():
+    return load_brochure(command_line_options(ROOT / "brochure"))
+
+
+def painted(source: Path, target: Path, page: int, drawn: bool = True) -> Path:
+    """A copy of ``source`` whose page ``page`` ends with a red square, ``drawn`` or
+    left as a comment: the two copies differ by one byte of that page's content."""
+    square = RED_SQUARE if drawn else RED_SQUARE.replace(b" 1", b"%1", 1)
+    with pikepdf.open(source) as pdf:
+        contents = pdf.pages[page - 1].Contents
+        data = b"".join(s.read_bytes() for s in contents) \
+            if isinstance(contents, pikepdf.Array) else contents.read_bytes()
+        pdf.pages[page - 1].Contents = pdf.make_stream(data + square)
+        pdf.save(target, compress_streams=False)
+    return target
+
+
+def reports(pdf: Path, brochure, memo: PageMemo | None) -> dict:
+    """Every check's report as data (screen's on the screen edition beside ``pdf``)."""
+    return {
+        "contents": check_toc(pdf, brochure, memo).as_dict(),
+        "typography": check_typography(pdf, memo).as_dict(),
+        "preflight": preflight(pdf, FONTS, None, memo).as_dict(),
+    }
+
+
+def test_a_page_changed_is_the_only_page_read_again(guide_pdf, brochure, tmp_path):
+    memo = PageMemo()
+    reports(painted(guide_pdf, tmp_path / "base.pdf", page=5, drawn=False), brochure, memo)
+    assert memo.read == {"text": 36, "typography": 36, "preflight": 36}
+    changed = painted(guide_pdf, tmp_path / "changed.pdf", page=5)
+    reports(changed, brochure, memo)
+    assert memo.read == {"text": 1, "typography": 1, "preflight": 1}
+    reports(changed, brochure, memo)
+    assert memo.read == {"text": 0, "typography": 0, "preflight": 0}
+
+
+def test_what_is_remembered_says_what_reading_everything_says(guide_pdf, brochure, tmp_path):
+    memo = PageMemo()
+    reports(painted(guide_pdf, tmp_path / "base.pdf", page=5, drawn=False), brochure, memo)
+    changed = painted(guide_pdf, tmp_path / "changed.pdf", page=5)
+    remembered = reports(changed, brochure, memo)
+    read = reports(changed, brochure, None)
+    for report in (remembered, read):
+        report["preflight"].pop("pdf"), report["typography"].pop("pdf", None)
+    assert remembered == read
+    assert [f["page"] for f in read["preflight"]["findings"] if f["check"] == "rgb-colour"] == [5]
+
+
+def test_the_page_changed_is_checked_anew(guide_pdf, tmp_path):
+    memo = PageMemo()
+    assert preflight(painted(guide_pdf, tmp_path / "base.pdf", 7, drawn=False), FONTS, None,
+                     memo).ok
+    changed = painted(guide_pdf, tmp_path / "changed.pdf", page=7)
+    report = preflight(changed, FONTS, None, memo)
+    assert [(f.rule, f.page) for f in report.errors] == [("rgb-colour", 7)]
+
+
+def test_the_screen_edition_is_measured_again_where_it_changed(guide_screen_pdf, tmp_path):
+    memo = PageMemo()
+    assert check_screen(guide_screen_pdf, memo).ok
+    with pikepdf.open(guide_screen_pdf) as pdf:
+        _pale_text(pdf, page=3)
+        pdf.save(tmp_path / "changed.pdf")
+    report = check_screen(tmp_path / "changed.pdf", memo)
+    assert memo.read["screen"] == 1
+    assert {f.page for f in report.findings if f.check == "contrast"} == {3}
+
+
+def _pale_text(pdf, page: int) -> None:
+    """The page's text set in Spans (their colour is set inside them) in pale grey."""
+    ops, in_span = [], False
+    for operands, operator in pikepdf.parse_content_stream(pdf.pages[page - 1]):
+        if str(operator) in ("BDC", "EMC"):
+            in_span = str(operator) == "BDC" and str(operands[0]) == "/Span"
+        if in_span and str(operator) == "rg":
+            operands = [0.85, 0.85, 0.85]
+        ops.append((operands, operator))
+    pdf.pages[page - 1].Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+
+
+def test_a_saved_memo_serves_the_next_process_until_the_code_changes(guide_pdf, tmp_path,
+                                                                     monkeypatch):
+    folder = tmp_path / "checks"
+    check_typography(guide_pdf, PageMemo(folder))
+    assert (folder / "typography.pickle").exists()
+    again = PageMemo(folder)
+    check_typography(guide_pdf, again)
+    assert again.read == {"typography": 0}
+    monkeypatch.setattr(memo_module, "_CODE", "another version of pamphlet")
+    newer = PageMemo(folder)
+    check_typography(guide_pdf, newer)
+    assert newer.read == {"typography": 36}
+
+
+def test_a_damaged_memo_is_read_as_none(guide_pdf, tmp_path):
+    folder = tmp_path / "checks"
+    folder.mkdir()
+    (folder / "typography.pickle").write_bytes(b"not a pickle")
+    memo = PageMemo(folder)
+    assert check_typography(guide_pdf, memo).ok
+    assert memo.read == {"typography": 36}
+
+
+def test_pages_checked_against_another_spec_are_read_again(guide_pdf, tmp_path):
+    memo = PageMemo()
+    assert preflight(guide_pdf, FONTS, None, memo).ok
+    b5 = PrintSpec(width=182.0, height=257.0)
+    report = preflight(guide_pdf, FONTS, b5, memo)
+    assert memo.read["preflight"] == 36
+    assert "trim-box" in {f.rule for f in report.errors}
+
+
+def test_a_copy_of_the_same_pdf_elsewhere_is_remembered(guide_pdf, tmp_path):
+    memo = PageMemo()
+    check_typography(guide_pdf, memo)
+    copy = shutil.copy(guide_pdf, tmp_path / "copy.pdf")
+    check_typography(Path(copy), memo)
+    assert memo.read == {"typography": 0}

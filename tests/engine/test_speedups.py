@@ -1,5 +1,8 @@
 """speedups.py: WeasyPrint remembers preferred widths, and lays out exactly the same."""
 
+import json
+import os
+
 import pytest
 
 from pamphlet.engine import speedups
@@ -75,3 +78,43 @@ def test_install_is_idempotent_and_uninstall_restores_weasyprint():
     assert not hasattr(preferred.split_first_line, "__wrapped__")
     assert flex.min_content_width is preferred.min_content_width
     speedups.install()
+
+
+
+# In a fresh interpreter, where no other box is alive: the boxes alive after each layout.
+FORGETTING = r"""
+import gc, json, sys
+from pathlib import Path
+import weasyprint
+from weasyprint.formatting_structure.boxes import Box
+from pamphlet.engine.layout import prepare
+from engine.test_speedups import HTML
+
+def boxes():
+    gc.collect()
+    return sum(isinstance(o, Box) for o in gc.get_objects())
+
+prepare(Path(sys.argv[1]))
+alive = []
+for _ in range(2):
+    document = weasyprint.HTML(string=HTML, base_url=sys.argv[2]).render()
+    document.write_pdf()
+    alive.append(boxes() > 0)
+    del document
+    alive.append(boxes())
+print(json.dumps(alive))
+"""
+
+
+def test_a_document_laid_out_leaves_none_of_its_boxes_remembered(tmp_path):
+    # Each box measured is remembered with its width: kept past its layout, a
+    # definition's boxes would stay alive until the next one is laid out, and with
+    # nothing forgetting them, for the rest of the build.
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", FORGETTING, tmp_path, f"{ROOT}/"],
+                            capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                                [str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])})
+    assert json.loads(result.stdout) == [True, 0, True, 0]

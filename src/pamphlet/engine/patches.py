@@ -75,8 +75,8 @@ INVENTORY = [
           "the narrowest line of a long text without spaces is found on its first 32 characters",
           _TEST + "test_speedups.py"),
     Patch("weasyprint.document:layout_document", _S, "pamphlet.engine.speedups:make_forgetting",
-          "the remembered widths are forgotten when a document is laid out",
-          _TEST + "test_speedups.py", caught=False),
+          "the remembered widths are forgotten when a document has been laid out",
+          _TEST + "test_speedups.py"),
     Patch("weasyprint.css:ColorProfile.content", "output", "pamphlet.engine.layout:make_stable_content",
           "a colour profile gives the same bytes every time it is embedded (LittleCMS writes "
           "a profile it wrote before slightly differently)", "tests/test_write.py",

@@ -62,11 +62,16 @@ def _remembering(function, name: str):
 
 
 def make_forgetting(layout_document):
+    """``layout_document`` forgetting the remembered widths before and after it.
+
+    WeasyPrint's layout_document is a generator, laying pages out as they are asked
+    for: the widths are forgotten once its last page is made, not when it is called.
+    """
     @wraps(layout_document)
     def layout_and_forget(*args, **kwargs):
         _memo.clear()
         try:
-            return layout_document(*args, **kwargs)
+            yield from layout_document(*args, **kwargs)
         finally:
             _memo.clear()
     return layout_and_forget

@@ -2,6 +2,7 @@
 
 import json
 import os
+from collections import Counter
 
 import pytest
 
@@ -20,6 +21,7 @@ body {{ font-family: G; font-size: 9pt; }}
 .row {{ display: flex; gap: 3mm; }} .row > * {{ flex: 1 1 auto; }}
 .card {{ display: flex; flex-direction: column; border: 1px solid; }}
 .float {{ float: left; width: 40%; }} .chip {{ display: inline-block; border: 1px solid; }}
+.grid {{ display: grid; grid-template-columns: auto min-content max-content 1fr; gap: 2mm; }}
 </style></head><body>
 <div class="row"><div class="card"><p>{TEXT}</p>
   <div class="row"><span class="chip">入れ子の{TEXT[:12]}</span><div>{TEXT}</div></div></div>
@@ -28,6 +30,7 @@ body {{ font-family: G; font-size: 9pt; }}
 <div class="float">{TEXT}</div><p>{TEXT * 3} <span class="chip">{TEXT[:8]}</span></p>
 <div class="row"><div class="card">{LONG_WORD}</div><div class="card">{"、。」』" * 12}</div>
   <div class="card" style="white-space: nowrap">{TEXT}</div></div>
+<div class="grid"><div>{TEXT}</div><div>{TEXT[:20]}</div><p>{TEXT[:30]}</p><div>{TEXT}</div></div>
 </body></html>"""
 
 
@@ -63,6 +66,45 @@ def test_remembered_widths_lay_out_the_same_pdf_with_less_work(layout):
     plain, plain_calls = layout()
     assert fast == plain
     assert fast_calls < plain_calls
+
+
+def test_each_box_is_measured_once_whichever_module_asks(tmp_path):
+    # flex.py and grid.py ask for the widths of their items again and again, through
+    # their own references to preferred.py's functions, as preferred.py does itself.
+    prepare(tmp_path)
+    speedups.uninstall()
+    plain = _measured(HTML)
+    speedups.install()
+    remembered = _measured(HTML)
+    assert {name for (name, *_), times in plain.items() if times > 1} == set(NAMES)
+    assert len(remembered) == len(plain)          # the same boxes measured, ...
+    assert [key for key, times in remembered.items() if times > 1] == []   # ... once each
+
+
+NAMES = ("min_content_width", "max_content_width")
+
+
+def _measured(html: str) -> Counter:
+    """How often WeasyPrint's own min- and max-content width ran, per (function, box,
+    outer), while ``html`` was laid out (seen by a profiler: nothing is replaced)."""
+    import sys
+
+    import weasyprint
+    from weasyprint.layout import preferred
+
+    counts = Counter()
+
+    def profile(frame, event, arg):
+        code = frame.f_code
+        if event == "call" and code.co_name in NAMES and code.co_filename == preferred.__file__:
+            counts[code.co_name, frame.f_locals["box"], frame.f_locals["outer"]] += 1
+
+    sys.setprofile(profile)
+    try:
+        weasyprint.HTML(string=html, base_url=f"{ROOT}/").render()
+    finally:
+        sys.setprofile(None)
+    return counts
 
 
 def test_install_is_idempotent_and_uninstall_restores_weasyprint():

@@ -1,4 +1,5 @@
-"""draw.py: a part leaves its fonts out — without WeasyPrint's copy of each font file."""
+"""draw.py: a part leaves its fonts out — without WeasyPrint's copy of each font file — and
+its colour profile, and draws decorations as artifacts."""
 
 import re
 import tracemalloc
@@ -39,6 +40,47 @@ def test_a_part_is_drawn_without_copying_its_font_files(tmp_path):
         files = [font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
                  for font in pdf.pages[0].obj.Resources.Font.values()]
     assert len(files) == 2 and all(len(data) == 4 for data in files)   # the stubs
+
+
+def test_a_part_refers_to_its_colour_profile_by_sha256(tmp_path):
+    # merge.py puts the profile back once, for all the parts.
+    import hashlib
+
+    prepare(tmp_path)
+    engine = Engine(HEAD.replace("<style>", f"<style>{CMYK}"), tmp_path)
+    store = tmp_path / "fonts"
+    drawing = draw(engine.layout(BODY), store, b"part")
+    profile = PROFILE.read_bytes()
+    digest = hashlib.sha256(profile).hexdigest()
+    with pikepdf.open(_saved(tmp_path, drawing.pdf)) as pdf:
+        assert _icc_streams(pdf) == [b"pamphlet-icc:" + digest.encode()]
+    assert (store / digest).read_bytes() == profile
+
+
+def test_every_part_an_engine_draws_refers_to_the_same_profile(tmp_path):
+    # LittleCMS, asked for a profile's bytes again, writes them slightly differently:
+    # each definition after the first would bring merge.py another profile.
+    import hashlib
+
+    prepare(tmp_path)
+    engine = Engine(HEAD.replace("<style>", f"<style>{CMYK}"), tmp_path)
+    reference = b"pamphlet-icc:" + hashlib.sha256(PROFILE.read_bytes()).hexdigest().encode()
+    for number, body in enumerate(("<p>一つ目</p>", "<p>二つ目</p>", "<p>三つ目</p>")):
+        drawing = draw(engine.layout(body), tmp_path / "fonts", b"part")
+        with pikepdf.open(_saved(tmp_path, drawing.pdf)) as pdf:
+            assert _icc_streams(pdf) == [reference], f"part {number + 1}"
+
+
+PROFILE = ROOT / "color" / "FOGRA39L-pamphlet.icc"
+CMYK = f"""@color-profile device-cmyk {{ src: url("{PROFILE.as_uri()}"); components: c m y k; }}
+p {{ color: device-cmyk(0 0 0 1); }}"""
+
+
+def _icc_streams(pdf) -> list[bytes]:
+    """The data of the first page's ICC-based colour spaces."""
+    spaces = pdf.pages[0].obj.Resources.ColorSpace.values()
+    return [space[1].read_bytes() for space in spaces
+            if isinstance(space, pikepdf.Array) and space[0] == "/ICCBased"]
 
 
 def _saved(folder, data: bytes):

@@ -82,8 +82,7 @@ INVENTORY = [
           _TEST + "test_speedups.py"),
     Patch("weasyprint.css:ColorProfile.content", "output", "pamphlet.engine.layout:make_stable_content",
           "a colour profile gives the same bytes every time it is embedded (LittleCMS writes "
-          "a profile it wrote before slightly differently)", "tests/test_write.py",
-          caught=False),
+          "a profile it wrote before slightly differently)", _TEST + "test_draw.py"),
     Patch("weasyprint.pdf.fonts:Font.clean", "part", "pamphlet.engine.draw:make_clean",
           "a part embeds a 4-byte stub for each font; merge.py embeds each font once",
           "tests/test_merge.py"),
@@ -92,7 +91,7 @@ INVENTORY = [
           "tests/test_merge.py", caught=False),
     Patch("weasyprint.css:ColorProfile.content", "part", "pamphlet.engine.draw:make_profile_reference",
           "a part refers to its colour profile by sha256; merge.py puts it back once",
-          "tests/test_merge.py", caught=False),
+          _TEST + "test_draw.py"),
     Patch("weasyprint.pdf.stream:Stream.marked", "tagged", "pamphlet.engine.draw:make_marked",
           "a decoration (<img alt=\"\">) is drawn as an artifact in the tagged PDF",
           "tests/test_press.py", caught=False),

@@ -60,7 +60,7 @@ INVENTORY = [
     Patch("weasyprint.layout.inline:split_inline_level", _T,
           "pamphlet.engine.justify:make_split_inline_level",
           "a SPACER is transparent to line breaking (UAX #14 LB9)",
-          "tests/checks/test_typography.py", caught=False),
+          "tests/checks/test_typography.py"),
     Patch("weasyprint.layout.block:iter_line_boxes", _T, "pamphlet.engine.lastline:make_iter_line_boxes",
           "a paragraph is set again rather than end on one or two characters",
           "tests/checks/test_typography.py"),

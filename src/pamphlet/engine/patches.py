@@ -36,8 +36,8 @@ class Patch:
     make: str        # "module:factory", factory(original, **state) -> replacement
     why: str
     test: str        # the tests that cover it
-    caught: bool = True   # its tests fail with the row undone (seen, 3 Dec 2026); False:
-    #                       nothing fails yet (a speed or memory gain, or a gap to close)
+    caught: bool = True   # its test fails with the row undone (each seen, 3 Dec 2026);
+    #                       False: nothing can, its why says why
 
 
 _T, _S = "typography", "speedups"

@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from ..diagnostics import Diagnostic, PamphletError
 from ..load import Brochure
+from ..write import write_atomically
 from . import patches
 
 LOG = logging.getLogger("pamphlet")
@@ -31,19 +32,19 @@ def isolate_fonts(build_dir: Path) -> None:
     """Point fontconfig at an empty configuration before WeasyPrint loads.
 
     Two machines with different system fonts then render the same pamphlet, and
-    a missing glyph shows as a missing glyph instead of a silent fallback.
+    a missing glyph shows as a missing glyph instead of a silent fallback. A build
+    folder that cannot be written is a `PamphletError` (write.py's).
     """
     # fontconfig has no fonts on purpose (@font-face gives WeasyPrint fonts/): its
     # warning at WeasyPrint's import and at each font configuration is noise here.
     warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
     if os.environ.get("PAMPHLET_FONTCONFIG_SET"):
         return
-    build_dir.mkdir(parents=True, exist_ok=True)
     conf = build_dir / "fonts.conf"
     cache = (build_dir / "fontconfig-cache").resolve()
     text = FONTS_CONF.format(cache=cache)
-    if not conf.exists() or conf.read_text() != text:
-        conf.write_text(text)
+    if not conf.is_file() or conf.read_text() != text:
+        write_atomically(conf, lambda temporary: temporary.write_text(text))
     os.environ["FONTCONFIG_FILE"] = str(conf.resolve())
     os.environ["PAMPHLET_FONTCONFIG_SET"] = "1"
 

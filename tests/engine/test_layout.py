@@ -1,6 +1,8 @@
 """Typesetting: content that does not fit its page is refused, naming the page."""
 
 import subprocess
+import sys
+
 import pytest
 
 from utils import ROOT, edit, run
@@ -177,6 +179,29 @@ def test_a_layout_that_runs_too_long_is_stopped_with_one_error(mini, tmp_path, m
     assert f"error: {definition}:1:9: page definition 'alpha': laying out took more than " \
         "0.001 s and was stopped" in result.err, result.err
     assert not (tmp_path / "out.pdf").exists()
+
+
+# In a fresh interpreter: what preparing the engine leaves of Python's warning filters.
+QUIET = r"""
+import os, sys, warnings
+from pathlib import Path
+from pamphlet.engine.layout import prepare
+
+before = list(warnings.filters)
+prepare(Path(sys.argv[1]))
+print(warnings.filters == before, os.environ["FONTCONFIG_FILE"])
+warnings.warn("No fonts configured in FontConfig (said after)")
+"""
+
+
+def test_fontconfig_without_fonts_goes_unsaid_and_no_filter_stays(tmp_path):
+    # fontconfig has no fonts on purpose, WeasyPrint says so when it is imported; the
+    # same words from anyone else afterwards are still said.
+    result = subprocess.run([sys.executable, "-c", QUIET, tmp_path], capture_output=True,
+                            text=True, check=True)
+    assert result.stdout == f"True {tmp_path / 'fonts.conf'}\n"
+    assert [line for line in result.stderr.splitlines() if "Warning" in line] == [
+        "<string>:9: UserWarning: No fonts configured in FontConfig (said after)"]
 
 
 def test_weasyprint_finds_its_libraries_in_one_reading_of_the_linker_cache():

@@ -35,9 +35,6 @@ def isolate_fonts(build_dir: Path) -> None:
     a missing glyph shows as a missing glyph instead of a silent fallback. A build
     folder that cannot be written is a `PamphletError` (write.py's).
     """
-    # fontconfig has no fonts on purpose (@font-face gives WeasyPrint fonts/): its
-    # warning at WeasyPrint's import and at each font configuration is noise here.
-    warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
     if os.environ.get("PAMPHLET_FONTCONFIG_SET"):
         return
     conf = build_dir / "fonts.conf"
@@ -62,18 +59,39 @@ def import_engine() -> None:
     import subprocess
     import sys
 
-    listing = b""
-    if "weasyprint" not in sys.modules and sys.platform.startswith("linux"):
-        try:
-            listing = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, timeout=10,
-                                     check=True).stdout
-        except (OSError, subprocess.SubprocessError):
-            pass
-    if not listing:
-        importlib.import_module("weasyprint")
-        return
-    with patches.patched("import", listing=listing):
-        importlib.import_module("weasyprint")
+    with _no_fonts_unsaid():
+        listing = b""
+        if "weasyprint" not in sys.modules and sys.platform.startswith("linux"):
+            try:
+                listing = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True,
+                                         timeout=10, check=True).stdout
+            except (OSError, subprocess.SubprocessError):
+                pass
+        if not listing:
+            importlib.import_module("weasyprint")
+            return
+        with patches.patched("import", listing=listing):
+            importlib.import_module("weasyprint")
+
+
+@contextmanager
+def _no_fonts_unsaid():
+    """WeasyPrint's warning that fontconfig has no fonts, ignored for the block.
+
+    fontconfig has none on purpose (`isolate_fonts`; @font-face gives WeasyPrint
+    fonts/), and WeasyPrint says so once, when it is imported. Not
+    ``warnings.catch_warnings``: the import may run in a thread (build.py), and
+    catch_warnings would put back, at its end, filters changed meanwhile elsewhere;
+    here only this block's own filter is taken out.
+    """
+    warnings.filterwarnings("ignore", message="No fonts configured in FontConfig",
+                            module="weasyprint")
+    own = warnings.filters[0]
+    try:
+        yield
+    finally:
+        if own in warnings.filters:       # not when its filters were put back already
+            warnings.filters.remove(own)
 
 
 def make_find_library(original, listing: bytes):
@@ -87,8 +105,9 @@ def make_find_library(original, listing: bytes):
 
 
 def prepare(build_dir: Path) -> None:
-    """Fonts isolated and WeasyPrint extended (patches.py), before any layout."""
+    """Fonts isolated, WeasyPrint imported and extended (patches.py), before any layout."""
     isolate_fonts(build_dir)
+    import_engine()
     install()
 
 

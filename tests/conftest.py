@@ -5,7 +5,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from utils import ROOT, copy_brochure, run  # noqa: E402
+from utils import ROOT, copy_brochure, fontconfig_kept, run  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fontconfig_as_it_was():
+    """What a test's layout sets of fontconfig's environment is undone after it."""
+    with fontconfig_kept():
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +48,6 @@ def guide_pdf(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def chromium():
     """A real headless Chromium (Debian's), driven by Playwright."""
-    import os
     import shutil
 
     from playwright.sync_api import sync_playwright
@@ -49,11 +55,8 @@ def chromium():
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(executable).exists():
         pytest.fail("chromium is not installed: make test-packages (Debian package chromium)")
-    # Builds in this session point FONTCONFIG_FILE at pamphlet's fonts: the browser gets
-    # the system's.
-    env = {k: v for k, v in os.environ.items() if "FONTCONFIG" not in k}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, env=env,
+        browser = playwright.chromium.launch(executable_path=executable,
                                              args=["--headless", "--no-sandbox", "--disable-gpu"])
         yield browser
         browser.close()

@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -23,14 +24,34 @@ class Result:
 
 
 def run(*args) -> Result:
-    """Run the `pamphlet` command in this process and capture what it prints."""
+    """Run the `pamphlet` command in this process and capture what it prints; the
+    environment is left as the command's own process would leave it (`fontconfig_kept`)."""
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), fontconfig_kept():
         try:
             code = main([str(a) for a in args])
         except SystemExit as exit:  # argparse's --help and usage errors
             code = exit.code
     return Result(code, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def fontconfig_kept():
+    """The fontconfig environment as it was, after the block.
+
+    A build points fontconfig at pamphlet's fonts for the rest of its process
+    (engine/layout.py's isolate_fonts sets FONTCONFIG_FILE): a browser or a build
+    after it, in another test, gets the environment the test session started with.
+    """
+    saved = {name: os.environ.get(name) for name in ("FONTCONFIG_FILE", "PAMPHLET_FONTCONFIG_SET")}
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def copy_brochure(tmp_path: Path, name: str = "mini") -> Path:

@@ -1,7 +1,6 @@
 """The HTML report, opened in a real headless browser (Debian's chromium, driven by Playwright)."""
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -29,13 +28,10 @@ def browser():
         pytest.fail("Playwright is not installed: pip install -r requirements.lock")
     if not CHROMIUM.exists() and not shutil.which("chromium"):
         pytest.fail("chromium is not installed: make test-packages (Debian package chromium)")
-    # The builds of this session pointed FONTCONFIG_FILE at the pamphlet's own fonts:
-    # the browser gets the system's.
-    env = {k: v for k, v in os.environ.items() if "FONTCONFIG" not in k}
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")),
-            args=["--headless", "--no-sandbox", "--disable-gpu"], env=env)
+            args=["--headless", "--no-sandbox", "--disable-gpu"])
         yield launched
         launched.close()
 

@@ -204,6 +204,16 @@ def test_fontconfig_without_fonts_goes_unsaid_and_no_filter_stays(tmp_path):
         "<string>:9: UserWarning: No fonts configured in FontConfig (said after)"]
 
 
+def test_a_build_run_by_a_test_leaves_fontconfig_as_its_own_process_would(mini, tmp_path):
+    # A browser opened after it (tests/diff, tests/preview) gets the system's fonts.
+    import os
+
+    names = ("FONTCONFIG_FILE", "PAMPHLET_FONTCONFIG_SET")
+    before = {name: os.environ.get(name) for name in names}
+    assert run("build", "--brochure", mini, "--out", tmp_path / "out.pdf", "--quiet").code == 0
+    assert {name: os.environ.get(name) for name in names} == before
+
+
 def test_weasyprint_finds_its_libraries_in_one_reading_of_the_linker_cache():
     # The "import" row of the inventory: while WeasyPrint is imported, find_library
     # answers from one `ldconfig -p` listing, and is ctypes' own again afterwards.

@@ -346,6 +346,16 @@ def test_content_the_interpreter_cannot_read_is_an_error(mini_pdf, tmp_path):
     assert found(pdf) == [("unreadable-content", 2)]
     assert messages(pdf) == ["page 02: cannot read 'cm' with [b'abc']"]
 
+
+def test_a_content_stream_the_parser_cannot_read_to_its_end_is_an_error(mini_pdf, tmp_path):
+    # The string never closes: the page's drawing goes unread, and so fails, not passes.
+    pdf = altered(mini_pdf, tmp_path / "unclosed.pdf",
+                  drawing(2, b"q 1 0 0 rg (abc 0 0 9 9 re f Q"))
+    assert found(pdf) == [("unreadable-content", 2)]
+    assert messages(pdf) == ["page 02: cannot read the page's content stream: "
+                             "Unexpected end of stream"]
+
+
 @pytest.mark.parametrize("change, expected", [
     (lambda w: w.root_object.pop(NameObject("/OutputIntents")),
      ("output-intent", "no /OutputIntents in the catalog")),

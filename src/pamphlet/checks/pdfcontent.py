@@ -1,9 +1,9 @@
 """Walk a page's content streams the way a RIP would, and note what a preflight needs.
 
-A small interpreter: it tokenizes content streams, keeps the graphics state
-(CTM, fill and stroke colours, line width, overprint, the clip's bounds, font
-and text state) through q/Q, and follows Form XObjects, patterns and
-annotation appearances. It draws nothing; it records what is painted
+A small interpreter: it reads content streams with pikepdf's parser, keeps the
+graphics state (CTM, fill and stroke colours, line width, overprint, the clip's
+bounds, font and text state) through q/Q, and follows Form XObjects, patterns
+and annotation appearances. It draws nothing; it records what is painted
 (colours; strokes; filled areas where they show inside the clip; text runs
 with their size on the page and each glyph's place; images, shadings, fonts;
 what makes the page transparent) in a `PageContent` for the checks in
@@ -11,9 +11,12 @@ what makes the page transparent) in a `PageContent` for the checks in
 """
 
 import math
-import re
 import struct
+import warnings
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pikepdf
 
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 FILL_OPS = {"f", "F", "f*", "B", "B*", "b", "b*"}
@@ -26,7 +29,6 @@ STROKING_RENDER_MODES = {1, 2, 5, 6}
 MAX_DEPTH = 12   # Form XObjects nested deeper than this are a loop, not a design
 CENTRE_HEIGHT = 0.38   # a CJK glyph's centre above the baseline, in em (its box: -0.12..0.88)
 EVERYWHERE = (-1e9, -1e9, 1e9, 1e9)
-KEYWORDS = {"true": True, "false": False, "null": None}
 ABBREVIATIONS = {"G": "DeviceGray", "RGB": "DeviceRGB", "CMYK": "DeviceCMYK", "I": "Indexed"}
 
 
@@ -34,181 +36,46 @@ class Name(str):
     """A PDF name, without its slash."""
 
 
-# --- tokens ------------------------------------------------------------------
+# --- operations ------------------------------------------------------------------
 
-_WS = rb"\x00\t\n\x0c\r "
-_DELIMITERS = rb"()<>\[\]{}/%"
-_TOKEN = re.compile(rb"""
-    [%(ws)s]*(?P<operation>(?:[+-]?(?:\d+\.?\d*|\.\d+)[%(ws)s]+)*)(?P<operator>[A-Za-z*'"]{1,3})
-        (?=[%(ws)s%(delimiters)s]|$)
-  | (?P<space>[%(ws)s]+|%%[^\r\n]*)
-  | (?P<number>[+-]?(?:\d+\.?\d*|\.\d+))(?![^%(ws)s%(delimiters)s])
-  | (?P<name>/[^%(ws)s%(delimiters)s]*)
-  | (?P<string>\((?:[^()\\]|\\.)*\))
-  | (?P<nested>\()
-  | (?P<open_dict><<) | (?P<close_dict>>>)
-  | (?P<hex><[0-9A-Fa-f%(ws)s]*>)
-  | (?P<open_array>\[) | (?P<close_array>\])
-  | (?P<keyword>[^%(ws)s%(delimiters)s]+)
-  | (?P<junk>.)
-""" % {b"ws": _WS, b"delimiters": _DELIMITERS}, re.X | re.S)
-_ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b",
-            ord("f"): b"\f", ord("("): b"(", ord(")"): b")", ord("\\"): b"\\"}
-_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_NOT_HEX = re.compile(rb"[^0-9A-Fa-f]")
-_INLINE_END = re.compile(rb"[\x00\t\n\x0c\r ]EI(?=[\x00\t\n\x0c\r /%]|$)")
+def operations(data: bytes) -> list:
+    """The ``(operands, operator)`` pairs of a content stream that `_Walker.run` reads, as
+    pikepdf parses them, the operands as plain values (`_value`); an inline image comes
+    as ``(dict, "BI")``, its dictionary's abbreviations spelt out.
 
-
-def operations(data: bytes):
-    """Yield ``(operands, operator)`` pairs; inline images come as ``(dict, "BI")``.
-
-    Most operators take only numbers (paths, matrices, colours): one match of
-    the token expression reads such an operation whole.
+    Raises on a damaged stream: what qpdf warns it skipped, no check would see.
     """
-    scan, position = _Scan(), 0
-    while position is not None:
-        position = yield from scan.run(data, position)
+    scratch = pikepdf.new()   # pikepdf parses the streams of a document: one to hold these
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        return [_operation(instruction) for instruction in
+                pikepdf.parse_content_stream(scratch.make_stream(data), _READ)]
 
 
-class _Scan:
-    """Operands being collected, kept while a scan restarts past a nested string or image."""
-
-    def __init__(self):
-        self.operands, self.stack = [], []
-
-    def run(self, data: bytes, position: int):
-        """Yield operations from ``position``; return where to go on, or None at the end."""
-        for token in _TOKEN.finditer(data, position):
-            kind = token.lastgroup
-            if kind == "operator":
-                numbers = token.group("operation")
-                if numbers:
-                    self.operands += [float(n) for n in numbers.split()]
-                operator = token.group("operator").decode("latin-1")
-            elif kind == "keyword":
-                operator = token.group().decode("latin-1")
-            elif kind == "nested":   # a string with nested parentheses: read it by hand
-                value, position = _literal_string(data, token.end())
-                self.operands.append(value)
-                return position
-            else:
-                self._token(kind, token.group())
-                continue
-            if operator in KEYWORDS:
-                self.operands.append(KEYWORDS[operator])
-            elif self.stack:   # an operator inside an array: damaged, read on
-                continue
-            elif operator == "BI":
-                image, position = _inline_image(data, token.end())
-                self.operands = []
-                yield image, "BI"
-                return position
-            else:
-                yield self.operands, operator
-                self.operands = []
-        return None
-
-    def _token(self, kind: str, raw: bytes) -> None:
-        if kind in ("space", "junk"):
-            return
-        if kind in ("open_array", "open_dict"):
-            self.stack.append(self.operands)
-            self.operands = []
-        elif kind in ("close_array", "close_dict"):
-            if self.stack:
-                value = self.operands if kind == "close_array" else \
-                    dict(zip(self.operands[::2], self.operands[1::2]))
-                self.operands = self.stack.pop()
-                self.operands.append(value)
-        else:
-            self.operands.append(_value(kind, raw))
+def _operation(instruction) -> tuple:
+    operator = str(instruction.operator)
+    if operator == "INLINE IMAGE":
+        return _value(instruction.iimage.obj), "BI"
+    return [_value(operand) for operand in instruction.operands], operator
 
 
-def _value(kind: str, raw: bytes):
-    if kind == "number":
-        return float(raw)
-    if kind == "name":
-        return _name(raw)
-    if kind == "string":
-        return _unescape(raw[1:-1])
-    try:   # the usual <00a1...>, an even count of digits: read at once
-        return bytes.fromhex(raw[1:-1].decode("latin-1"))
-    except ValueError:
-        digits = _NOT_HEX.sub(b"", raw)
-        return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
-
-
-def _name(raw: bytes) -> Name:
-    return Name(_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw[1:]).decode("latin-1"))
-
-
-def _unescape(raw: bytes) -> bytes:
-    if b"\\" not in raw:
-        return raw
-    out, position = bytearray(), 0
-    while position < len(raw):
-        byte = raw[position]
-        position += 1
-        if byte == 0x5C:
-            position = _escape(raw, position, out)
-        else:
-            out.append(byte)
-    return bytes(out)
-
-
-def _literal_string(data: bytes, position: int) -> tuple[bytes, int]:
-    """Read a (string) with nested parentheses and escapes, from just after its '('."""
-    out, depth, end = bytearray(), 1, len(data)
-    while position < end:
-        byte = data[position]
-        position += 1
-        if byte == 0x5C:   # backslash
-            position = _escape(data, position, out)
-            continue
-        if byte == 0x28:
-            depth += 1
-        elif byte == 0x29:
-            depth -= 1
-            if depth == 0:
-                break
-        out.append(byte)
-    return bytes(out), position
-
-
-def _escape(data: bytes, position: int, out: bytearray) -> int:
-    if position >= len(data):
-        return position
-    byte = data[position]
-    if byte in _ESCAPES:
-        out += _ESCAPES[byte]
-        return position + 1
-    if 0x30 <= byte <= 0x37:
-        digits = re.match(rb"[0-7]{1,3}", data[position:position + 3]).group()
-        out.append(int(digits, 8) & 0xFF)
-        return position + len(digits)
-    if byte == 0x0D:   # a line continuation
-        return position + (2 if data[position + 1:position + 2] == b"\n" else 1)
-    return position + 1 if byte == 0x0A else position
-
-
-def _inline_image(data: bytes, position: int) -> tuple[dict, int]:
-    """Read BI's dictionary up to ID, then skip the image data to just past EI."""
-    start = data.find(b"ID", position)
-    while start != -1 and not (data[start - 1:start].isspace() and
-                               data[start + 2:start + 3] in (b" ", b"\n", b"\r", b"\t", b"")):
-        start = data.find(b"ID", start + 2)
-    if start == -1:
-        return {}, len(data)
-    pairs = _trailing_operands(data[position:start])
-    image = {key: value for key, value in zip(pairs[::2], pairs[1::2])}
-    end = _INLINE_END.search(data, start + 3)
-    return image, (end.end() if end else len(data))
-
-
-def _trailing_operands(data: bytes) -> list:
-    """The operands left after the last operator (the whole BI dictionary, usually)."""
-    found = list(operations(data + b" ~end~"))
-    return found[-1][0] if found and found[-1][1] == "~end~" else []
+def _value(operand):
+    """Numbers as floats, a name as a `Name`, a string as bytes, arrays and dictionaries
+    as lists and dicts of these: what the handlers and pypdf's lookups take."""
+    kind = type(operand)
+    if kind is int or kind is Decimal:
+        return float(operand)
+    if kind is bool or operand is None:
+        return operand
+    if isinstance(operand, pikepdf.Name):
+        return Name(bytes(operand)[1:].decode("latin-1"))
+    if isinstance(operand, pikepdf.String):
+        return bytes(operand)
+    if isinstance(operand, pikepdf.Array):
+        return [_value(item) for item in operand]
+    if isinstance(operand, pikepdf.Dictionary):
+        return {Name(key[1:]): _value(item) for key, item in operand.items()}
+    return operand
 
 
 # --- geometry -------------------------------------------------------------------
@@ -1066,6 +933,9 @@ _HANDLERS = {
     "Tz": _text_parameter("horizontal_scale", 0.01),
     "Tj": _show, "TJ": _show, "'": _operator(_show, op="'"), '"': _operator(_show, op='"'),
 }
+# What `_Walker.run` reads: pikepdf's parser drops other operators, operands and all.
+# An inline image comes through only with all of BI, ID and EI listed.
+_READ = " ".join(sorted(PATH_OPS | PAINT_OPS | {"q", "Q", "W", "W*", "ID", "EI"} | set(_HANDLERS)))
 
 
 # --- entry point ---------------------------------------------------------------
@@ -1078,11 +948,11 @@ def read_page_content(page, cache: Cache | None = None) -> PageContent:
     walker.note_group(page, resources)
     try:
         data = page.get_contents()
-        data = data.get_data() if data is not None else b""
+        ops = operations(data.get_data() if data is not None else b"")
     except Exception as error:  # a damaged stream: say so, check what can be read
         walker.content.problems.append(f"cannot read the page's content stream: {error}")
-        data = b""
-    walker.run(operations(data), resources, _State())
+        ops = []
+    walker.run(ops, resources, _State())
     for appearance, matrix in _appearances(page):
         walker.form(appearance, resources, matrix, _State(ctm=matrix))
     return walker.content

@@ -265,6 +265,19 @@ def test_rgb_is_found_in_forms_named_spaces_images_and_annotations(mini_pdf, tmp
         "page 07: an image 2×2 (inline image) at 4 ppi, placed 12.7 × 12.7 mm"]
 
 
+def test_an_inline_images_abbreviations_are_read(mini_pdf, tmp_path):
+    # /I for Indexed inside the colour space array; a stencil mask (/IM) paints the fill colour
+    pdf = altered(mini_pdf, tmp_path / "inline.pdf",
+                  drawing(3, b"q 36 0 0 36 100 100 cm BI /W 2 /H 2 /CS [/I /RGB 0 <ff0000>] "
+                             b"/BPC 8 ID \x00\x00\x00\x00 EI Q"),
+                  drawing(5, b"q 0 0 1 rg 4 0 0 1 100 100 cm BI /W 32 /H 8 /IM true ID "
+                             + b"\xff" * 32 + b" EI Q"))
+    assert messages(pdf) == [
+        "page 05: an RGB fill colour (0 0 1 rg)",
+        "page 03: an RGB image 2×2 (inline image, Indexed over DeviceRGB)",
+        "page 03: an image 2×2 (inline image) at 4 ppi, placed 12.7 × 12.7 mm"]
+
+
 def test_an_over_inked_cmyk_image_is_an_error(mini_pdf, tmp_path):
     dark = image("CMYK", (400, 400), (255, 255, 230, 255))   # C100 M100 Y90 K100: 390 %
     pdf = altered(mini_pdf, tmp_path / "ink-image.pdf", resource(3, "/XObject", "/PfDark", dark),

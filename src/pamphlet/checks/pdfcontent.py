@@ -788,11 +788,11 @@ def _inline(walker, operands, state, resources):
 
 
 def _image(walker, name: str, image, state, resources, inline=False) -> None:
-    mask = get(image, "ImageMask") or get(image, "IM")
-    space = get(image, "ColorSpace") or get(image, "CS")
+    mask = get(image, "ImageMask")
+    space = get(image, "ColorSpace")
     space = walker.cache.resolve(space, resources) if space is not None and not mask else None
-    width = int(get(image, "Width") or get(image, "W") or 0)
-    height = int(get(image, "Height") or get(image, "H") or 0)
+    width = int(get(image, "Width") or 0)
+    height = int(get(image, "Height") or 0)
     walker.content.images.append(ImageUse(name, image, state.ctm, space, width, height, inline))
     soft_mask = get(image, "SMask")
     if soft_mask is not None and str(soft_mask).lstrip("/") != "None" or \

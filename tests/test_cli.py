@@ -75,8 +75,6 @@ def test_an_error_pamphlet_has_no_words_for_is_a_traceback_with_debug(mini):
     assert debug.stderr.splitlines()[-1] == "RecursionError: maximum recursion depth exceeded"
 
 
-@pytest.mark.xfail(strict=True, reason="cli.main() catches PamphletError only: any other "
-                   "exception is Python's traceback, --debug or not (the change is cli.py's)")
 def test_an_error_pamphlet_has_no_words_for_is_one_error_line_without_debug(mini):
     plain = pamphlet(*_calling_itself(mini), cwd=mini)
     assert plain.returncode == 1

@@ -55,3 +55,17 @@ def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(mini, tmp_path
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+def test_a_save_pamphlet_has_no_words_for_is_one_error_and_the_watch_goes_on(mini, tmp_path):
+    from pamphlet.options import command_line_options
+    from pamphlet.watch import rebuild
+
+    layout = mini / "layouts" / "plain.html.j2"
+    layout.write_text("{% macro again() %}{{ again() }}{% endmacro %}{{ again() }}\n"
+                      + layout.read_text(encoding="utf-8"), encoding="utf-8")
+    rebuilt = rebuild(command_line_options(mini, tmp_path / "out.pdf", jobs=1))
+    assert rebuilt.pages is None and rebuilt.checks["build"]["ok"] is False
+    assert [d.message[:60] for d in rebuilt.problems] == \
+        ["internal error: RecursionError: maximum recursion depth exceeded"[:60]]
+    assert "--debug" in rebuilt.problems[0].hint

@@ -71,6 +71,13 @@ def main(argv=None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:      # nothing pamphlet has words for: one line, not 1,500
+        if args.debug:
+            raise
+        print_diagnostics([Diagnostic(
+            f"internal error: {type(error).__name__}: {str(error)[:300]}",
+            hint="run again with --debug for the traceback, and tell us what you ran")])
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,13 +129,17 @@ def _subcommand(commands, common, name: str, help_text: str, run):
 
 def _add_build(commands, common) -> None:
     sub = _subcommand(commands, common, "build",
-                      "Typeset brochure/ into the print PDF (no checks).", _run_build)
+                      "Typeset brochure/ into the print PDF; with --check, then run every "
+                      "check as `pamphlet check` does (make pdf).", _run_build)
     _add_paths(sub)
     sub.add_argument("--no-marks", action="store_true",
                      help="no trim marks: the page is exactly the bleed box")
     sub.add_argument("--screen", action="store_true",
                      help="also write the screen edition (RGB, tagged, bookmarks) "
                           "beside the PDF as NAME-screen.pdf")
+    sub.add_argument("--check", action="store_true",
+                     help="then run every check on the PDFs in this process, as `pamphlet "
+                          "check` does, and write the job ticket; exit 1 if any fails")
     sub.add_argument("--jobs", type=_positive, metavar="N",
                      help="lay out page definitions in N processes (default: one per core)")
 
@@ -158,7 +169,7 @@ def _run_build(args) -> int:
         print_diagnostics(result.warnings)
     logging.getLogger("pamphlet").info("built %s: %d pages in %.1f s (%s)", result.pdf,
                                        result.pages, result.seconds, result.laid_out)
-    return 0
+    return _check_all(result.pdf, result.brochure) if args.check else 0
 
 
 def _add_check_toc(commands, common) -> None:
@@ -200,13 +211,9 @@ def _add_check(commands, common) -> None:
 
 
 def _run_check(args) -> int:
-    from .checks.memo import PageMemo
     from .checks.pdftext import UnreadablePDF, ensure_readable
-    from .checks.verdicts import COMMANDS, check_everything
-    from .jobticket import job_ticket
     from .load import load_brochure
     from .options import command_line_options
-    from .write import write_text
 
     pdf = Path(args.pdf)
     brochure = load_brochure(command_line_options(args.brochure, debug=args.debug))
@@ -215,6 +222,17 @@ def _run_check(args) -> int:
     except UnreadablePDF as error:
         print_diagnostics([Diagnostic(str(error), pdf, hint="is it a PDF? was the build finished?")])
         return 2
+    return _check_all(pdf, brochure)
+
+
+def _check_all(pdf: Path, brochure) -> int:
+    """Every check on ``pdf`` and the screen edition beside it (checks/verdicts.py), what
+    they found, the job ticket; 1 if any check fails."""
+    from .checks.memo import PageMemo
+    from .checks.verdicts import COMMANDS, check_everything
+    from .jobticket import job_ticket
+    from .write import write_text
+
     screen = pdf.with_name(pdf.stem + "-screen.pdf")
     verdicts = {v.name: v for v in check_everything(pdf, brochure, screen,
                                                     PageMemo.of_build(brochure.options))}

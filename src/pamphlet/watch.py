@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import PamphletError
+from .diagnostics import Diagnostic, PamphletError
 from .options import Options
 
 LOG = logging.getLogger("pamphlet")
@@ -66,9 +66,13 @@ def rebuild(options: Options, warm: dict | None = None, built=None, memo=None) -
     try:
         result = build(options, warm)
     except PamphletError as error:
-        return Rebuild(time.perf_counter() - start, problems=error.diagnostics,
-                       checks={"build": {"ok": False, "summary": "failed"}},
-                       found=[("build", d) for d in error.diagnostics])
+        return _failed(start, error.diagnostics)
+    except Exception as error:      # a bug, or a layout that recurses for ever: watch on
+        if options.debug:
+            raise
+        return _failed(start, [Diagnostic(
+            f"internal error: {type(error).__name__}: {str(error)[:300]}",
+            hint="fix what the save changed, or run `pamphlet build --debug` for the traceback")])
     rebuilt = Rebuild(time.perf_counter() - start, result.pages, "", None, result.laid_out,
                       result.pdf, {"build": {"ok": True, "summary": f"{result.pages} pages"}},
                       [("build", d) for d in result.brochure.warnings],
@@ -88,6 +92,12 @@ def rebuild(options: Options, warm: dict | None = None, built=None, memo=None) -
                      + [(v.name, d) for v in verdicts for d in v.findings])
     rebuilt.checks.update({v.name: {"ok": v.ok, "summary": v.summary} for v in verdicts})
     return rebuilt
+
+
+def _failed(start: float, diagnostics: list) -> Rebuild:
+    return Rebuild(time.perf_counter() - start, problems=diagnostics,
+                   checks={"build": {"ok": False, "summary": "failed"}},
+                   found=[("build", d) for d in diagnostics])
 
 
 def watch(options: Options, report, poll: float = 0.25, rounds: int | None = None,

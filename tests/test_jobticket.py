@@ -63,3 +63,16 @@ def test_every_fpo_frame_of_the_guide_is_counted(guide_pdf):
     findings = [f for f in json.loads(result.out)["findings"] if f["check"] == "fpo"]
     assert [f["page"] for f in findings] == [8, 10, 12, 14, 16, 18, 19, 30, 31]
     assert sum(int(f["message"].split()[2]) for f in findings) == 18
+
+
+def test_build_with_check_checks_in_the_same_run_as_check_does(mini, tmp_path):
+    pdf = tmp_path / "out" / "pamphlet.pdf"
+    built = run("build", "--brochure", mini, "--out", pdf, "--screen", "--check", "--quiet")
+    assert built.code == 0, built.err
+    assert f"pamphlet: {pdf}: all checks pass; job ticket:" in built.err
+    ticket = pdf.with_name("pamphlet-jobticket.txt")
+    after_build = ticket.read_text(encoding="utf-8")
+    assert "Screen PDF:   pamphlet-screen.pdf: all 28 checks pass" in after_build
+    checked = run("check", pdf, "--brochure", mini, "--quiet")
+    assert checked.code == 0, checked.err
+    assert ticket.read_text(encoding="utf-8") == after_build

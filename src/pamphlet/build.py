@@ -263,16 +263,21 @@ def _hold(holder: dict | None, key: str, engines: dict) -> None:
 
 
 def _merge(brochure, made, html: str) -> dict:
-    """Each edition's PDF bytes, merged from its parts (nothing written yet)."""
-    fonts = cache_dir(brochure) / "fonts"
+    """Each edition's PDF bytes, merged from its parts (nothing written yet); print and
+    screen side by side, in this process and a forked one (workers.run)."""
     _step(3, "merging", describe(made.parts[PRINT]))
-    merged = {PRINT: merge([part.file() for part in made.parts[PRINT]], document_id(html), fonts,
-                           finish=_press_finish(brochure))}
-    if SCREEN in made.parts:
-        merged[SCREEN] = merge([part.file() for part in made.parts[SCREEN]],
-                               document_id(html, "screen"), fonts, finish=reproducible_xmp,
-                               tagged=True)
-    return merged
+    merged = workers.run(list(made.parts), partial(_merge_edition, brochure, made, html),
+                         brochure.options.jobs)
+    return dict(merged)
+
+
+def _merge_edition(brochure, made, html: str, edition: str) -> tuple[str, bytes]:
+    fonts = cache_dir(brochure) / "fonts"
+    files = [part.file() for part in made.parts[edition]]
+    if edition == PRINT:
+        return edition, merge(files, document_id(html), fonts, finish=_press_finish(brochure))
+    return edition, merge(files, document_id(html, "screen"), fonts, finish=reproducible_xmp,
+                          tagged=True)
 
 
 def _return_big_blocks() -> None:

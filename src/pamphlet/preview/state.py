@@ -1,6 +1,5 @@
 """Decide what the preview shows: each page's picture, which pages changed, the findings."""
 
-import hashlib
 import io
 import threading
 from dataclasses import asdict, dataclass, field
@@ -82,6 +81,8 @@ class PreviewState:
     def _read(self, pdf: Path) -> tuple[dict, list]:
         import pikepdf
 
+        from ..checks.memo import page_digest
+
         pages, changed = {}, []
         with pikepdf.open(pdf) as document:
             digests = [page_digest(page.obj) for page in document.pages]
@@ -96,39 +97,6 @@ class PreviewState:
                 pages[number] = self.pages[number]
         changed = fresh if self.pages else []
         return pages, changed
-
-
-def page_digest(page) -> str:
-    """A digest of what a page draws: its content streams and, depth first, the streams
-    of the forms and pictures its resources hold. Fonts are left out: the document's
-    font subsets change with any page's text, and a page's glyphs are in its content."""
-    digest, seen = hashlib.sha256(), set()
-    _feed(page, digest, seen)
-    return digest.hexdigest()
-
-
-def _feed(obj, digest, seen: set) -> None:
-    import pikepdf
-
-    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-        if obj.objgen in seen:
-            return
-        seen.add(obj.objgen)
-    if isinstance(obj, pikepdf.Stream):
-        digest.update(obj.read_raw_bytes())
-        items = obj.stream_dict.items()
-    elif isinstance(obj, pikepdf.Dictionary):
-        items = obj.items()
-    elif isinstance(obj, pikepdf.Array):
-        items = enumerate(obj)
-    else:
-        digest.update(repr(obj).encode())
-        return
-    for key, value in items:
-        if key in ("/Parent", "/Annots", "/PamphletLinks", "/Font"):
-            continue
-        digest.update(str(key).encode())
-        _feed(value, digest, seen)
 
 
 def _trim_mm(page) -> tuple:

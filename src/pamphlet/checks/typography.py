@@ -179,18 +179,12 @@ class Report:
 def read_lines(path: Path, vertical: list | None = None) -> tuple[int, list[list[Line]]]:
     """The lines of each page, in the order the PDF draws them; with ``vertical`` (a
     list), vertical text is checked apart (checks/vertical.py), its results appended."""
-    count, pages, _ = read_text(path, vertical)
-    return count, pages
-
-
-def read_text(path: Path, vertical: list | None = None) -> tuple[int, list[list[Line]], int]:
-    """`read_lines`, and how many characters print at all."""
     from .pdftext import open_pdf
 
     with open_pdf(path) as document:
         count = len(document)
     read = _read_pages(path, list(range(1, count + 1)), vertical)
-    return count, [lines for lines, _ in read.values()], sum(p for _, p in read.values())
+    return count, [lines for lines, _ in read.values()]
 
 
 def _read_pages(path: Path, numbers: list[int], vertical: list | None) -> dict:

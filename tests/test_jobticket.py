@@ -49,7 +49,7 @@ def test_a_file_that_is_not_a_pdf_is_one_error_without_a_ticket(mini, tmp_path):
     notes.write_text("# not a PDF\n", encoding="utf-8")
     result = run("check", notes, "--brochure", mini, "--quiet")
     assert result.code == 2
-    assert result.err.splitlines()[0].startswith(f"error: {notes}: cannot read {notes}")
+    assert result.err.splitlines()[0].startswith(f"error: cannot read {notes}")
     assert result.err.splitlines()[1] == "hint: is it a PDF? was the build finished?"
     assert "Traceback" not in result.err
     assert not (tmp_path / "notes-jobticket.txt").exists()

@@ -83,6 +83,7 @@ def test_it_never_writes_over_a_brochure(tmp_path):
     result = run("new", tmp_path / "mine")
     assert result.code == 1
     assert "already exists and is not an empty folder" in result.err and "Traceback" not in result.err
+    assert "hint: name a new folder" in result.err
     assert (tmp_path / "mine" / "brochure.yaml").read_text(encoding="utf-8") == "title: mine\n"
 
 

@@ -5,7 +5,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .diagnostics import Diagnostic, PamphletError
+from .diagnostics import Diagnostic, PamphletError, UnreadablePDF
 from .report import print_diagnostics
 
 EXAMPLES = {
@@ -69,6 +69,11 @@ def main(argv=None) -> int:
             raise
         print_diagnostics(error.diagnostics)
         return 1
+    except UnreadablePDF as error:
+        if args.debug:
+            raise
+        print_diagnostics([_unreadable(error, args)])
+        return args.unreadable_exit
     except KeyboardInterrupt:
         return 130
     except Exception as error:      # nothing pamphlet has words for: one line, not 1,500
@@ -123,8 +128,22 @@ def _subcommand(commands, common, name: str, help_text: str, run):
     sub = commands.add_parser(name, parents=[common], help=help_text, description=help_text,
                               epilog="example: " + EXAMPLES[name],
                               formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub.set_defaults(run=run)
+    sub.set_defaults(run=run, unreadable_exit=1)
     return sub
+
+
+def _checker(sub) -> None:
+    """A check's command: 1 says the PDF fails it, so a PDF it cannot read exits 2."""
+    sub.set_defaults(unreadable_exit=2)
+
+
+def _unreadable(error: UnreadablePDF, args) -> Diagnostic:
+    """A PDF the command cannot open (the message names it), with what to try."""
+    pdf = Path(args.pdf) if isinstance(getattr(args, "pdf", None), (str, Path)) else None
+    hint = getattr(error, "hint", None) or (
+        "check the path (`pamphlet build` writes build/pamphlet.pdf)" if pdf and not pdf.exists()
+        else "is it a PDF? was the build finished?")
+    return Diagnostic(str(error), hint=hint)
 
 
 def _add_build(commands, common) -> None:
@@ -177,6 +196,7 @@ def _add_check_toc(commands, common) -> None:
                       "Prove from the PDF alone that the contents and every page reference "
                       "are right. Exit 0 when all agree, 1 when any disagrees, 2 when the PDF "
                       "cannot be read.", _run_check_toc)
+    _checker(sub)
     sub.add_argument("pdf", metavar="PDF", help="the PDF to check")
     sub.add_argument("--brochure", default="brochure", metavar="DIR",
                      help="the brochure, to know which heading each entry stands for")
@@ -184,19 +204,13 @@ def _add_check_toc(commands, common) -> None:
 
 
 def _run_check_toc(args) -> int:
-    from .checks.pdftext import UnreadablePDF
     from .checks.toc import check_toc
     from .load import load_brochure
     from .options import command_line_options
     from .report import toc_table
 
     brochure = load_brochure(command_line_options(args.brochure, debug=args.debug))
-    try:
-        report = check_toc(Path(args.pdf), brochure)
-    except UnreadablePDF as error:
-        print_diagnostics([Diagnostic(str(error), Path(args.pdf),
-                                      hint="is it a PDF? was the build finished?")])
-        return 2
+    report = check_toc(Path(args.pdf), brochure)
     return _show_report(report, args.json, toc_table(report), report.diagnostics())
 
 
@@ -206,22 +220,19 @@ def _add_check(commands, common) -> None:
                       "Japanese typesetting), check-screen on NAME-screen.pdf beside it, and "
                       "write the job ticket for the vendor beside it (NAME-jobticket.txt). "
                       "Exit 1 if any check fails.", _run_check)
+    _checker(sub)
     sub.add_argument("pdf", metavar="PDF")
     sub.add_argument("--brochure", default="brochure", metavar="DIR")
 
 
 def _run_check(args) -> int:
-    from .checks.pdftext import UnreadablePDF, ensure_readable
+    from .checks.pdftext import ensure_readable
     from .load import load_brochure
     from .options import command_line_options
 
     pdf = Path(args.pdf)
     brochure = load_brochure(command_line_options(args.brochure, debug=args.debug))
-    try:
-        ensure_readable(pdf)
-    except UnreadablePDF as error:
-        print_diagnostics([Diagnostic(str(error), pdf, hint="is it a PDF? was the build finished?")])
-        return 2
+    ensure_readable(pdf)
     return _check_all(pdf, brochure)
 
 
@@ -255,24 +266,22 @@ def _add_check_screen(commands, common) -> None:
                       "Check the screen edition (NAME-screen.pdf) for PDF/UA-1 as the Matterhorn "
                       "Protocol tests it, and WCAG 2.2 contrast, reading only the PDF: structure "
                       "tree, marked content, headings, tables, links, languages, artifacts, "
-                      "reading order, contrast on the rendered page. Exit 1 on any error or "
+                      "reading order, contrast on the rendered page. Exit 1 on any error, 2 "
                       "when the PDF cannot be read.", _run_check_screen)
+    _checker(sub)
     sub.add_argument("pdf", metavar="PDF", help="the screen edition to check")
     sub.add_argument("--json", action="store_true",
                      help="print the report as JSON (with the Matterhorn conditions covered)")
 
 
 def _run_check_screen(args) -> int:
-    from .checks.pdftext import UnreadablePDF
     from .checks.screen import check_screen, report_json, report_text
 
-    pdf = Path(args.pdf)
     try:
-        report = check_screen(pdf)
+        report = check_screen(Path(args.pdf))
     except UnreadablePDF as error:
-        print_diagnostics([Diagnostic(str(error), pdf, hint="is it a tagged PDF? "
-                                      "`pamphlet build --screen` writes NAME-screen.pdf")])
-        return 1
+        error.hint = "is it a tagged PDF? `pamphlet build --screen` writes NAME-screen.pdf"
+        raise
     print(report_json(report) if args.json else report_text(report))
     return 0 if report.ok else 1
 
@@ -282,6 +291,7 @@ def _add_preflight(commands, common) -> None:
                       "Check that a PDF is press-ready (PDF/X-4, CMYK, boxes, fonts, ink, "
                       "resolution), reading only the PDF: its trim, bleed and binding are the "
                       "ones it carries (/PamphletSpec). Exit 1 on any error.", _run_preflight)
+    _checker(sub)
     sub.add_argument("pdf", metavar="PDF", help="the PDF to check")
     sub.add_argument("--fonts", default="fonts", metavar="DIR",
                      help="the folder with manifest.yaml: the only fonts allowed "
@@ -291,18 +301,11 @@ def _add_preflight(commands, common) -> None:
 
 def _run_preflight(args) -> int:
     """Print the report; exit 1 on any error, 0 otherwise, 2 when the PDF cannot be read."""
-    from .checks.pdftext import UnreadablePDF
     from .checks.preflight import preflight, report_text
 
-    pdf = Path(args.pdf)
     logging.getLogger("pypdf").setLevel(logging.ERROR)   # its repairs are not our findings
     try:
-        report = preflight(pdf, Path(args.fonts))
-    except UnreadablePDF as error:
-        hint = "is it a PDF? was it written to the end?" if pdf.exists() else \
-            "check the path (`pamphlet build` writes build/pamphlet.pdf)"
-        print_diagnostics([Diagnostic(str(error), pdf, hint=hint)])
-        return 2
+        report = preflight(Path(args.pdf), Path(args.fonts))
     except PamphletError as error:
         print_diagnostics(error.diagnostics)
         return 2
@@ -315,22 +318,16 @@ def _add_check_typography(commands, common) -> None:
                       "justified lines at the edge, 和欧間 spaces, lonely last lines, "
                       "headlines broken inside a phrase. Exit 1 on violations.",
                       _run_check_typography)
+    _checker(sub)
     sub.add_argument("pdf", metavar="PDF", help="the PDF to check")
     sub.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
 def _run_check_typography(args) -> int:
     """Exit 0 when the PDF keeps every rule, 1 on violations, 2 when it cannot be read."""
-    from .checks.pdftext import UnreadablePDF
     from .checks.typography import check_typography
 
-    path = Path(args.pdf)
-    try:
-        report = check_typography(path)
-    except UnreadablePDF as error:
-        print_diagnostics([Diagnostic(str(error), path,
-                                      hint="is it a PDF? was the build finished?")])
-        return 2
+    report = check_typography(Path(args.pdf))
     return _show_report(report, args.json, report.summary(), report.diagnostics())
 
 

@@ -36,6 +36,10 @@ class Diagnostic:
         return ":".join(parts)
 
 
+class UnreadablePDF(Exception):
+    """The file is not a PDF we can open (``hint``, when set, says what to try)."""
+
+
 class PamphletError(Exception):
     """Raised by every stage when input is bad; carries the diagnostics."""
 

@@ -72,7 +72,7 @@ def _check_folder(folder: Path) -> None:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise PamphletError(Diagnostic(
             f"{folder} already exists and is not an empty folder", folder,
-            "name a new folder: pamphlet new never writes over a brochure"))
+            hint="name a new folder: pamphlet new never writes over a brochure"))
 
 
 def _kit_path(folder: Path, *parts: str) -> str:

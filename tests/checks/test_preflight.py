@@ -727,9 +727,9 @@ def test_a_file_that_is_not_a_pdf_exits_2_with_a_clear_message(tmp_path, content
     result = check(pdf)
     assert result.code == 2
     assert result.out == ""
-    assert result.err.startswith(f"error: {pdf}: cannot read {pdf}: ")
+    assert result.err.startswith(f"error: cannot read {pdf}: ")
     assert "Traceback" not in result.err
-    assert result.err.rstrip().endswith("hint: is it a PDF? was it written to the end?")
+    assert result.err.rstrip().endswith("hint: is it a PDF? was the build finished?")
 
 
 def test_a_missing_file_exits_2(tmp_path):

@@ -141,5 +141,5 @@ def test_a_file_that_is_not_a_pdf_exits_2(mini, tmp_path):
     broken.write_bytes(b"this is not a PDF")
     result = check(broken, mini)
     assert result.code == 2
-    assert result.err.startswith(f"error: {broken}: cannot read {broken}")
+    assert result.err.startswith(f"error: cannot read {broken}")
     assert "hint: is it a PDF? was the build finished?" in result.err

@@ -2,6 +2,7 @@
 
 import shutil
 
+import pytest
 import yaml
 
 from pamphlet.review import stale_approvals
@@ -111,3 +112,41 @@ def test_an_approval_made_with_other_page_digests_cannot_be_trusted(mini_pdf, tm
     [stale] = stale_approvals(mini_pdf, approvals)
     assert stale["why"] == ("approved with another pamphlet's page digests: cannot tell, "
                             "approve it again")
+
+
+@pytest.mark.parametrize("bad", ["missing", "text", "box-nan", "file-is-a-folder",
+                                 "folder-is-a-file"])
+def test_bad_input_to_approve_and_comment_is_one_error(mini_pdf, tmp_path, bad):
+    pdf, approvals, box = mini_pdf, tmp_path / "approvals.yaml", "15,38,40,6"
+    if bad == "missing":
+        pdf = tmp_path / "missing.pdf"
+    elif bad == "text":
+        pdf = tmp_path / "text.pdf"
+        pdf.write_text("not a PDF", encoding="utf-8")
+    elif bad == "box-nan":
+        box = "15,38,nan,6"
+    elif bad == "file-is-a-folder":
+        approvals.mkdir()
+        (tmp_path / "comments.yaml").mkdir()
+    else:
+        (tmp_path / "review").write_text("a file", encoding="utf-8")
+        approvals = tmp_path / "review" / "approvals.yaml"
+    for command in (["approve", pdf, "--file", approvals, *WHO],
+                    ["comment", pdf, "--page", "3", "--box", box, "--text", "x",
+                     "--file", approvals, *WHO]):
+        if bad == "box-nan" and command[0] == "approve":
+            continue
+        result = run(*command)
+        lines = result.err.splitlines()
+        assert result.code != 0 and result.out == "", (command, result.err)
+        assert "Traceback" not in result.err and "internal error" not in result.err, result.err
+        if bad == "box-nan":
+            assert result.code == 2 and "'15,38,nan,6' is not x,y,w,h in mm" in result.err
+            continue
+        assert result.code == 1 and len(lines) == 2, result.err
+        assert lines[0].startswith("error: ") and lines[1].startswith("hint: ")
+        assert {"missing": "no such file", "text": "not a pdf",
+                "file-is-a-folder": "is a directory",
+                "folder-is-a-file": "cannot write"}[bad] in lines[0].lower()
+    if bad not in ("file-is-a-folder", "folder-is-a-file"):
+        assert not approvals.exists() and not (tmp_path / "comments.yaml").exists()

@@ -11,9 +11,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-
-class UnreadablePDF(Exception):
-    """The file is not a PDF we can open."""
+from ..diagnostics import UnreadablePDF
 
 
 @dataclass

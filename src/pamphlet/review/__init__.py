@@ -5,6 +5,7 @@ review/approvals.yaml and review/comments.yaml; ``pamphlet diff --approvals`` sh
 """
 
 import argparse
+import math
 import os
 import re
 import subprocess
@@ -169,7 +170,7 @@ def _box(text: str) -> tuple:
         box = tuple(float(v) for v in text.split(","))
     except ValueError:
         box = ()
-    if len(box) != 4 or box[2] <= 0 or box[3] <= 0:
+    if len(box) != 4 or not all(map(math.isfinite, box)) or box[2] <= 0 or box[3] <= 0:
         raise argparse.ArgumentTypeError(f"'{text}' is not x,y,w,h in mm, e.g. 20,40,60,15")
     return box
 

@@ -260,3 +260,16 @@ def test_a_css_warning_saved_undone_and_saved_again_is_said_again(mini, tmp_path
         said.append("Ignored 'colr: red'" in result.err)
     assert said == [True, False, True]
     assert "(0 of 7 page definitions laid out)" in result.err      # all reused, still said
+
+
+def test_a_layout_saved_anew_is_compiled_anew(mini, tmp_path):
+    options = command_line_options(mini, tmp_path / "pamphlet.pdf")
+    build(options)
+    compiled = sorted((tmp_path / "cache" / "templates").iterdir())
+    assert compiled                                       # the layouts, compiled, kept
+    layout = mini / "layouts" / "plain.html.j2"
+    layout.write_text(layout.read_text(encoding="utf-8").replace(
+        '<div class="frame main">', '<div class="frame main"><p>版を改めました</p>'),
+        encoding="utf-8")
+    result = build(options)                               # a new process would do the same
+    assert "版を改めました" in squeeze("".join(pdf_text(result.pdf)))

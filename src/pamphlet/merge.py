@@ -426,9 +426,12 @@ def _stream_key(stream) -> bytes:
 
 
 def _replace_references(pdf, replace: dict) -> None:
+    """Every reference to a key of ``replace`` made to its value, except in the structure
+    tree: thousands of elements that point at pages and annotations, never at the
+    streams (profiles, pictures, fonts) that are stored twice."""
     import pikepdf
 
-    seen = set()
+    seen = {pdf.Root.StructTreeRoot.objgen} if "/StructTreeRoot" in pdf.Root else set()
     stack = [pdf.Root, pdf.trailer]
     while stack:
         obj = stack.pop()

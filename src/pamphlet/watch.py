@@ -100,7 +100,7 @@ def _failed(start: float, diagnostics: list) -> Rebuild:
                    found=[("build", d) for d in diagnostics])
 
 
-def watch(options: Options, report, poll: float = 0.25, rounds: int | None = None,
+def watch(options: Options, report, poll: float = 0.05, rounds: int | None = None,
           preview=None) -> None:
     """Build now, then again after every change; ``report(Rebuild)`` shows each one, and
     ``preview`` (a preview.PreviewState) gets its pages and findings.
@@ -109,7 +109,7 @@ def watch(options: Options, report, poll: float = 0.25, rounds: int | None = Non
     """
     from .checks.memo import PageMemo
 
-    warm, memo = {}, PageMemo.of_build(options)
+    warm, memo = {}, PageMemo.of_build(options, deferred=True)
     state = snapshot(watched_folders(options))
 
     def show(rebuilt: Rebuild) -> None:
@@ -118,16 +118,27 @@ def watch(options: Options, report, poll: float = 0.25, rounds: int | None = Non
             show_in_preview(preview, rebuilt)
 
     show(rebuild(options, warm, built=show, memo=memo))
+    memo.flush()
     done = 0
     while rounds is None or done < rounds:
         time.sleep(poll)
         current = snapshot(watched_folders(options))
         if current == state:
             continue
-        time.sleep(poll)                       # let an editor finish writing
-        state = snapshot(watched_folders(options))
+        state = settled(options, current, poll)
         show(rebuild(options, warm, built=show, memo=memo))
+        memo.flush()                           # while the designer looks
         done += 1
+
+
+def settled(options: Options, current: dict, poll: float) -> dict:
+    """The files once two looks ``poll`` apart agree: an editor has finished writing."""
+    while True:
+        time.sleep(poll)
+        again = snapshot(watched_folders(options))
+        if again == current:
+            return again
+        current = again
 
 
 def show_in_preview(preview, rebuilt: Rebuild) -> None:

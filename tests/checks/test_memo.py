@@ -142,3 +142,23 @@ def test_a_copy_of_the_same_pdf_elsewhere_is_remembered(guide_pdf, tmp_path):
     copy = shutil.copy(guide_pdf, tmp_path / "copy.pdf")
     check_typography(Path(copy), memo)
     assert memo.read == {"typography": 0}
+
+
+def test_the_watch_saves_what_every_check_read_when_it_flushes(guide_pdf, guide_screen_pdf,
+                                                                brochure, tmp_path):
+    from pamphlet.checks.verdicts import check_everything
+
+    folder = tmp_path / "checks"
+    memo = PageMemo(folder, deferred=True)
+    verdicts = check_everything(guide_pdf, brochure, guide_screen_pdf, memo)
+    assert [v.ok for v in verdicts] == [True] * 4
+    assert not folder.exists()                    # nothing saved before the flush
+    memo.flush()
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "preflight.pickle", "screen.pickle", "text.pickle", "typography.pickle"]
+    again = PageMemo(folder)
+    assert check_everything(guide_pdf, brochure, guide_screen_pdf, again) == verdicts
+    assert again.read == {"text": 0, "typography": 0, "preflight": 0, "screen": 0}
+    saved = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    memo.flush()                                  # nothing new read: nothing saved again
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == saved

@@ -30,22 +30,35 @@ SKIPPED = ("/Parent", "/Annots", "/PamphletLinks", "/Font", "/StructParents")
 @dataclass
 class PageMemo:
     folder: Path | None = None
+    deferred: bool = False      # saved by `flush` (the watch: after the verdicts are shown)
     read: dict = field(default_factory=dict)      # check -> pages it read the last time
     _kept: dict = field(default_factory=dict)     # check -> {(number, digest): value}
     _digests: dict = field(default_factory=dict)  # (path, size, mtime) -> [digest]
+    _unsaved: set = field(default_factory=set)    # checks whose pages `flush` saves
 
     @classmethod
-    def of_build(cls, options) -> "PageMemo":
+    def of_build(cls, options, deferred: bool = False) -> "PageMemo":
         """The memo a brochure's builds keep, in build/cache/checks/."""
-        return cls(options.build_dir / "cache" / "checks")
+        return cls(options.build_dir / "cache" / "checks", deferred)
 
-    def kept(self, check: str) -> dict:
-        """What ``check`` keeps now (to hand from a forked process to its parent)."""
-        return self._kept.get(check, {})
+    def kept(self, check: str) -> tuple:
+        """What ``check`` keeps now, whether it is still to be saved and how many pages
+        it read (to hand from a forked process to its parent)."""
+        return self._kept.get(check, {}), check in self._unsaved, self.read.get(check)
 
-    def adopt(self, check: str, kept: dict) -> None:
+    def adopt(self, check: str, kept: tuple) -> None:
         """Take what ``check`` kept in another process (`kept`)."""
-        self._kept[check] = kept
+        self._kept[check], unsaved, read = kept
+        if unsaved:
+            self._unsaved.add(check)
+        if read is not None:
+            self.read[check] = read
+
+    def flush(self) -> None:
+        """Save what the checks read since the last flush (a deferred memo's saving)."""
+        for check in sorted(self._unsaved):
+            self._save(check, self._kept[check])
+        self._unsaved.clear()
 
     def pages(self, pdf: Path, check: str, read: Callable[[list[int]], dict],
               given: str = "") -> list:
@@ -66,7 +79,7 @@ class PageMemo:
         self._kept[check] = now
         self.read[check] = len(missing)
         if missing:
-            self._save(check, now)
+            self._changed(check)
         return [now[(number, key)] for number, key in keys]
 
     def digests(self, pdf: Path) -> list[str]:
@@ -77,8 +90,24 @@ class PageMemo:
         if mark not in self._digests:
             import pikepdf
             with pikepdf.open(pdf) as document:
-                self._digests = {mark: [page_digest(page.obj) for page in document.pages]}
+                digests = [page_digest(page.obj) for page in document.pages]
+            kept = {k: v for k, v in self._digests.items() if k[0] != mark[0]}   # other PDFs
+            self._digests = {**kept, mark: digests}
         return self._digests[mark]
+
+    def unread(self, pdf: Path, check: str) -> int:
+        """How many pages of ``pdf`` ``check`` has never read as they are now (what it
+        depends on besides, `pages`' ``given``, aside)."""
+        if check not in self._kept:
+            self._kept[check] = self._load(check)
+        seen = {(number, key[:64]) for number, key in self._kept[check]}
+        return sum((number, digest) not in seen
+                   for number, digest in enumerate(self.digests(pdf), start=1))
+
+    def _changed(self, check: str) -> None:
+        self._unsaved.add(check)
+        if not self.deferred:
+            self.flush()
 
     def _load(self, check: str) -> dict:
         if self.folder is None:

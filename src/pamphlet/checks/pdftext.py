@@ -6,6 +6,7 @@ import re
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -45,6 +46,7 @@ class PageText:
                        and bottom - 1 <= (box[1] + box[3]) / 2 <= top + 1)
 
 
+@lru_cache(maxsize=1 << 16)        # the contents check asks for every line, every check
 def normalize(text: str) -> str:
     """Compare texts as a reader would: NFKC, no white space."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))

@@ -106,8 +106,9 @@ def check_toc(pdf: Path, brochure: Brochure, memo=None) -> TocReport:
     pages = read_pages(pdf, memo)
     links = read_links(pdf)
     folios = {page.index: _folio(page) for page in pages}
+    headings = {page.index: _headings(page) for page in pages}
     contents_page, printed, problems = _read_contents(pages, brochure)
-    entries = [_check_entry(entry, printed.get(normalize(entry.entry), []), pages, folios)
+    entries = [_check_entry(entry, printed.get(normalize(entry.entry), []), headings, folios)
                for entry in brochure.toc()]
     references = [_check_reference(link, pages, folios, brochure) for link in links
                   if link.name is None or link.name.startswith("def:")]
@@ -142,13 +143,13 @@ def _number_after(text: str, entry: str) -> str | None:
     return rest if re.fullmatch(r"\d{1,3}|\?+|？+", rest) else None
 
 
-def _check_entry(entry, numbers: list[str], pages, folios) -> EntryCheck:
+def _check_entry(entry, numbers: list[str], headings: dict, folios) -> EntryCheck:
     heading = normalize(entry.heading)
-    on = [page.index for page in pages if heading in _headings(page)]
+    on = [index for index, found in headings.items() if heading in found]
     says = numbers[0] if numbers else None
     folio = folios.get(on[0]) if len(on) == 1 else None
     check = EntryCheck(entry.entry, says, on, folio)
-    check.problems = _entry_problems(says, numbers, on, folio, len(pages))
+    check.problems = _entry_problems(says, numbers, on, folio, len(headings))
     return check
 
 

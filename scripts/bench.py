@@ -6,10 +6,12 @@ the copies marked so the contents stay unambiguous; never committed), of
   plain      weasyprint build/pamphlet.html out.pdf   (the engine cost to beat)
   cold       make clean, then pamphlet build
   edit       one sentence changed in one page definition, then pamphlet build
-  pdf-cold   make clean, then what `make pdf` runs: build --screen, then check
+  pdf-cold   make clean, then what `make pdf` runs: build --screen --check (print and
+             screen editions, every check, the job ticket)
   pdf-edit   the one-sentence edit, then what `make pdf` runs
   watch      the same edit under a running `pamphlet watch` (save -> new PDF and
-             every check's verdict printed)
+             every check's verdict printed); its memory: the watcher's tree, sampled
+             through all its rebuilds
 and once, of
   diff       pamphlet diff of two 200-page versions with 5 pages changed, report included
              (the guide's pages over and over, each copy its own, with field maps)
@@ -19,10 +21,13 @@ in one extra run of each kind (pamphlet lays out on every core in forked
 workers, which share pages; PSS counts a shared page once; sampling costs CPU,
 so the timed runs do not sample). The runs go in rounds — cold, edit, plain —
 so that the machine's drift from minute to minute shows in all three alike.
+Every command runs as on a designer's machine: Python keeps the modules it
+compiled (PYTHONDONTWRITEBYTECODE, set in some sandboxes, is left out).
 Not a test: nothing here passes or fails.
 """
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -35,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 EDIT_FILE = "pages/mission-1.yaml"
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 def timed_all(commands: list, cwd: Path, sample: bool = False) -> tuple[float, int, int]:
@@ -47,7 +53,7 @@ def timed(command: list, cwd: Path, sample: bool = False, ok=(0,)) -> tuple[floa
     """Wall seconds, peak RSS of the largest process (KiB, GNU time) and, when ``sample``,
     peak PSS of the process tree (KiB; the sampling costs CPU, so timed runs skip it)."""
     start = time.perf_counter()
-    process = subprocess.Popen(["/usr/bin/time", "-f", "%M", *command], cwd=cwd,
+    process = subprocess.Popen(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, env=ENV,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
     sampler = threading.Thread(target=_sample_pss, args=(process, peak), daemon=True)
@@ -183,8 +189,9 @@ def bench_rounds(project, runs):
 def bench_watch(project, runs):
     log = open(project / "watch.log", "w")
     watcher = subprocess.Popen([BIN / "pamphlet", "watch", "--quiet", "--no-preview"], cwd=project,
-                               stderr=log, stdout=log)
-    results = []
+                               stderr=log, stdout=log, env=ENV)
+    results, peak = [], [0]
+    threading.Thread(target=_sample_pss, args=(watcher, peak), daemon=True).start()
     try:
         _wait(lambda: "checked in" in (project / "watch.log").read_text(), 600)
         for round_ in range(runs):
@@ -196,7 +203,7 @@ def bench_watch(project, runs):
     finally:
         watcher.terminate()
         watcher.wait()
-    return results
+    return results + [(0, 0, peak[0])]
 
 
 def _wait(condition, seconds):
@@ -208,13 +215,13 @@ def _wait(condition, seconds):
 
 
 def line(name, results, plain_median):
-    timing, memory_run = (results[:-1], results[-1]) if name != "watch" else (results, None)
+    timing, memory_run = results[:-1], results[-1]
     seconds = [s for s, _, _ in timing]
     median = statistics.median(seconds)
-    rss, pss = (max(r for _, r, _ in results), memory_run[2]) if memory_run else (0, 0)
+    rss, pss = max(r for _, r, _ in results), memory_run[2]
     ratio = f"{median / plain_median:5.2f} x plain" if plain_median else " " * 13
     memory = (f"peak RSS {rss / 1024:4.0f} MiB, tree PSS {pss / 1024:4.0f} MiB" if rss
-              else "memory: see the watcher")
+              else f"{'':20s}tree PSS {pss / 1024:4.0f} MiB (all its rebuilds)")
     return (f"{name:<8} min {min(seconds):6.2f} s  median {median:6.2f} s  "
             f"max {max(seconds):6.2f} s  {ratio}  {memory}")
 

@@ -5,6 +5,7 @@ from YAML to PDF pages (render -> layout -> overset -> draw).
 """
 
 import logging
+import os
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -104,7 +105,7 @@ def make_parts(brochure: Brochure, renderer: Renderer, engine_holder: dict | Non
              len(parts) - len(todo), folder / "parts", len(todo))
     engines = Engines(brochure, renderer, _held(engine_holder, engine_key))
     try:
-        for edition in sorted({edition for _, edition in todo}):
+        for edition in _made_first(todo, engine_holder, brochure.options.jobs):
             engines.get(edition)     # before the workers fork: they share its fonts and CSS
         style = cache.style_warnings(folder, engine_key, engines.made)
         work = partial(_make_and_keep, brochure, renderer, engines, keys, folder)
@@ -119,6 +120,21 @@ def make_parts(brochure: Brochure, renderer: Renderer, engine_holder: dict | Non
     cache.record(folder, parts, made, set(keys.values()))
     return Made({edition: [parts[page.id, edition] for page in brochure.pages]
                  for edition in editions}, style + _picture_warnings(parts, brochure))
+
+
+def _made_first(todo: list, engine_holder: dict | None, jobs: int | None) -> list[str]:
+    """The editions whose engines are made before the workers fork.
+
+    All of them when the workers share them (many parts to make), or when a warm
+    process keeps them. With a part or two per edition to make (an edit, in a new
+    process), the screen engine is made by the process that takes its part, beside
+    the print engine's parse instead of after it. The print engine is always made
+    here: it says what the stylesheets' warnings are.
+    """
+    editions = sorted({edition for _, edition in todo})
+    if engine_holder is not None or len(todo) > (jobs or os.cpu_count() or 1):
+        return editions
+    return [edition for edition in editions if edition == PRINT]
 
 
 def _make_and_keep(brochure, renderer, engines, keys, folder, task):

@@ -133,11 +133,15 @@ def _environment(brochure: Brochure, base: Path) -> jinja2.Environment:
     return environment
 
 
-def _compiled_templates(brochure: Brochure) -> jinja2.BytecodeCache:
+def _compiled_templates(brochure: Brochure) -> jinja2.BytecodeCache | None:
     """The layouts compiled, kept in build/cache/templates/ under each template's name,
-    path and source (compiling them was a fifth of a rebuild after a one-page edit)."""
+    path and source (compiling them was a fifth of a rebuild after a one-page edit);
+    none when the build folder cannot be written (writing the PDF says so)."""
     folder = cache_dir(brochure) / "templates"
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 

@@ -273,3 +273,22 @@ def test_a_layout_saved_anew_is_compiled_anew(mini, tmp_path):
         encoding="utf-8")
     result = build(options)                               # a new process would do the same
     assert "版を改めました" in squeeze("".join(pdf_text(result.pdf)))
+
+
+def test_an_edit_with_the_screen_edition_matches_a_cold_build(mini, tmp_path, monkeypatch):
+    from pamphlet import build as build_module
+
+    made_first = []
+    real = build_module._made_first
+    monkeypatch.setattr(build_module, "_made_first", lambda *args: (
+        made_first.append(real(*args)), made_first[-1])[1])
+    options = command_line_options(mini, tmp_path / "pamphlet.pdf", screen=True, jobs=2)
+    build(options)
+    edit(mini / "pages/gamma.yaml", "最後の章です。", "書き直した最後の章です。")
+    edited = build(options)                       # a new process: one part per edition
+    assert _made(options.out) == ["gamma", "gamma (screen)"]
+    assert made_first == [["print", "screen"], ["print"]]     # the screen engine: its worker's
+    editions = (edited.pdf.read_bytes(), options.screen_pdf.read_bytes())
+    shutil.rmtree(tmp_path / "cache")
+    build(options)
+    assert (options.out.read_bytes(), options.screen_pdf.read_bytes()) == editions

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from pamphlet.checks import vertical
+from pamphlet.checks.pdftext import characters
 from pamphlet.markup import plain_text
 from pamphlet.typography import chars
 from utils import RESOURCES, copy_brochure, edit, run
@@ -44,7 +45,7 @@ def pages(tate_pdf):
     document = pdfium.PdfDocument(str(tate_pdf))
     found = []
     for index in range(len(document)):
-        glyphs = vertical.read_glyphs(document[index].get_textpage())
+        glyphs = vertical.read_glyphs(characters(document[index].get_textpage()))
         found.append(vertical.read_blocks(vertical.read_columns(glyphs), index + 1))
     return found
 
@@ -93,7 +94,7 @@ def test_commas_and_stops_sit_in_the_top_right_quarter_of_their_cell(pages):
 
 def test_brackets_and_the_long_vowel_mark_are_turned(tate_pdf):
     document = pdfium.PdfDocument(str(tate_pdf))
-    glyphs = vertical.read_glyphs(document[MESSAGE - 1].get_textpage())
+    glyphs = vertical.read_glyphs(characters(document[MESSAGE - 1].get_textpage()))
     brackets = [g for g in glyphs if g.text in "「」" and g.size == 9.0]
     assert len(brackets) >= 6
     for glyph in brackets:
@@ -114,7 +115,7 @@ def test_short_numbers_stand_across_the_column_and_long_ones_are_turned(pages):
 
 def test_ruby_stands_right_of_its_base(tate_pdf):
     document = pdfium.PdfDocument(str(tate_pdf))
-    glyphs = vertical.read_glyphs(document[MESSAGE - 1].get_textpage())
+    glyphs = vertical.read_glyphs(characters(document[MESSAGE - 1].get_textpage()))
     base = [g for g in glyphs if g.text in "港川" and g.size == 9.0][:2]
     ruby = [g for g in glyphs if g.size == 4.5 and g.text in "みなとがわ"]
     near = [g for g in ruby if abs(g.top - base[0].top) < 12]
@@ -212,7 +213,7 @@ def test_hanging_stops_stand_below_the_foot_and_pass_the_checker(tmp_path):
     edit(folder / "pages" / "message.yaml", "hang: false", "hang: true")
     pdf = build(folder, tmp_path / "hang.pdf")
     document = pdfium.PdfDocument(str(pdf))
-    glyphs = vertical.read_glyphs(document[MESSAGE - 1].get_textpage())
+    glyphs = vertical.read_glyphs(characters(document[MESSAGE - 1].get_textpage()))
     blocks = [b for b in vertical.read_blocks(vertical.read_columns(glyphs), MESSAGE)
               if b.size == 9.0]
     hung = [c.cells[-1] for b in blocks for c in b.columns
@@ -316,7 +317,7 @@ def test_the_kit_layout_vertical_text_fills_its_trim_and_keeps_every_rule(tmp_pa
     page.write_text(text + "tiers: %d\n" % tiers, encoding="utf-8")
     pdf = build(folder, tmp_path / "kit.pdf")
     document = pdfium.PdfDocument(str(pdf))
-    glyphs = vertical.read_glyphs(document[2].get_textpage())
+    glyphs = vertical.read_glyphs(characters(document[2].get_textpage()))
     blocks = [b for b in vertical.read_blocks(vertical.read_columns(glyphs), 3) if b.size == 9.0]
     width, height = document[2].get_size()
     assert blocks and all(c.cells[-1].bottom >= 20 * 72 / 25.4 - 0.5 for b in blocks
@@ -336,7 +337,7 @@ def test_a_pdf_marked_right_to_left_reads_the_same(tate_pdf, tmp_path):
         pdf.save(marked)
     document = pdfium.PdfDocument(str(marked))
     glyphs = [g for i in range(len(document))
-              for g in vertical.read_glyphs(document[i].get_textpage()) if g.text in vertical.MIRROR]
+              for g in vertical.read_glyphs(characters(document[i].get_textpage())) if g.text in vertical.MIRROR]
     read = [g.text for g in glyphs]
     told = [vertical._unmirrored(g).text for g in glyphs]
     assert len(glyphs) >= 10 and read != told            # pdfium did mirror some

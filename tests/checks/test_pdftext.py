@@ -1,7 +1,9 @@
 """pdftext.py's `ensure_readable`: every checker and diff refuses what it cannot read,
-with one error and exit 2 — encrypted files, page-tree loops, FIFOs — never a traceback."""
+with one error and exit 2 — encrypted files, page-tree loops, FIFOs — never a traceback;
+and `characters`, the one reading of a page's characters they share."""
 
 import os
+import subprocess
 
 import pikepdf
 import pytest
@@ -76,3 +78,22 @@ def test_diff_holds_a_bounded_number_of_rendered_pages(tmp_path):
         for number in range(1, KEPT_LOOKS * 3 + 1):
             assert pages[number].number == number
         assert len(pages.looks) == KEPT_LOOKS and pages.rendered == KEPT_LOOKS * 3
+
+
+def test_the_characters_every_checker_reads_are_those_poppler_reads(mini_pdf):
+    from collections import Counter
+
+    from pamphlet.checks.pdftext import characters, open_pdf, text_pages
+
+    with open_pdf(mini_pdf) as document:
+        read = {number: characters(textpage) for number, _, textpage in text_pages(document)}
+    for number, chars in read.items():
+        poppler = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-raw",
+                                  str(mini_pdf), "-"], capture_output=True, text=True).stdout
+        ours = [c.char for c in chars if not c.generated and not c.char.isspace()]
+        assert ours and Counter(ours) == Counter(c for c in poppler if not c.isspace()), number
+        for char in chars:
+            if not char.generated:
+                left, bottom, right, top = char.box
+                assert left <= right and bottom <= top and char.font_size > 0
+                assert char.loose[0] <= (left + right) / 2 <= char.loose[2]

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -110,6 +111,57 @@ def text_pages(document, numbers=None):
             page.close()
 
 
+class Char(NamedTuple):
+    """One character as pdfium reads it: what it is, whether pdfium made it up (a line
+    end's \\r\\n, a space between words), its font size and text matrix (a, b, c, d;
+    None when pdfium has none), its tight box and its loose (advance) box, both (left,
+    bottom, right, top) in pt, and its origin (x, y)."""
+
+    char: str
+    generated: bool
+    font_size: float
+    matrix: tuple | None
+    box: tuple
+    loose: tuple
+    origin: tuple
+
+    @property
+    def scale(self) -> float:
+        """How much the text matrix enlarges the font (its area's square root)."""
+        if self.matrix is None:
+            return 1.0
+        a, b, c, d = self.matrix
+        return math.sqrt(abs(a * d - b * c))
+
+
+def characters(textpage) -> list[Char]:
+    """Every character of a pdfium text page, in content order: the one reading of
+    characters every checker (contents, typography, vertical text, preflight) and the
+    diff's look share."""
+    raw, handle = pdfium_c, textpage.raw
+    matrix, loose = raw.FS_MATRIX(), raw.FS_RECTF()
+    left, right, bottom, top, x, y = (ctypes.c_double() for _ in range(6))
+    to_matrix, to_loose = ctypes.byref(matrix), ctypes.byref(loose)
+    to_box = [ctypes.byref(v) for v in (left, right, bottom, top)]
+    to_origin = ctypes.byref(x), ctypes.byref(y)
+    unicode, generated, size = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated, \
+        raw.FPDFText_GetFontSize
+    get_matrix, get_box, get_loose, get_origin = raw.FPDFText_GetMatrix, \
+        raw.FPDFText_GetCharBox, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
+    found = []
+    for index in range(raw.FPDFText_CountChars(handle)):
+        has_matrix = get_matrix(handle, index, to_matrix)
+        get_box(handle, index, *to_box)
+        get_loose(handle, index, to_loose)
+        get_origin(handle, index, *to_origin)
+        found.append(Char(
+            chr(unicode(handle, index)), generated(handle, index) == 1, size(handle, index),
+            (matrix.a, matrix.b, matrix.c, matrix.d) if has_matrix else None,
+            (left.value, bottom.value, right.value, top.value),
+            (loose.left, loose.bottom, loose.right, loose.top), (x.value, y.value)))
+    return found
+
+
 def read_pages(path: Path, memo=None) -> list[PageText]:
     """Each page's lines; with ``memo`` (a `memo.PageMemo`), read again only the pages
     that changed since it last read them."""
@@ -121,23 +173,22 @@ def read_pages(path: Path, memo=None) -> list[PageText]:
 
 def _read_pages(path: Path, numbers: list[int]) -> dict[int, PageText]:
     with open_pdf(path) as document:
-        return {number: PageText(number, tuple(page.get_trimbox()), _lines(textpage))
+        return {number: PageText(number, tuple(page.get_trimbox()),
+                                 _lines(characters(textpage)))
                 for number, page, textpage in text_pages(document, numbers)}
 
 
-def _lines(textpage) -> list[Line]:
+def _lines(chars: list[Char]) -> list[Line]:
     """Group characters, in content order, into lines: a new line where the
     baseline jumps, the size changes, or the text goes back to the left."""
     lines, current = [], None
-    count = textpage.count_chars()
-    text = textpage.get_text_range(0, count) if count else ""
-    for i in range(min(count, len(text))):
-        char = text[i]
+    for found in chars:
+        char = found.char
         if char in "\r\n":
             current = None
             continue
-        size = _font_size(textpage, i)
-        left, bottom, right, top = textpage.get_charbox(i)
+        size = round(found.font_size * found.scale, 1)     # the size a reader sees
+        left, bottom, right, top = found.box
         if char == " " and current is not None:
             current.text += char
             current.boxes.append((left, bottom, right, top))
@@ -151,15 +202,6 @@ def _lines(textpage) -> list[Line]:
             current.right = max(current.right, right)
             current.top, current.bottom = max(current.top, top), min(current.bottom, bottom)
     return lines
-
-
-def _font_size(textpage, index: int) -> float:
-    """The size a reader sees: the font size times the scale of the text's matrix."""
-    matrix = pdfium_c.FS_MATRIX()
-    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
-    if pdfium_c.FPDFText_GetMatrix(textpage.raw, index, ctypes.byref(matrix)):
-        size *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
-    return round(size, 1)
 
 
 def _breaks(line: Line, size: float, left: float, bottom: float, top: float) -> bool:

@@ -7,8 +7,6 @@ put into lines (one baseline, one size, left to right) and lines into blocks
 text are left out; a block of one- or two-character lines is vertical setting.
 """
 
-import ctypes
-import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -189,49 +187,40 @@ def read_lines(path: Path, vertical: list | None = None) -> tuple[int, list[list
 
 def _read_pages(path: Path, numbers: list[int], vertical: list | None) -> dict:
     """{number: (its lines, how many characters print)} of the pages ``numbers`` names."""
-    from .pdftext import open_pdf, text_pages
+    from .pdftext import characters, open_pdf, text_pages
 
     read = {}
     with open_pdf(path) as document:
         for number, _, textpage in text_pages(document, numbers):
-            glyphs, count = _glyphs(textpage)
+            read_here = characters(textpage)
+            glyphs, count = _glyphs(read_here)
             if vertical is not None:
-                glyphs = _horizontal(number, textpage, glyphs, vertical)
+                glyphs = _horizontal(number, read_here, glyphs, vertical)
             read[number] = (_lines(number, glyphs), count)
     return read
 
 
-def _horizontal(page: int, textpage, glyphs: list, found: list) -> list:
+def _horizontal(page: int, read: list, glyphs: list, found: list) -> list:
     """The glyphs that are not vertical text; vertical text's findings go to ``found``."""
     from . import vertical
-    violations, figures, keys = vertical.check_page(page, textpage)
+    violations, figures, keys = vertical.check_page(page, read)
     found.append((violations, figures))
     return [g for g in glyphs if vertical.glyph_key(g.char, g.left, g.right, g.size) not in keys]
 
 
-def _glyphs(textpage) -> tuple[list[Glyph], int]:
-    """The glyphs WeasyPrint set (CSS px, upright), and how many characters print at all."""
-    import pypdfium2.raw as raw
-
+def _glyphs(read: list) -> tuple[list[Glyph], int]:
+    """The glyphs WeasyPrint set (CSS px, upright), and how many characters print at all,
+    of a page's characters (`pdftext.characters`)."""
     found, printed = [], 0
-    rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
-    x, y = ctypes.c_double(), ctypes.c_double()
-    handle = textpage.raw
-    for index in range(raw.FPDFText_CountChars(handle)):
-        if raw.FPDFText_IsGenerated(handle, index) == 1:
+    for char in read:
+        if char.generated or char.char in "\r\n\x00" or char.char in chars.INVISIBLE:
             continue
-        char = chr(raw.FPDFText_GetUnicode(handle, index))
-        if char in "\r\n\x00" or char in chars.INVISIBLE:
-            continue
-        printed += not char.isspace()
-        raw.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix))
-        scale = math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
-        if abs(scale - PX) > 0.01 or matrix.b or matrix.c:
+        printed += not char.char.isspace()
+        if char.matrix is None or abs(char.scale - PX) > 0.01 or char.matrix[1] \
+                or char.matrix[2]:
             continue          # text in a picture, or rotated: not set by the line layout
-        raw.FPDFText_GetLooseCharBox(handle, index, ctypes.byref(rect))
-        raw.FPDFText_GetCharOrigin(handle, index, ctypes.byref(x), ctypes.byref(y))
-        size = round(raw.FPDFText_GetFontSize(handle, index) * scale, 2)
-        found.append(Glyph(char, rect.left, rect.right, y.value, size))
+        found.append(Glyph(char.char, char.loose[0], char.loose[2], char.origin[1],
+                           round(char.font_size * char.scale, 2)))
     return found, printed
 
 

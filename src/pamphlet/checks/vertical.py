@@ -8,7 +8,6 @@ stacked down a common centre line, with no character beside them on the same row
 side make a block; a column that starts lower than the block's head begins a paragraph.
 """
 
-import ctypes
 import math
 from dataclasses import dataclass, field
 
@@ -91,29 +90,26 @@ class Block:
 
 # Reading
 
-def read_glyphs(textpage) -> list[Cell]:
-    """Every glyph drawn at WeasyPrint's scale, upright or turned, as a one-glyph cell."""
-    import pypdfium2.raw as raw
-
-    found, handle = [], textpage.raw
-    loose, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
-    l, r, b, t = (ctypes.c_double() for _ in range(4))
-    for index in range(raw.FPDFText_CountChars(handle)):
-        char = chr(raw.FPDFText_GetUnicode(handle, index))
-        if raw.FPDFText_IsGenerated(handle, index) == 1 or char.isspace() or \
-                char in chars.INVISIBLE or char == "\x00":
+def read_glyphs(read: list) -> list[Cell]:
+    """Every glyph drawn at WeasyPrint's scale, upright or turned, as a one-glyph cell,
+    of a page's characters (`pdftext.characters`)."""
+    found = []
+    for glyph in read:
+        char = glyph.char
+        if glyph.generated or char.isspace() or char in chars.INVISIBLE or char == "\x00" \
+                or glyph.matrix is None:
             continue
-        raw.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix))
-        scale = math.hypot(matrix.c, matrix.d)      # the glyphs' height: 縦中横 is squeezed across
+        _, b, c, d = glyph.matrix
+        scale = math.hypot(c, d)      # the glyphs' height: 縦中横 is squeezed across
         if abs(scale - PX) > 0.01:
             continue
-        raw.FPDFText_GetLooseCharBox(handle, index, ctypes.byref(loose))
-        raw.FPDFText_GetCharBox(handle, index, *(ctypes.byref(v) for v in (l, r, b, t)))
-        size = round(raw.FPDFText_GetFontSize(handle, index) * scale, 2)
-        turned = abs(matrix.b) > 0.01 or abs(matrix.c) > 0.01
-        found.append(Cell(char, loose.left, loose.right, loose.bottom, loose.top, size,
-                          (l.value, r.value, b.value, t.value), "turned" if turned else "char",
-                          (glyph_key(char, loose.left, loose.right, size),)))
+        size = round(glyph.font_size * scale, 2)
+        left, bottom, right, top = glyph.loose
+        ink_left, ink_bottom, ink_right, ink_top = glyph.box
+        found.append(Cell(char, left, right, bottom, top, size,
+                          (ink_left, ink_right, ink_bottom, ink_top),
+                          "turned" if abs(b) > 0.01 or abs(c) > 0.01 else "char",
+                          (glyph_key(char, left, right, size),)))
     return found
 
 
@@ -245,10 +241,11 @@ def _joins(block: Block, column: Column) -> bool:
 
 # Rules
 
-def check_page(page: int, textpage) -> tuple[list, dict, set]:
+def check_page(page: int, read: list) -> tuple[list, dict, set]:
     """Violations (rule, page, column number, text, message), figures, and the glyphs'
-    indexes of vertical text, for the horizontal checker to leave alone."""
-    glyphs = read_glyphs(textpage)
+    indexes of vertical text, for the horizontal checker to leave alone, of a page's
+    characters (`pdftext.characters`)."""
+    glyphs = read_glyphs(read)
     columns = read_columns(glyphs)
     blocks = read_blocks(columns, page)
     found, figures = [], {"vertical_columns": 0, "vertical_justified": 0,

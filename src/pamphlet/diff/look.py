@@ -112,25 +112,19 @@ def look_at_page(document, number: int, dpi: float) -> PageLook:
 def _chars(page, bleed: tuple) -> list[Char]:
     """Characters whose middle is inside the bleed, in content order; white space
     (typed or generated at line ends) kept as a word separator."""
-    import ctypes
-
-    import pypdfium2.raw as pdfium_c
+    from ..checks.pdftext import characters
 
     textpage = page.get_textpage()
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     chars = []
     try:
-        count = textpage.count_chars()
-        text = textpage.get_text_range(0, count) if count else ""
-        for index, char in enumerate(text[:count]):
-            if char.isspace() or not char.isprintable():
+        for read in characters(textpage):
+            if read.char.isspace() or not read.char.isprintable():
                 chars.append(Char(" ", None))
                 continue
-            pdfium_c.FPDFText_GetCharBox(textpage.raw, index, left, right, bottom, top)
-            box = (left.value, bottom.value, right.value, top.value)
+            box = read.box
             middle_x, middle_y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
             if bleed[0] <= middle_x <= bleed[2] and bleed[1] <= middle_y <= bleed[3]:
-                chars.append(Char(char, box))
+                chars.append(Char(read.char, box))
     finally:
         textpage.close()
     return chars

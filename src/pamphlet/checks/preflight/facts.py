@@ -103,15 +103,14 @@ def _rect(value) -> tuple:
 
 def _read_text(pdf: Path, pages: list[PageFacts]) -> None:
     """Each character with its tight box, as pdfium places it."""
-    from ..pdftext import open_pdf, text_pages
+    from ..pdftext import characters, open_pdf, text_pages
 
     with open_pdf(pdf) as document:
         numbers = [facts.number for facts in pages]
         for facts, (_, _, textpage) in zip(pages, text_pages(document, numbers)):
-            count = textpage.count_chars()
-            facts.text = textpage.get_text_range(0, count) if count else ""
-            facts.chars = [(char, textpage.get_charbox(i)) for i, char in
-                           enumerate(facts.text[:count]) if not char.isspace()]
+            read = characters(textpage)
+            facts.text = "".join(char.char for char in read)
+            facts.chars = [(char.char, char.box) for char in read if not char.char.isspace()]
 
 
 @lru_cache(maxsize=8)

@@ -42,6 +42,8 @@ def check_everything(pdf: Path, brochure, screen_pdf: Path | None = None,
     there = screen_pdf is not None and screen_pdf.exists()
     many = memo.unread(pdf, "preflight") >= FORK_FROM or (
         there and memo.unread(screen_pdf, "screen") >= FORK_FROM)
+    if many:
+        _give_back_memory()
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) if many \
             else _Here() as pool:
         press = pool.submit(_preflight, pdf, brochure.options, memo)
@@ -58,6 +60,23 @@ def check_everything(pdf: Path, brochure, screen_pdf: Path | None = None,
 # holds the layout engines costs more than it saves (the guide at 144 pages under the
 # watch: 3.6 s forked, 2.2 s here).
 FORK_FROM = 8
+
+
+def _give_back_memory() -> None:
+    """Hand the heap that a build in this process left free back to the system before
+    forking (the guide: 165 MB resident after its build, 123 MB after this), so that
+    the checks' processes start from less. A full collection takes a tenth of a
+    second: done only before forking, never in the watch's quick round."""
+    import ctypes
+    import gc
+    import sys
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
 
 
 class _Here:

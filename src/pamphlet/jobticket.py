@@ -108,40 +108,37 @@ def _check_pages(check: str, found: list) -> str:
 
 
 def _pdf_facts(pdf: Path) -> dict:
-    import pypdf
+    import pikepdf
 
-    reader = pypdf.PdfReader(str(pdf))
-    page = reader.pages[0]
-    trim = [float(v) for v in page.trimbox]
-    bleed = [float(v) for v in page.bleedbox]
-    media = [float(v) for v in page.mediabox]
-    root = reader.trailer["/Root"]
-    return {
-        "pages": len(reader.pages),
-        "version": reader.pdf_header.removeprefix("%PDF-"),
-        "trim": ((trim[2] - trim[0]) / MM, (trim[3] - trim[1]) / MM),
-        "bleed": (trim[0] - bleed[0]) / MM,
-        "marks": ("Japanese trim marks (トンボ) and slug outside the bleed, registration colour"
-                  if media[0] < bleed[0] - 1 else "none: the page is the bleed box"),
-        "standard": _standard(root),
-        "intent": _intent(root),
-        "fonts": _fonts(reader),
-    }
+    with pikepdf.open(pdf) as document:
+        page = document.pages[0]
+        trim = [float(v) for v in page.trimbox]
+        bleed = [float(v) for v in page.bleedbox]
+        media = [float(v) for v in page.mediabox]
+        return {
+            "pages": len(document.pages),
+            "version": document.pdf_version,
+            "trim": ((trim[2] - trim[0]) / MM, (trim[3] - trim[1]) / MM),
+            "bleed": (trim[0] - bleed[0]) / MM,
+            "marks": ("Japanese trim marks (トンボ) and slug outside the bleed, registration "
+                      "colour" if media[0] < bleed[0] - 1 else "none: the page is the bleed box"),
+            "standard": _standard(document.Root),
+            "intent": _intent(document.Root),
+            "fonts": _fonts(document),
+        }
 
 
 def _standard(root) -> str:
     metadata = root.get("/Metadata")
-    data = metadata.get_object().get_data() if metadata else b""
+    data = metadata.read_bytes() if metadata is not None else b""
     return "PDF/X-4" if b"PDF/X-4</pdfxid:GTS_PDFXVersion>" in data else "not PDF/X"
 
 
 def _intent(root) -> str:
     for intent in root.get("/OutputIntents") or []:
-        intent = intent.get_object()
         profile = intent.get("/DestOutputProfile")
-        size = len(profile.get_object().get_data()) if profile else 0
-        condition = intent.get("/OutputCondition")
-        registry = intent.get("/RegistryName")
+        size = len(profile.read_bytes()) if profile is not None else 0
+        condition, registry = intent.get("/OutputCondition"), intent.get("/RegistryName")
         said = f" — {condition}" if condition else ""
         said += f" (registered at {registry})" if registry else " (no registered condition)"
         return (f"{intent.get('/OutputConditionIdentifier')}{said}; ICC profile "
@@ -149,11 +146,10 @@ def _intent(root) -> str:
     return "none"
 
 
-def _fonts(reader) -> list[str]:
+def _fonts(document) -> list[str]:
     names = set()
-    for page in reader.pages:
-        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+    for page in document.pages:
+        fonts = (page.obj.get("/Resources") or {}).get("/Font") or {}
         for font in fonts.values():
-            name = str(font.get_object().get("/BaseFont", "")).lstrip("/")
-            names.add(name.split("+", 1)[-1])
+            names.add(str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1])
     return sorted(names)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-import pypdf
+import pikepdf
 
 
 @dataclass
@@ -20,48 +20,49 @@ LINK_FACTS = "/PamphletLinks"   # a print master's links, kept out of its annota
 def read_links(path: Path) -> list[Link]:
     """Every link with an internal destination: link annotations (the screen edition)
     and the print master's /PamphletLinks, which say the same without annotating."""
-    reader = pypdf.PdfReader(str(path))
-    pages = {page.indirect_reference.idnum: index + 1 for index, page in enumerate(reader.pages)}
-    names = _named_destinations(reader)
-    links = []
-    for index, page in enumerate(reader.pages):
-        annotations = [a.get_object() for a in page.get("/Annots") or []]
-        facts = [f.get_object() for f in page.get(LINK_FACTS) or []]
-        for annotation in [a for a in annotations if a.get("/Subtype") == "/Link"] + facts:
-            name, target = _destination(annotation, names, pages)
-            if name is None and target is None:
-                continue
-            rect = [float(v) for v in annotation["/Rect"]]
-            rect = (min(rect[0], rect[2]), min(rect[1], rect[3]),
-                    max(rect[0], rect[2]), max(rect[1], rect[3]))
-            links.append(Link(index + 1, rect, name, target))
+    with pikepdf.open(path) as document:
+        pages = {page.obj.objgen: number for number, page in enumerate(document.pages, 1)}
+        names = _named_destinations(document)
+        links = []
+        for number, page in enumerate(document.pages, 1):
+            annotations = [a for a in page.obj.get("/Annots") or [] if a.get("/Subtype") == "/Link"]
+            for annotation in annotations + list(page.obj.get(LINK_FACTS) or []):
+                name, target = _destination(annotation, names, pages)
+                if name is None and target is None:
+                    continue
+                rect = [float(v) for v in annotation.Rect]
+                rect = (min(rect[0], rect[2]), min(rect[1], rect[3]),
+                        max(rect[0], rect[2]), max(rect[1], rect[3]))
+                links.append(Link(number, rect, name, target))
     return links
 
 
-def _named_destinations(reader) -> dict:
+def _named_destinations(document) -> dict:
+    """Each named destination's page object (its number and generation)."""
     try:
-        return dict(reader.named_destinations)
-    except Exception:  # a damaged name tree: links then resolve to nothing
-        return {}
+        tree = pikepdf.NameTree(document.Root.Names.Dests)
+        return {str(name): _page_of(destination) for name, destination in tree.items()}
+    except (AttributeError, KeyError, TypeError, ValueError, pikepdf.PdfError):
+        return {}             # none, or a damaged name tree: links then resolve to nothing
+
+
+def _page_of(destination):
+    if isinstance(destination, pikepdf.Dictionary):       # {/D [page /XYZ ...]}
+        destination = destination.get("/D")
+    if isinstance(destination, pikepdf.Array) and len(destination) \
+            and isinstance(destination[0], pikepdf.Dictionary):
+        return destination[0].objgen
+    return None
 
 
 def _destination(annotation, names: dict, pages: dict):
     destination = annotation.get("/Dest")
-    if destination is None and annotation.get("/A"):
-        action = annotation["/A"].get_object()
-        destination = action.get("/D") if action.get("/S") == "/GoTo" else None
+    action = annotation.get("/A")
+    if destination is None and action is not None and action.get("/S") == "/GoTo":
+        destination = action.get("/D")
     if destination is None:
         return None, None
-    destination = destination.get_object() if hasattr(destination, "get_object") else destination
-    if isinstance(destination, str):
-        resolved = names.get(destination)
-        page = getattr(resolved, "page", None) if resolved is not None else None
-        return str(destination), _page_number(page, pages)
-    return None, _page_number(destination[0] if len(destination) else None, pages)
-
-
-def _page_number(reference, pages: dict) -> int | None:
-    idnum = getattr(reference, "idnum", None)
-    if idnum is None and hasattr(reference, "indirect_reference"):
-        idnum = getattr(reference.indirect_reference, "idnum", None)
-    return pages.get(idnum)
+    if isinstance(destination, (pikepdf.String, pikepdf.Name)):
+        name = str(destination)
+        return name, pages.get(names.get(name))
+    return None, pages.get(_page_of(destination))

@@ -69,3 +69,29 @@ def test_a_save_pamphlet_has_no_words_for_is_one_error_and_the_watch_goes_on(min
     assert [d.message[:60] for d in rebuilt.problems] == \
         ["internal error: RecursionError: maximum recursion depth exceeded"[:60]]
     assert "--debug" in rebuilt.problems[0].hint
+
+
+def test_the_watch_builds_once_an_editor_has_finished_writing(mini, tmp_path):
+    import threading
+
+    from pamphlet.options import command_line_options
+    from pamphlet.watch import settled, snapshot, watched_folders
+
+    options = command_line_options(mini, tmp_path / "out.pdf")
+    page = mini / "pages" / "gamma.yaml"
+    text = page.read_text(encoding="utf-8")
+
+    def write_in_steps():                     # an editor saving a large file in pieces
+        for step in range(1, 11):
+            page.write_text(text + "#" * step + "\n", encoding="utf-8")
+            time.sleep(0.03)
+
+    writer = threading.Thread(target=write_in_steps)
+    writer.start()
+    time.sleep(0.01)
+    state = settled(options, snapshot(watched_folders(options)), poll=0.2)
+    done_writing = not writer.is_alive()
+    writer.join()
+    assert done_writing                        # it waited for the last piece
+    assert state == snapshot(watched_folders(options))
+    assert page.read_text(encoding="utf-8").endswith("#" * 10 + "\n")

@@ -25,6 +25,7 @@ from typing import Callable
 
 SUBSET = re.compile(r"^[A-Z]{6}\+")        # ABCDEF+BIZUDMincho: a subset's tag
 SKIPPED = ("/Parent", "/Annots", "/PamphletLinks", "/Font", "/StructParents")
+DIGEST = 64                                # a page digest's hex digits; the salt follows
 
 
 @dataclass
@@ -96,11 +97,11 @@ class PageMemo:
         return self._digests[mark]
 
     def unread(self, pdf: Path, check: str) -> int:
-        """How many pages of ``pdf`` ``check`` has never read as they are now (what it
-        depends on besides, `pages`' ``given``, aside)."""
+        """How many pages of ``pdf`` ``check`` has not read as they are now, whatever it
+        read them given (`pages`' ``given``: a new print spec is rare)."""
         if check not in self._kept:
             self._kept[check] = self._load(check)
-        seen = {(number, key[:64]) for number, key in self._kept[check]}
+        seen = {(number, key[:DIGEST]) for number, key in self._kept[check]}
         return sum((number, digest) not in seen
                    for number, digest in enumerate(self.digests(pdf), start=1))
 

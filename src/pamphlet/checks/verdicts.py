@@ -7,7 +7,8 @@ findings as diagnostics placed on their page, and the check's own report (the jo
 ticket reads it). Each check keeps what it read of every page in a `memo.PageMemo`,
 so that after an edit only the pages that changed are read again. Preflight and
 check-screen, the slowest on a cold build, run in forked processes beside the other
-two and hand back what they kept.
+two when they have many pages to read (`FORK_FROM`), and hand back what they kept;
+after an edit all four run here, one after the other.
 """
 
 import multiprocessing
@@ -109,7 +110,7 @@ def _contents(pdf: Path, brochure, memo: PageMemo) -> Verdict:
     return Verdict("contents", report.ok, summary, report.diagnostics(), report)
 
 
-def _preflight(pdf: Path, options, memo: PageMemo) -> tuple[Verdict, dict]:
+def _preflight(pdf: Path, options, memo: PageMemo) -> tuple[Verdict, tuple]:
     from .preflight import preflight
 
     report = preflight(pdf, options.fonts, options.spec, memo)
@@ -127,7 +128,7 @@ def _typography(pdf: Path, memo: PageMemo) -> Verdict:
     return Verdict("typography", report.ok, summary, report.diagnostics(), report)
 
 
-def _screen(pdf: Path, memo: PageMemo) -> tuple[Verdict, dict]:
+def _screen(pdf: Path, memo: PageMemo) -> tuple[Verdict, tuple]:
     from .screen import check_screen
 
     try:

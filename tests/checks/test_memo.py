@@ -162,3 +162,23 @@ def test_the_watch_saves_what_every_check_read_when_it_flushes(guide_pdf, guide_
     saved = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     memo.flush()                                  # nothing new read: nothing saved again
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == saved
+
+
+def test_a_memo_that_cannot_be_saved_is_said_once_and_the_checks_go_on(mini_pdf, tmp_path):
+    import subprocess
+    import sys
+
+    from utils import copy_brochure
+
+    mini = copy_brochure(tmp_path)                # the memo is kept in ./build/cache/checks
+    pdf = tmp_path / "build" / "mini.pdf"
+    pdf.parent.mkdir()
+    shutil.copy(mini_pdf, pdf)
+    (tmp_path / "build" / "cache").write_text("a file where the cache folder should be")
+    # Its own process: the checks fork (every page is new), and each fork might say it.
+    result = subprocess.run([sys.executable, "-m", "pamphlet", "check", pdf, "--brochure", mini],
+                            capture_output=True, text=True, cwd=tmp_path)
+    warned = [line for line in result.stderr.splitlines() if line.startswith("pamphlet: cache:")]
+    assert len(warned) == 1 and "cannot write" in warned[0], result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert result.returncode == 0 and "all checks pass" in result.stderr.splitlines()[-1]

@@ -17,12 +17,14 @@ code reads every page again.
 """
 
 import hashlib
+import logging
 import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+LOG = logging.getLogger("pamphlet")
 SUBSET = re.compile(r"^[A-Z]{6}\+")        # ABCDEF+BIZUDMincho: a subset's tag
 SKIPPED = ("/Parent", "/Annots", "/PamphletLinks", "/Font", "/StructParents")
 DIGEST = 64                                # a page digest's hex digits; the salt follows
@@ -120,12 +122,20 @@ class PageMemo:
         return saved["pages"] if saved.get("code") == code_digest() else {}
 
     def _save(self, check: str, kept: dict) -> None:
+        """Keep ``check``'s pages for the next process; a memo that cannot be written is
+        said once and kept in memory only: the checks do not fail for want of a cache."""
         if self.folder is None:
             return
+        from ..diagnostics import PamphletError
         from ..write import write_atomically
 
         data = pickle.dumps({"code": code_digest(), "pages": kept})
-        write_atomically(self.folder / f"{check}.pickle", lambda path: path.write_bytes(data))
+        try:
+            write_atomically(self.folder / f"{check}.pickle", lambda path: path.write_bytes(data))
+        except PamphletError as error:
+            LOG.warning("cache: %s; the checks will read every page next time",
+                        error.diagnostics[0].message)
+            self.folder = None
 
 
 def page_digest(page) -> str:

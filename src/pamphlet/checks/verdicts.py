@@ -45,14 +45,20 @@ def check_everything(pdf: Path, brochure, screen_pdf: Path | None = None,
         there and memo.unread(screen_pdf, "screen") >= FORK_FROM)
     if many:
         _give_back_memory()
-    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) if many \
-            else _Here() as pool:
-        press = pool.submit(_preflight, pdf, brochure.options, memo)
-        screen = pool.submit(_screen, screen_pdf, memo) if there else None
-        verdicts = [_contents(pdf, brochure, memo), _typography(pdf, memo)]
-        verdicts.insert(1, _adopted(press.result(), memo, "preflight"))
-        verdicts.append(_adopted(screen.result(), memo, "screen") if screen is not None else
-                        Verdict("screen", True, _not_built(pdf, screen_pdf)))
+    deferred, memo.deferred = memo.deferred, True     # saved once, here, at the end
+    try:
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) if many \
+                else _Here() as pool:
+            press = pool.submit(_preflight, pdf, brochure.options, memo)
+            screen = pool.submit(_screen, screen_pdf, memo) if there else None
+            verdicts = [_contents(pdf, brochure, memo), _typography(pdf, memo)]
+            verdicts.insert(1, _adopted(press.result(), memo, "preflight"))
+            verdicts.append(_adopted(screen.result(), memo, "screen") if screen is not None
+                            else Verdict("screen", True, _not_built(pdf, screen_pdf)))
+    finally:
+        memo.deferred = deferred
+    if not deferred:
+        memo.flush()
     return verdicts
 
 

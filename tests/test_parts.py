@@ -292,3 +292,14 @@ def test_an_edit_with_the_screen_edition_matches_a_cold_build(mini, tmp_path, mo
     shutil.rmtree(tmp_path / "cache")
     build(options)
     assert (options.out.read_bytes(), options.screen_pdf.read_bytes()) == editions
+
+
+@pytest.mark.parametrize("damage", ["garbage", "cut short"])
+def test_a_damaged_compiled_layout_is_compiled_again(mini, tmp_path, damage):
+    options = command_line_options(mini, tmp_path / "pamphlet.pdf")
+    first = build(options).pdf.read_bytes()
+    for entry in (tmp_path / "cache" / "templates").iterdir():
+        data = entry.read_bytes()
+        entry.write_bytes(b"\x00garbage" * 3 if damage == "garbage" else data[:len(data) // 2])
+    shutil.rmtree(tmp_path / "cache" / "parts")          # every definition rendered again
+    assert build(options).pdf.read_bytes() == first

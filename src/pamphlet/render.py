@@ -142,7 +142,9 @@ def _compiled_templates(brochure: Brochure) -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    # Jinja compiles again what it cannot read back (a damaged entry: tested); what it
+    # cannot write would stop the build, so a folder not ours to write is not used.
+    return jinja2.FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
 
 
 def _body_metrics(brochure: Brochure):

@@ -303,7 +303,6 @@ def _run_preflight(args) -> int:
     """Print the report; exit 1 on any error, 0 otherwise, 2 when the PDF cannot be read."""
     from .checks.preflight import preflight, report_text
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)   # its repairs are not our findings
     try:
         report = preflight(Path(args.pdf), Path(args.fonts))
     except PamphletError as error:

@@ -16,12 +16,18 @@ COMMANDS = {
     "check": lambda pdf, mini: ("check", pdf, "--brochure", mini),
     "diff": lambda pdf, mini: ("diff", pdf, pdf, "--report", mini.parent / "report"),
     "preflight": lambda pdf, mini: ("preflight", pdf),
+    "check-screen": lambda pdf, mini: ("check-screen", pdf),
 }
 
 
 def _encrypted(source, target):
     with pikepdf.open(source) as pdf:
         pdf.save(target, encryption=pikepdf.Encryption(owner="o", user="", aes=True, R=6))
+
+
+def _locked(source, target):
+    with pikepdf.open(source) as pdf:
+        pdf.save(target, encryption=pikepdf.Encryption(owner="o", user="u", aes=True, R=6))
 
 
 def _page_loop(source, target):
@@ -35,6 +41,7 @@ def _fifo(source, target):
 
 
 BROKEN = {"encrypted": (_encrypted, "it is encrypted"),
+          "a user password": (_locked, "it is encrypted"),
           "a page-tree loop": (_page_loop, "Loop detected in /Pages"),
           "a FIFO": (_fifo, "not a file")}
 

@@ -20,7 +20,9 @@ LINK_FACTS = "/PamphletLinks"   # a print master's links, kept out of its annota
 def read_links(path: Path) -> list[Link]:
     """Every link with an internal destination: link annotations (the screen edition)
     and the print master's /PamphletLinks, which say the same without annotating."""
-    with pikepdf.open(path) as document:
+    from .pdftext import open_objects   # pdftext imports pdfium: not at the top
+
+    with open_objects(path) as document:
         pages = {page.obj.objgen: number for number, page in enumerate(document.pages, 1)}
         names = _named_destinations(document)
         links = []

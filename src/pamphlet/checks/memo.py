@@ -188,7 +188,7 @@ def code_digest() -> str:
 
         from ..fonts import file_sha256
         digest = hashlib.sha256()
-        for package in ("pypdfium2", "pikepdf", "pypdf", "pillow"):
+        for package in ("pypdfium2", "pikepdf", "pillow"):
             digest.update(f"{package}={version(package)}".encode())
         here = Path(__file__).parents[1]
         for path in sorted(here.rglob("*.py")):

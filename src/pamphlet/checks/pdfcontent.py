@@ -6,8 +6,9 @@ bounds, font and text state) through q/Q, and follows Form XObjects, patterns
 and annotation appearances. It draws nothing; it records what is painted
 (colours; strokes; filled areas where they show inside the clip; text runs
 with their size on the page and each glyph's place; images, shadings, fonts;
-what makes the page transparent) in a `PageContent` for the checks in
-`preflight.py` to judge.
+what makes the page transparent) in a `PageContent` for preflight's rules to
+judge. It reads pikepdf's objects (references followed as they are read), and an
+inline image's dictionary as `operations` gives it.
 """
 
 import math
@@ -61,7 +62,7 @@ def _operation(instruction) -> tuple:
 
 def _value(operand):
     """Numbers as floats, a name as a `Name`, a string as bytes, arrays and dictionaries
-    as lists and dicts of these: what the handlers and pypdf's lookups take."""
+    as lists and dicts of these: what the handlers take."""
     kind = type(operand)
     if kind is int or kind is Decimal:
         return float(operand)
@@ -191,35 +192,34 @@ class Cache:
     def operations(self, form) -> list:
         key = object_key(form)
         if key not in self._forms:
-            self._forms[key] = list(operations(form.get_data()))
+            self._forms[key] = list(operations(form.read_bytes()))
         return self._forms[key]
 
     def resolve(self, value, resources) -> Space:
-        value = deref(value)
-        if isinstance(value, str):
+        if is_name(value):
             name = str(value).lstrip("/")
             name = ABBREVIATIONS.get(name, name)
             if name in DEVICE:
                 return DEVICE[name]
-            spaces = deref(get(resources, "ColorSpace")) or {}
+            spaces = get(resources, "ColorSpace") or {}
             named = get(spaces, name)
             if named is None:
                 return Space(f"unknown /{name}", 1)
             return self.resolve(named, {})
-        if isinstance(value, (list, tuple)) and value:
-            # keyed by identity, the array kept alive so that no other takes its id
-            if id(value) not in self._spaces:
-                self._spaces[id(value)] = (value, self._array(value, resources))
-            return self._spaces[id(value)][1]
+        if is_array(value) and len(value):
+            key = object_key(value)
+            if key not in self._spaces:
+                self._spaces[key] = self._array(value, resources)
+            return self._spaces[key]
         return Space("unknown", 1)
 
     def _array(self, array, resources) -> Space:
-        family = str(deref(array[0])).lstrip("/")
+        family = str(array[0]).lstrip("/")
         family = ABBREVIATIONS.get(family, family)
         if family in DEVICE:
             return DEVICE[family]
         if family == "ICCBased":
-            return _icc_space(deref(array[1]))
+            return _icc_space(array[1])
         if family == "CalRGB":
             return Space("CalRGB", 3, rgb=True)
         if family == "CalGray":
@@ -229,13 +229,13 @@ class Cache:
         if family == "Indexed":
             base = self.resolve(array[1], resources)
             return Space(f"Indexed over {base.label}", 1, rgb=base.rgb, base=base,
-                         lookup=_bytes(deref(array[3])))
+                         lookup=_bytes(array[3]))
         if family == "Separation":
-            colourant = str(deref(array[1])).lstrip("/")
+            colourant = str(array[1]).lstrip("/")
             return Space(f"Separation /{colourant}", 1, registration=colourant == "All",
                          spot=colourant not in ("All", "None"))
         if family == "DeviceN":
-            names = [str(deref(n)).lstrip("/") for n in deref(array[1])]
+            names = [str(n).lstrip("/") for n in array[1]]
             return Space(f"DeviceN {' '.join(names)}", len(names), spot=True)
         if family == "Pattern":
             base = self.resolve(array[1], resources) if len(array) > 1 else None
@@ -302,12 +302,12 @@ class FontMetrics:
     def read(cls, font) -> "FontMetrics":
         subtype = str(get(font, "Subtype") or "").lstrip("/")
         if subtype == "Type0":
-            descendant = deref((get(font, "DescendantFonts") or [None])[0])
+            descendant = (get(font, "DescendantFonts") or [None])[0]
             vertical = str(get(font, "Encoding") or "").endswith("-V")
             default = float(get(descendant, "DW") or 1000) / 1000
             return cls(True, vertical, _cid_widths(get(descendant, "W") or []), default)
         first = int(get(font, "FirstChar") or 0)
-        widths = {first + i: float(deref(w)) / 1000
+        widths = {first + i: float(w) / 1000
                   for i, w in enumerate(get(font, "Widths") or [])}
         descriptor = get(font, "FontDescriptor")
         missing = float(get(descriptor, "MissingWidth") or 0) / 1000 if descriptor else 0.0
@@ -319,12 +319,12 @@ NO_METRICS = FontMetrics(False, False, {}, 0.0)   # text shown without a font: n
 
 def _cid_widths(array) -> dict:
     """A CIDFont's /W: ``c [w1 w2 ...]`` and ``c_first c_last w`` entries."""
-    widths, items, i = {}, [deref(v) for v in array], 0
+    widths, items, i = {}, list(array), 0
     while i < len(items) - 1:
         first, following = int(items[i]), items[i + 1]
-        if isinstance(following, list):
+        if is_array(following):
             for offset, width in enumerate(following):
-                widths[first + offset] = float(deref(width)) / 1000
+                widths[first + offset] = float(width) / 1000
             i += 2
         elif i + 2 < len(items):
             for cid in range(first, int(following) + 1):
@@ -351,7 +351,7 @@ def _icc_space(stream) -> Space:
 def icc_header(stream) -> bytes:
     """The first 128 bytes of an ICC profile stream: colour space at 16, class at 12."""
     try:
-        return stream.get_data()[:128]
+        return stream.read_bytes()[:128]
     except Exception:  # a damaged profile: callers fall back on /N
         return b""
 
@@ -359,32 +359,43 @@ def icc_header(stream) -> bytes:
 def _bytes(value) -> bytes:
     if value is None:
         return b""
-    if hasattr(value, "get_data"):
-        return value.get_data()
-    if isinstance(value, bytes):
-        return value
-    return getattr(value, "original_bytes", None) or str(value).encode("latin-1", "replace")
+    if is_stream(value):
+        return value.read_bytes()
+    return bytes(value)
 
 
-# --- pypdf objects without importing pypdf --------------------------------------
-
-def deref(value):
-    return value.get_object() if hasattr(value, "get_object") else value
-
+# --- pikepdf's objects, and an inline image's plain ones -------------------------
 
 def get(dictionary, key: str):
-    """``dictionary[/key]`` for pypdf dictionaries and inline-image dicts alike."""
+    """``dictionary[/key]`` of a pikepdf dictionary or stream (references followed), or
+    of an inline image's dict (`_value`); None when absent or not a dictionary."""
     if dictionary is None:
         return None
-    value = dictionary.get("/" + key)
-    if value is None:
-        value = dictionary.get(key)
-    return deref(value)
+    if type(dictionary) is dict:
+        return dictionary.get(key)
+    return dictionary.get("/" + key)
+
+
+def is_name(value) -> bool:
+    return isinstance(value, (str, pikepdf.Name))
+
+
+def is_array(value) -> bool:
+    return isinstance(value, (list, pikepdf.Array))
+
+
+def is_stream(value) -> bool:
+    return isinstance(value, pikepdf.Stream)
 
 
 def object_key(value):
-    reference = getattr(value, "indirect_reference", None)
-    return (reference.idnum, reference.generation) if reference is not None else id(value)
+    """What names a PDF object however it is reached: its object number, or for a direct
+    object (which no reference shares) what it says."""
+    if getattr(value, "is_indirect", False):
+        return value.objgen
+    if isinstance(value, pikepdf.Object):
+        return value.unparse()
+    return id(value)
 
 
 # --- what a page paints ---------------------------------------------------------
@@ -565,16 +576,14 @@ class _Walker:
             self.walk_pattern(colour.pattern, state, resources)
 
     def walk_pattern(self, pattern, state: _State, resources) -> None:
-        pattern = deref(pattern)
         matrix = multiply(tuple(float(v) for v in (get(pattern, "Matrix") or IDENTITY)),
                           self.base_ctm)
         if int(get(pattern, "PatternType") or 0) == 2:
             self.shading("pattern", get(pattern, "Shading"), resources)
-        elif hasattr(pattern, "get_data"):
+        elif is_stream(pattern):
             self.form(pattern, resources, matrix, _State(ctm=matrix))
 
     def shading(self, name: str, shading, resources) -> None:
-        shading = deref(shading)
         if shading is not None:
             space = self.cache.resolve(get(shading, "ColorSpace"), resources)
             self.content.shadings.append(ShadingUse(name, shading, space))
@@ -628,7 +637,6 @@ class _Walker:
     def note_resources(self, resources) -> None:
         """Remember every font a resource dictionary offers, drawn or not."""
         for name, font in (get(resources, "Font") or {}).items():
-            font = deref(font)
             key = object_key(font)
             if key not in self.content.fonts:
                 self.content.fonts[key] = FontUse(str(name).lstrip("/"), font)
@@ -888,7 +896,7 @@ def _gs(walker, operands, state, resources):
 
 
 def _flag(value) -> bool:
-    """A PDF boolean (pypdf's BooleanObject is truthy even when false)."""
+    """A PDF boolean (or what a damaged file put there)."""
     return bool(getattr(value, "value", value))
 
 
@@ -903,7 +911,7 @@ def _blending(graphics, where: str) -> list[str]:
     if mask is not None and str(mask).lstrip("/") != "None":
         found.append(f"a soft mask ({where})")
     mode = get(graphics, "BM")
-    mode = deref(mode[0]) if isinstance(mode, list) and mode else mode
+    mode = mode[0] if is_array(mode) and len(mode) else mode
     if mode is not None and str(mode).lstrip("/") not in ("Normal", "Compatible"):
         found.append(f"blend mode {mode} ({where})")
     return found
@@ -941,14 +949,14 @@ _READ = " ".join(sorted(PATH_OPS | PAINT_OPS | {"q", "Q", "W", "W*", "ID", "EI"}
 # --- entry point ---------------------------------------------------------------
 
 def read_page_content(page, cache: Cache | None = None) -> PageContent:
-    """Interpret a pypdf page's contents and its annotations' appearance streams."""
+    """Interpret a page's contents (its pikepdf dictionary) and its annotations'
+    appearance streams."""
     walker = _Walker(cache or Cache())
     resources = get(page, "Resources") or {}
     walker.note_resources(resources)
     walker.note_group(page, resources)
     try:
-        data = page.get_contents()
-        ops = operations(data.get_data() if data is not None else b"")
+        ops = operations(_contents(page))
     except Exception as error:  # a damaged stream: say so, check what can be read
         walker.content.problems.append(f"cannot read the page's content stream: {error}")
         ops = []
@@ -958,15 +966,23 @@ def read_page_content(page, cache: Cache | None = None) -> PageContent:
     return walker.content
 
 
+def _contents(page) -> bytes:
+    """The page's content: its stream, or its streams one after the other."""
+    contents = get(page, "Contents")
+    streams = [] if contents is None else contents if is_array(contents) else [contents]
+    return b"\n".join(stream.read_bytes() for stream in streams)
+
+
 def _appearances(page):
     """Each annotation's normal appearance, with the matrix that puts it on its Rect."""
-    for annotation in deref(get(page, "Annots")) or []:
-        annotation = deref(annotation)
+    for annotation in get(page, "Annots") or []:
         normal = get(get(annotation, "AP"), "N") if annotation is not None else None
-        if normal is None:
+        if is_stream(normal):
+            streams = [normal]
+        elif isinstance(normal, pikepdf.Dictionary):   # appearance states: /On, /Off
+            streams = [v for v in normal.values() if is_stream(v)]
+        else:
             continue
-        streams = [normal] if hasattr(normal, "get_data") else \
-            [deref(v) for v in normal.values() if hasattr(deref(v), "get_data")]
         rect = [float(v) for v in get(annotation, "Rect") or (0, 0, 0, 0)]
         for stream in streams:
             yield stream, _appearance_matrix(stream, rect)

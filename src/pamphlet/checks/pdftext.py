@@ -64,12 +64,15 @@ def ensure_readable(path: Path) -> None:
     mark = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if mark in _READABLE:               # `pamphlet check` asks once per checker
         return
+    encrypted = UnreadablePDF(f"cannot read {path}: it is encrypted (a PDF for the press "
+                              "or the screen opens without a password or restrictions)")
     try:
         with pikepdf.open(path) as pdf:
             if pdf.is_encrypted:
-                raise UnreadablePDF(f"cannot read {path}: it is encrypted (a press PDF "
-                                    "must open without a password or restrictions)")
+                raise encrypted
             len(pdf.pages)                 # qpdf walks the page tree: a loop is an error
+    except pikepdf.PasswordError:
+        raise encrypted from None
     except pikepdf.PdfError as error:
         said = str(error).removeprefix(f"{path}: ").removeprefix(f"{path} ")
         raise UnreadablePDF(f"cannot read {path}: damaged PDF ({said})") from None
@@ -91,6 +94,24 @@ def open_pdf(path: Path):
     try:
         document = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, FileNotFoundError, OSError) as error:
+        raise UnreadablePDF(f"cannot read {path}: {error}") from None
+    try:
+        yield document
+    finally:
+        document.close()
+
+
+@contextmanager
+def open_objects(path: Path):
+    """``with open_objects(path) as pdf``: the one way a checker reads a PDF's objects
+    (pikepdf: catalog, pages, resources, streams), once `ensure_readable` said it can;
+    closed after. Raises `UnreadablePDF`."""
+    import pikepdf
+
+    ensure_readable(path)
+    try:
+        document = pikepdf.open(path)
+    except pikepdf.PdfError as error:   # replaced since ensure_readable read it
         raise UnreadablePDF(f"cannot read {path}: {error}") from None
     try:
         yield document

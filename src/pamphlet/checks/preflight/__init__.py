@@ -37,20 +37,20 @@ def preflight(pdf: Path, fonts: Path | None, spec: PrintSpec | None = None,
     fonts folder is unusable.
     """
     from ..memo import PageMemo
-    from ..pdftext import ensure_readable   # pdftext imports pdfium: not at the top
+    from ..pdftext import open_objects   # pdftext imports pdfium: not at the top
 
     pdf = Path(pdf)
-    ensure_readable(pdf)                   # encrypted, a page-tree loop, a FIFO: said once
-    shipped = shipped_font_names(Path(fonts)) if fonts is not None else None
-    facts = read_facts(pdf, shipped, spec, numbers=[])         # the structure, no page yet
-    given = repr((facts.spec, sorted(shipped.items()) if shipped is not None else None))
-    pages = (memo or PageMemo()).pages(pdf, "preflight",
-                                       lambda numbers: _check_pages(facts, numbers), given)
-    report = PreflightReport(pdf, facts.count, spec=facts.spec)
-    for entry in REGISTRY.values():
-        found = dict.fromkeys(_found(entry, facts, pages))     # in order, each once
-        report.findings += [Finding(entry.id, entry.severity, page, detail, entry.hint)
-                            for page, detail in found]
+    with open_objects(pdf) as document:  # encrypted, a page-tree loop, a FIFO: said once
+        shipped = shipped_font_names(Path(fonts)) if fonts is not None else None
+        facts = read_facts(document, pdf, shipped, spec, numbers=[])   # no page read yet
+        given = repr((facts.spec, sorted(shipped.items()) if shipped is not None else None))
+        pages = (memo or PageMemo()).pages(pdf, "preflight",
+                                           lambda numbers: _check_pages(facts, numbers), given)
+        report = PreflightReport(pdf, facts.count, spec=facts.spec)
+        for entry in REGISTRY.values():
+            found = dict.fromkeys(_found(entry, facts, pages))     # in order, each once
+            report.findings += [Finding(entry.id, entry.severity, page, detail, entry.hint)
+                                for page, detail in found]
     return report
 
 

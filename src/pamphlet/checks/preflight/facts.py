@@ -20,7 +20,7 @@ class PageFacts:
     content: object           # pdfcontent.PageContent
     chars: list = field(default_factory=list)    # (char, (left, bottom, right, top))
     text: str = ""
-    page: object = None       # the pypdf page: its /Group, /Annots and resources
+    page: object = None       # the page's dictionary (pikepdf): its /Group, /Annots, resources
 
     @property
     def trim(self):
@@ -34,7 +34,7 @@ class PageFacts:
 @dataclass
 class PressFacts:
     pdf: Path
-    reader: object            # pypdf.PdfReader
+    document: object          # the pikepdf.Pdf, open while the checks run
     pages: list[PageFacts]    # the pages read (`read_pages`), in order
     shipped: dict | None      # normalised font name -> PostScript name
     spec: PrintSpec = PrintSpec()   # the trim, bleed and binding to check against
@@ -43,57 +43,33 @@ class PressFacts:
     count: int = 0            # the document's pages
 
 
-def read_facts(pdf: Path, shipped: dict | None, spec: PrintSpec | None = None,
+def read_facts(document, pdf: Path, shipped: dict | None, spec: PrintSpec | None = None,
                numbers: list[int] | None = None) -> PressFacts:
-    """Read the structure with pypdf; the content (pdfcontent) and the text (pdfium) of
-    the pages ``numbers`` names (None: all), as `read_pages` does.
+    """The structure of ``document`` (``pdf`` opened by `pdftext.open_objects`); the
+    content (pdfcontent) and the text (pdfium) of the pages ``numbers`` names (None:
+    all), as `read_pages` does.
 
     ``spec`` is what the pages are checked against; None: the spec the PDF carries
-    (`spec.from_pdf`: its /PamphletSpec, else its first TrimBox and BleedBox).
+    (`spec.from_pdf`: its /PamphletSpec, else its first TrimBox and BleedBox; the
+    default one, A4, 3 mm, saddle stitch, when it carries neither).
     """
-    reader, pages = _open(pdf)
-    facts = PressFacts(pdf, reader, [], shipped, spec or spec_of(pdf), cache=Cache(),
-                       count=len(pages))
-    read_pages(facts, numbers if numbers is not None else range(1, len(pages) + 1))
+    facts = PressFacts(pdf, document, [], shipped, spec or from_pdf(document) or PrintSpec(),
+                       cache=Cache(), count=len(document.pages))
+    read_pages(facts, numbers if numbers is not None else range(1, facts.count + 1))
     return facts
 
 
 def read_pages(facts: PressFacts, numbers) -> None:
     """Read the pages ``numbers`` names into ``facts.pages`` (in place of those there)."""
-    pages = facts.reader.pages
+    pages = facts.document.pages
     facts.pages = []
     for number in numbers:
         page = pages[number - 1]
-        boxes = {key: _rect(page.get(key)) for key in ("/TrimBox", "/BleedBox")
-                 if page.get(key) is not None}
+        boxes = {key: _rect(page.obj[key]) for key in ("/TrimBox", "/BleedBox")
+                 if page.obj.get(key) is not None}
         facts.pages.append(PageFacts(number, boxes, _rect(page.mediabox),
-                                     read_page_content(page, facts.cache), page=page))
+                                     read_page_content(page.obj, facts.cache), page=page.obj))
     _read_text(facts.pdf, facts.pages)
-
-
-def spec_of(pdf: Path) -> PrintSpec:
-    """The print spec ``pdf`` carries, or the default one (A4, 3 mm, saddle stitch)
-    when it carries neither /PamphletSpec nor a TrimBox."""
-    import pikepdf
-
-    with pikepdf.open(pdf) as document:
-        return from_pdf(document) or PrintSpec()
-
-
-def _open(pdf: Path):
-    import pypdf
-
-    from ..pdftext import UnreadablePDF   # pdftext imports pdfium: not at the top
-
-    if not pdf.is_file():
-        raise UnreadablePDF(f"cannot read {pdf}: no such file")
-    try:
-        reader = pypdf.PdfReader(str(pdf))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadablePDF(f"cannot read {pdf}: it is encrypted")
-        return reader, list(reader.pages)
-    except (pypdf.errors.PyPdfError, OSError, ValueError) as error:
-        raise UnreadablePDF(f"cannot read {pdf}: {error}") from None
 
 
 def _rect(value) -> tuple:

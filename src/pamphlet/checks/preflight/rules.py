@@ -10,9 +10,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+
+import pikepdf
 
 from ...spec import MM
-from ..pdfcontent import deref, get, icc_header, object_key
+from ..pdfcontent import get, icc_header, is_array, is_stream, object_key
 from .facts import SUBSET_PREFIX, PressFacts, _rect, font_key
 
 BOX_TOLERANCE = 0.5         # pt
@@ -132,11 +135,11 @@ def _page_count(facts: PressFacts):
        "write the PDF as PDF/X-4 (WeasyPrint: pdf_variant='pdf/x-4'): the XMP metadata must "
        "say pdfxid:GTS_PDFXVersion PDF/X-4", scope=DOCUMENT)
 def _pdfx_version(facts: PressFacts):
-    metadata = facts.reader.trailer["/Root"].get("/Metadata")
+    metadata = facts.document.Root.get("/Metadata")
     if metadata is None:
         yield None, "no XMP metadata stream in the catalog"
         return
-    versions = _xmp_values(metadata.get_object().get_data(), PDFX_ID)
+    versions = _xmp_values(metadata.read_bytes(), PDFX_ID)
     if versions is None:
         yield None, "the XMP metadata is not well-formed XML"
     elif not versions:
@@ -161,9 +164,8 @@ def _xmp_values(data: bytes, tag: str) -> list[str] | None:
        "PDF/X-4 needs /OutputIntents with /S /GTS_PDFX and the printing condition's CMYK ICC "
        "profile (device class 'prtr') as DestOutputProfile", scope=DOCUMENT)
 def _output_intent(facts: PressFacts):
-
-    intents = facts.reader.trailer["/Root"].get("/OutputIntents")
-    intents = [i.get_object() for i in intents.get_object()] if intents is not None else []
+    intents = facts.document.Root.get("/OutputIntents")
+    intents = list(intents) if intents is not None else []
     pdfx = [i for i in intents if i.get("/S") == "/GTS_PDFX"]
     if not pdfx:
         yield None, ("no /OutputIntents in the catalog" if not intents
@@ -173,7 +175,7 @@ def _output_intent(facts: PressFacts):
     if profile is None:
         yield None, "the PDF/X output intent has no DestOutputProfile"
         return
-    header = icc_header(profile.get_object())
+    header = icc_header(profile)
     space, device = header[16:20], header[12:16]
     if space != b"CMYK":
         yield None, f"the output profile's colour space is '{_ascii(space)}', not 'CMYK'"
@@ -188,10 +190,10 @@ def _ascii(raw: bytes) -> str:
 @check("document-id", "error", "no document /ID in the trailer",
        "PDF/X requires a file identifier: write the PDF with one (WeasyPrint: pdf_identifier)", scope=DOCUMENT)
 def _document_id(facts: PressFacts):
-    identifier = facts.reader.trailer.get("/ID")
+    identifier = facts.document.trailer.get("/ID")
     if identifier is None:
         yield None, "the trailer has no /ID"
-    elif len(identifier) != 2 or not all(len(part) for part in identifier):
+    elif len(identifier) != 2 or not all(len(bytes(part)) for part in identifier):
         yield None, "the trailer's /ID is not two non-empty strings"
 
 
@@ -199,8 +201,8 @@ def _document_id(facts: PressFacts):
        "PDF/X requires the document information to say whether the file is trapped: "
        "/Trapped /False unless the printer trapped it", scope=DOCUMENT)
 def _trapped(facts: PressFacts):
-    info = facts.reader.trailer.get("/Info")
-    trapped = info.get_object().get("/Trapped") if info is not None else None
+    info = facts.document.trailer.get("/Info")
+    trapped = info.get("/Trapped") if info is not None else None
     if trapped is None:
         yield None, "the document information has no /Trapped"
     elif str(trapped) not in ("/True", "/False"):
@@ -214,7 +216,7 @@ def _icc_components(facts: PressFacts):
     intent = _pdfx_intent(facts)
     profile = intent.get("/DestOutputProfile") if intent is not None else None
     if profile is not None:
-        problem = _icc_mismatch(profile.get_object())
+        problem = _icc_mismatch(profile)
         if problem:
             yield None, f"the output intent's profile says {problem}"
     for page in facts.pages:
@@ -247,9 +249,9 @@ def _icc_streams(page):
     """(resource name, profile stream) of every ICCBased space the page's resources offer:
     named spaces, images, shadings, groups, inside forms, patterns and annotations."""
     pending, seen = [get(page, "Resources")], set()
-    for annotation in deref(get(page, "Annots")) or []:
-        normal = get(get(deref(annotation), "AP"), "N")
-        if normal is not None and hasattr(normal, "get_data"):
+    for annotation in get(page, "Annots") or []:
+        normal = get(get(annotation, "AP"), "N")
+        if is_stream(normal):
             pending.append(get(normal, "Resources"))
     while pending:
         resources = pending.pop()
@@ -260,7 +262,6 @@ def _icc_streams(page):
             yield from _icc_in_space(str(name), space)
         for kind in ("XObject", "Pattern", "Shading"):
             for name, item in (get(resources, kind) or {}).items():
-                item = deref(item)
                 for space in (get(item, "ColorSpace"), get(get(item, "Shading"), "ColorSpace"),
                               get(get(item, "Group"), "CS")):
                     yield from _icc_in_space(str(name), space)
@@ -269,12 +270,11 @@ def _icc_streams(page):
 
 def _icc_in_space(name: str, space, depth: int = 0):
     """The ICC streams of a colour space array, its bases and alternates included."""
-    space = deref(space)
-    if not isinstance(space, list) or not space or depth > 4:
+    if not is_array(space) or not len(space) or depth > 4:
         return
-    family = str(deref(space[0])).lstrip("/")
+    family = str(space[0]).lstrip("/")
     if family == "ICCBased" and len(space) > 1:
-        yield name, deref(space[1])
+        yield name, space[1]
     elif family in ("Indexed", "Pattern") and len(space) > 1:
         yield from _icc_in_space(name, space[1], depth + 1)
     elif family in ("Separation", "DeviceN") and len(space) > 2:
@@ -283,9 +283,8 @@ def _icc_in_space(name: str, space, depth: int = 0):
 
 def _pdfx_intent(facts: PressFacts):
     """The catalog's /GTS_PDFX output intent, or None."""
-    intents = facts.reader.trailer["/Root"].get("/OutputIntents")
-    for intent in (intents.get_object() if intents is not None else []):
-        intent = intent.get_object()
+    intents = facts.document.Root.get("/OutputIntents")
+    for intent in (intents if intents is not None else []):
         if intent.get("/S") == "/GTS_PDFX":
             return intent
     return None
@@ -315,7 +314,7 @@ def _output_condition(facts: PressFacts):
 def _profile_says(intent, from_profile) -> str:
     profile = intent.get("/DestOutputProfile")
     try:
-        condition = from_profile(profile.get_object().get_data()) if profile else None
+        condition = from_profile(profile.read_bytes()) if profile is not None else None
     except (OSError, ValueError):  # a profile LittleCMS cannot open: nothing to suggest
         return ""
     return f" (its profile says {condition.identifier})" if condition else ""
@@ -325,8 +324,8 @@ def _profile_says(intent, from_profile) -> str:
        "the print master's XMP carries no pdfx:GTS_PDFXConformance (PDF/X-4 defines none) "
        "and xmpMM:RenditionClass default (or none)", scope=DOCUMENT)
 def _xmp_pdfx(facts: PressFacts):
-    metadata = facts.reader.trailer["/Root"].get("/Metadata")
-    data = metadata.get_object().get_data() if metadata is not None else None
+    metadata = facts.document.Root.get("/Metadata")
+    data = metadata.read_bytes() if metadata is not None else None
     conformance = _xmp_values(data, PDFX_CONFORMANCE) if data else None
     for value in conformance or []:
         yield None, f"pdfx:GTS_PDFXConformance '{value}' (not defined for PDF/X-4)"
@@ -342,8 +341,7 @@ def _annotation_in_trim(facts: PressFacts):
     for page in facts.pages:
         area = page.trim or page.bleed or page.media
         kinds = []
-        for annotation in deref(get(page.page, "Annots")) or []:
-            annotation = deref(annotation)
+        for annotation in get(page.page, "Annots") or []:
             rect = get(annotation, "Rect")
             if rect is not None and len(rect) == 4 and _overlaps(_rect(rect), area):
                 kinds.append(str(get(annotation, "Subtype") or "/Annot"))
@@ -450,14 +448,14 @@ def _shading_ink(shading) -> float:
     if not (shading.space.cmyk or shading.space.spot):
         return 0.0
 
-    functions = [deref(get(shading.shading, "Function"))]
+    functions = [get(shading.shading, "Function")]
     stops = []
     while functions:
         function = functions.pop()
-        if isinstance(function, list):
-            functions += [deref(f) for f in function]
+        if is_array(function):
+            functions += list(function)
         elif function is not None:
-            functions += [deref(f) for f in (get(function, "Functions") or [])]
+            functions += list(get(function, "Functions") or [])
             stops += [get(function, key) for key in ("C0", "C1") if get(function, key)]
     return max((sum(float(v) for v in stop) for stop in stops), default=0.0)
 
@@ -481,17 +479,13 @@ def _image_ink(facts: PressFacts, image) -> float | None:
 
 
 def _decoded_ink(stream) -> float | None:
+    import pikepdf
     from PIL import ImageMath
 
-    mask = stream.pop("/SMask", None)   # the alpha channel does not print
-    try:
-        picture = stream.decode_as_image()
-    except Exception:  # an image pypdf cannot decode: nothing to measure
+    try:   # the pixels alone: a soft mask (alpha) does not print
+        picture = pikepdf.PdfImage(stream).as_pil_image(apply_mask=False)
+    except Exception:  # an image pikepdf cannot decode: nothing to measure
         return None
-    finally:
-        if mask is not None:
-            from pypdf.generic import NameObject
-            stream[NameObject("/SMask")] = mask
     if picture.mode != "CMYK":
         return None
     c, m, y, k = (band.convert("I") for band in picture.split())
@@ -688,13 +682,12 @@ class FontFacts:
 
 
 def _font_facts(font) -> FontFacts:
-
     subtype = str(get(font, "Subtype") or "").lstrip("/")
     name = str(get(font, "BaseFont") or get(font, "Name") or "unnamed").lstrip("/")
     described = font
     if subtype == "Type0":
         descendants = get(font, "DescendantFonts") or []
-        described = deref(descendants[0]) if descendants else None
+        described = descendants[0] if len(descendants) else None
     descriptor = get(described, "FontDescriptor") if described is not None else None
     embedded = descriptor is not None and any(
         get(descriptor, key) is not None for key in ("FontFile", "FontFile2", "FontFile3"))
@@ -703,7 +696,6 @@ def _font_facts(font) -> FontFacts:
 
 def _notdef_count(use) -> int:
     """Codes shown that map to glyph 0: Identity-H/V CID fonts, and simple fonts."""
-
     font, codes = use.font, bytes(use.codes)
     if not codes:
         return 0
@@ -712,7 +704,7 @@ def _notdef_count(use) -> int:
         encoding = str(get(font, "Encoding") or "")
         if encoding.lstrip("/") not in ("Identity-H", "Identity-V"):
             return 0   # a CMap of its own: not decoded here
-        descendant = deref((get(font, "DescendantFonts") or [None])[0])
+        descendant = (get(font, "DescendantFonts") or [None])[0]
         cids = [int.from_bytes(codes[i:i + 2], "big") for i in range(0, len(codes) - 1, 2)]
         glyphs = _cid_to_gid(descendant)
         return sum(1 for cid in cids if glyphs(cid) == 0)
@@ -722,26 +714,24 @@ def _notdef_count(use) -> int:
 
 
 def _cid_to_gid(descendant):
-
     mapping = get(descendant, "CIDToGIDMap") if descendant is not None else None
-    if mapping is None or not hasattr(mapping, "get_data"):
+    if not is_stream(mapping):
         return lambda cid: cid
-    table = mapping.get_data()
+    table = mapping.read_bytes()
     return lambda cid: int.from_bytes(table[2 * cid:2 * cid + 2], "big") \
         if 2 * cid + 2 <= len(table) else 0
 
 
 def _simple_notdef(font, codes: bytes) -> int:
     """A simple font: codes outside FirstChar..LastChar, or named .notdef by the encoding."""
-
     first, last = get(font, "FirstChar"), get(font, "LastChar")
     notdef = set()
     encoding = get(font, "Encoding")
-    differences = get(encoding, "Differences") if hasattr(encoding, "get") else None
+    differences = get(encoding, "Differences") if isinstance(encoding, pikepdf.Dictionary) \
+        else None
     code = 0
     for item in differences or []:
-        item = deref(item)
-        if isinstance(item, (int, float)) and not isinstance(item, bool):
+        if isinstance(item, (int, Decimal)) and not isinstance(item, bool):
             code = int(item)
         else:
             if str(item).lstrip("/") == ".notdef":
@@ -779,14 +769,7 @@ def _image_source(image) -> str:
     """The picture's file as the build names it in the XObject (/PamphletSource),
     with the XObject's name; the name alone for a PDF from elsewhere."""
     source = get(image.image, "PamphletSource") if not image.inline else None
-    return f"{_text(source)}, {image.name}" if source is not None else image.name
-
-
-def _text(value) -> str:
-    raw = bytes(value) if isinstance(value, (bytes, bytearray)) else value
-    if isinstance(raw, bytes):
-        return raw.decode("utf-8", "replace")
-    return str(value)
+    return f"{source}, {image.name}" if source is not None else image.name
 
 
 @check("resolution-under-200", "error", "image under 200 ppi at its placed size",

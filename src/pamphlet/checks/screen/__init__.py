@@ -55,9 +55,11 @@ def check_screen(pdf: Path, memo=None) -> ScreenReport:
 
     Raises `UnreadablePDF` (checks.pdftext) when it is not a PDF we can open.
     """
+    from ..pdftext import open_objects   # pdftext imports pdfium: not at the top
+
     pdf = Path(pdf)
-    facts = read_facts(pdf, memo)
-    try:
+    with open_objects(pdf) as document:
+        facts = read_facts(document, pdf, memo)
         report = ScreenReport(pdf, facts.pages)
         report.findings += [Finding("structure-tree", "error", page, detail,
                                     "the structure tree must be a tree")
@@ -66,9 +68,7 @@ def check_screen(pdf: Path, memo=None) -> ScreenReport:
             found = dict.fromkeys(_run(entry, facts))     # in order, each once
             report.findings += [Finding(entry.id, entry.severity, page, detail, entry.hint)
                                 for page, detail in found]
-        return report
-    finally:
-        facts.document.close()
+    return report
 
 
 def _run(entry, facts) -> list[tuple]:

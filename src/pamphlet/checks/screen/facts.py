@@ -95,21 +95,12 @@ STANDARD_TYPES = {
 }
 
 
-def read_facts(pdf: Path, memo=None) -> ScreenFacts:
-    """Read the structure tree, and what each page shows with its texts' contrast;
-    ``memo`` (a `memo.PageMemo`) keeps the pages' part for the next check. Raises
-    `UnreadablePDF` for what is not a PDF we can open (ensure_readable)."""
-    import pikepdf
-
+def read_facts(document, pdf: Path, memo=None) -> ScreenFacts:
+    """Read the structure tree of ``document`` (``pdf`` opened by `pdftext.open_objects`),
+    and what each page shows with its texts' contrast; ``memo`` (a `memo.PageMemo`) keeps
+    the pages' part for the next check."""
     from ..memo import PageMemo
-    from ..pdftext import UnreadablePDF, ensure_readable
 
-    try:
-        ensure_readable(pdf)
-    except pikepdf.PasswordError:        # a user password: ensure_readable lets it through
-        raise UnreadablePDF(f"cannot read {pdf}: it is encrypted (a screen edition must "
-                            "open without a password)") from None
-    document = pikepdf.open(pdf)
     page_numbers = {page.obj.objgen: number for number, page in
                     enumerate(document.pages, start=1)}
     tree = document.Root.get("/StructTreeRoot")

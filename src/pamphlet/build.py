@@ -149,13 +149,13 @@ def make_part(definition: PageDef, edition: str, key: str, brochure: Brochure,
               renderer: Renderer, engine, cache_folder: Path) -> Part | Failed:
     """One page definition as a part: render -> layout -> overset -> draw.
 
-    ``engine`` lays out (engine.layout.Engine, or screen.py's); the part's PDF is
-    in ``Part.data`` (fonts left out, stored in ``cache_folder``/fonts; see engine/draw.py);
+    ``engine`` lays out (engine.layout.Engine, or engine.tagging.screen_engine); the
+    part's PDF is in ``Part.data`` (fonts left out, stored in ``cache_folder``/fonts; see engine/draw.py);
     where its fields lie goes to ``cache_folder``/fields (fieldmap.py).
     """
     from .engine.draw import draw
     from .fieldmap import record_fields
-    from .images import place_images, prime_pictures
+    from .engine.pictures import place_images, prime_pictures
     from .engine.layout import overset
 
     options = brochure.options
@@ -233,7 +233,8 @@ class Engines:
             options = self.brochure.options
             prepare(options.build_dir)
             if edition == SCREEN:
-                from .screen import screen_engine, use_variants
+                from .engine.tagging import screen_engine
+                from .screen import use_variants
                 use_variants(self.brochure.theme.screen_variants())   # before workers fork
                 self.made[edition] = screen_engine(self.renderer.head, options.html.parent,
                                                    options.output_profile, readable(options))

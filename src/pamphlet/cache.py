@@ -153,9 +153,9 @@ def _code_digest() -> str:
     """pamphlet's own files and its engine's versions: new code, new parts."""
     from importlib.metadata import version
 
-    import weasyprint
-    digest = hashlib.sha256(weasyprint.__version__.encode())
-    for package in ("pydyf", "jinja2", "tinycss2", "cssselect2", "budoux", "fonttools"):
+    digest = hashlib.sha256()
+    for package in ("weasyprint", "pydyf", "jinja2", "tinycss2", "cssselect2", "budoux",
+                    "fonttools"):
         try:
             digest.update(f"{package}={version(package)}".encode())
         except Exception:       # not installed as a distribution: its files are not ours

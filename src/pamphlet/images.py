@@ -1,30 +1,21 @@
 """Make pictures what the press prints: CMYK (greys on K alone) in the output profile,
 within the ink limit, sharp enough and no larger than their placed size needs.
 
-A picture is converted once its placed size is known, so a 24-megapixel photograph
-printed 10 cm wide is decoded, converted and embedded at the size it prints:
-
-- before layout, `prime_pictures` gives WeasyPrint each picture as a `PendingPicture`
-  (its size, read from the file's header): layout reads no pixels;
-- after layout, `place_images` measures each picture's effective resolution at its
-  placed size, says at the YAML field when it is too low, and has `press_image`
-  convert it with LittleCMS (Pillow's ImageCms) with the intent and black point
-  compensation of `ImageSettings` (brochure.yaml's ``images:``) — upright (EXIF
-  orientation), 16 bits reduced, transparency kept apart as a soft mask, downsampled
-  when far above need, a CMYK JPEG already in the output condition left as it is —
-  cached in build/cache/images by content, settings and size; each is then drawn as
-  a `PressImage`: its soft mask attached and its source named in the image XObject
-  (``/PamphletSource``) for preflight.
+A picture is converted once its placed size is known (engine/pictures.py lays it out
+by its size and measures where it is placed), so a 24-megapixel photograph printed
+10 cm wide is decoded, converted and embedded at the size it prints: `press_image`
+converts it with LittleCMS (Pillow's ImageCms) with the intent and black point
+compensation of `ImageSettings` (brochure.yaml's ``images:``) — upright (EXIF
+orientation), 16 bits reduced, transparency kept apart as a soft mask, downsampled
+when far above need, a CMYK JPEG already in the output condition left as it is —
+cached in build/cache/images by content, settings and size.
 """
 
 import dataclasses
 import hashlib
 import io
-import math
-import re
 from contextlib import contextmanager
 from functools import lru_cache
-from html import unescape
 from pathlib import Path
 
 from .diagnostics import Diagnostic
@@ -33,9 +24,7 @@ from .write import write_atomically
 
 RASTER = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif")
 INTENTS = ("perceptual", "relative-colorimetric", "saturation", "absolute-colorimetric")
-SOURCE_KEY = "PamphletSource"      # in each image XObject: the picture's path in brochure/
 MASK = ".mask.png"                 # beside a converted picture: its alpha, the soft mask
-CSS_PX_PER_INCH = 96
 
 
 def is_raster(path: Path) -> bool:
@@ -65,13 +54,14 @@ def picture_problem(path: Path, checked: Path | None = None) -> str | None:
                 image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
             image.load()
     except Exception as error:        # noqa: BLE001 - whatever the reader says, said once
-        return _reason(error)
+        return failure_reason(error)
     if mark is not None and mark.parent.parent.parent.is_dir():      # build/cache is there
         _save(mark, lambda file: file.write_bytes(b""))
     return None
 
 
-def _reason(error: Exception) -> str:
+def failure_reason(error: Exception) -> str:
+    """Why Pillow cannot read a picture, in its words (the first line; a cut file said so)."""
     text = str(error).split("\n")[0] or type(error).__name__
     truncated = text.lower().startswith(("image file is truncated", "truncated file read"))
     return "the file ends early: it is truncated" if truncated else text
@@ -131,46 +121,7 @@ def settings_problems(source) -> list[Diagnostic]:
     return problems
 
 
-# Before layout
-
-_PRESS_PICTURE = re.compile(r'src="([^"]*)" data-asset="([^"]*)"')
-
-
-def prime_pictures(images: dict, html: str, base_url: str, brochure: Path) -> None:
-    """Put each press picture of ``html`` (``data-asset``, see render.py) in WeasyPrint's
-    image cache ``images`` as a `PendingPicture`, under the URL WeasyPrint resolves."""
-    from weasyprint.urls import url_join
-
-    for src, asset in _PRESS_PICTURE.findall(html):
-        url = url_join(base_url, unescape(src), False, None)
-        if url not in images:
-            images[url] = PendingPicture(brochure / unescape(asset), unescape(asset))
-
-
-class PendingPicture:
-    """A picture as layout sees it before it is converted: its upright size alone."""
-
-    def __init__(self, source: Path, asset: str):
-        from PIL import Image
-
-        try:
-            with Image.open(source) as image:
-                width, height = image.size
-                if _orientation(image) in (5, 6, 7, 8):
-                    width, height = height, width
-        except Exception:      # noqa: BLE001 - changed since it was checked: press_image says why
-            width = height = 1
-        self.source, self.asset, self.width, self.height = source, asset, width, height
-
-    def get_intrinsic_size(self, resolution, font_size):
-        return self.width / resolution, self.height / resolution, self.width / self.height
-
-    def draw(self, stream, width, height, style):
-        """Nothing: `place_images` replaces every pending picture before the part is
-        drawn; only the overset inspection PDF may draw one whose conversion failed."""
-
-
-def _orientation(image) -> int:
+def orientation(image) -> int:
     """The EXIF orientation (1: upright) as the file's header gives it, pixels unread."""
     from PIL import Image
 
@@ -201,7 +152,7 @@ def press_image(source: Path, profile: Path, cache: Path,
         if size is None and _untouched(image, profile):
             return source
         if size is not None and image.format == "JPEG":     # decoded at 1/2, 1/4 or 1/8
-            turned = _orientation(image) in (5, 6, 7, 8)
+            turned = orientation(image) in (5, 6, 7, 8)
             image.draft(image.mode, size[::-1] if turned else size)
         colour, alpha = _separate(image)
         colour.load()                       # while the file is open (it may be the same image)
@@ -236,7 +187,7 @@ def _untouched(image, profile: Path) -> bool:
     """A CMYK JPEG in the output condition (its profile the output profile, or none: an
     untagged CMYK file is taken to be made for the press) and upright: printed as it is."""
     embedded = image.info.get("icc_profile")
-    return image.format == "JPEG" and image.mode == "CMYK" and _orientation(image) == 1 \
+    return image.format == "JPEG" and image.mode == "CMYK" and orientation(image) == 1 \
         and (not embedded or _same_profile(embedded, profile.read_bytes()))
 
 
@@ -253,7 +204,7 @@ def _upright(image):
     turn = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
             4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
             6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-            8: Image.Transpose.ROTATE_90}.get(_orientation(image))
+            8: Image.Transpose.ROTATE_90}.get(orientation(image))
     if turn is None:
         return image
     info = image.info
@@ -481,170 +432,3 @@ def _save(target: Path, write) -> None:
     # Parts made side by side may convert the same picture at the same time:
     # each writes its own temporary file; the last rename wins, with the same bytes.
     write_atomically(target, write)
-
-
-# Placing (after layout)
-
-def place_images(document, definition, options) -> list[Diagnostic]:
-    """Convert and check every pending picture of one laid-out definition.
-
-    Returns Diagnostics: under ``min_ppi`` at its placed size an error (a warning
-    with ``low_ppi: warning``), under ``good_ppi`` a warning, each at the YAML field
-    that names the picture; a picture that cannot be converted, an error. Over
-    ``downsample_above`` a picture is converted at ``downsample_to``. Each is then
-    drawn as a `PressImage`.
-    """
-    settings, cache = options.images, options.build_dir / "cache" / "images"
-    problems = []
-    for box in _press_boxes(document):
-        pending = box.replacement
-        pixels = (pending.width, pending.height)
-        ppi = effective_ppi(box)
-        problems.extend(filter(None, [_resolution_note(ppi, pending.asset, pixels, box,
-                                                       definition, settings)]))
-        size = None
-        if ppi > settings.downsample_above:
-            scale = settings.downsample_to / ppi      # rounded up: never under downsample_to
-            size = (math.ceil(pixels[0] * scale - 1e-9), math.ceil(pixels[1] * scale - 1e-9))
-        try:
-            printed = press_image(pending.source, options.output_profile, cache, settings, size)
-        except Exception as error:       # noqa: BLE001 - Pillow's words, said once
-            problems.append(_unreadable(error, pending.asset, box, definition))
-            continue
-        box.replacement = press_image_object(printed, pending.asset, pixels,
-                                             _mask_of(printed, cache))
-    return problems
-
-
-def _unreadable(error: Exception, asset: str, box, definition) -> Diagnostic:
-    line, field = _field_of(box)
-    return Diagnostic(f"{field + ': ' if field else ''}picture '{asset}' cannot be converted "
-                      f"({_reason(error)})", definition.source.path, line, None,
-                      "export it again as PNG, JPEG or TIFF")
-
-
-def _mask_of(path: Path, cache: Path) -> Path | None:
-    """The soft mask saved beside a picture converted into ``cache`` (none for a source
-    printed as it is: its folder is the designer's)."""
-    mask = path.with_name(path.stem + MASK)
-    return mask if path.parent.resolve() == cache.resolve() and mask.exists() else None
-
-
-def _press_boxes(document):
-    """The replaced boxes of pictures still pending (see `prime_pictures`)."""
-    from weasyprint.formatting_structure.boxes import ReplacedBox
-
-    for page in document.pages:
-        for box in _descendants(page._page_box):
-            box = getattr(box, "_box", box)        # an absolutely positioned box's placeholder
-            if isinstance(box, ReplacedBox) and isinstance(box.replacement, PendingPicture):
-                yield box
-
-
-def _descendants(box):
-    for child in getattr(box, "children", ()):
-        yield child
-        yield from _descendants(child)
-
-
-def effective_ppi(box) -> float:
-    """Pixels per inch of a replaced box's picture as it prints (object-fit applied)."""
-    from weasyprint.layout.replaced import replacedbox_layout
-
-    width, height, _, _ = replacedbox_layout(box)
-    image = box.replacement
-    if width <= 0 or height <= 0:
-        return float("inf")
-    return min(image.width / width, image.height / height) * CSS_PX_PER_INCH
-
-
-def _resolution_note(ppi: float, asset: str, pixels: tuple, box, definition,
-                     settings: ImageSettings) -> Diagnostic | None:
-    if ppi >= settings.good_ppi:
-        return None
-    low = ppi < settings.min_ppi
-    severity = settings.low_ppi if low else "warning"
-    line, field = _field_of(box)
-    width_mm = pixels[0] / ppi * 25.4
-    where = f"{field}: " if field else ""
-    message = (f"{where}picture '{asset}' prints at {math.floor(ppi)} ppi at its placed size "
-               f"({pixels[0]} × {pixels[1]} px over {width_mm:.1f} mm wide), under "
-               f"{settings.min_ppi if low else settings.good_ppi} ppi"
-               + (": it will print visibly soft or jagged" if low else ": it may print soft"))
-    hint = (f"use a larger original (at least {math.ceil(pixels[0] * settings.good_ppi / ppi)} px "
-            f"wide for {settings.good_ppi} ppi here) or place it at most "
-            f"{math.floor(pixels[0] / settings.good_ppi * 25.4)} mm wide"
-            + (", or allow it with `images: {low_ppi: warning}` in brochure.yaml"
-               if low and severity == "error" else ""))
-    return Diagnostic(message, definition.source.path, line, None, hint, severity)
-
-
-def _field_of(box) -> tuple[int | None, str]:
-    """The YAML line and field ``at()`` put on the picture or its nearest ancestor."""
-    element = box.element
-    while element is not None:
-        label = element.get("data-src")
-        if label:
-            where, _, field = label.partition(" ")
-            line = where.rsplit(":", 1)[-1]
-            return (int(line) if line.isdigit() else None), field
-        element = element.getparent() if hasattr(element, "getparent") else None
-    return None, ""
-
-
-def press_image_object(path: Path, asset: str, intrinsic: tuple, mask: Path | None):
-    """WeasyPrint's image of ``path`` as the press gets it (see `_press_image_class`)."""
-    return _press_image_class()(path, asset, intrinsic, mask)
-
-
-@lru_cache(maxsize=1)
-def _press_image_class():
-    """The class, made on first use: WeasyPrint is imported late (build.py)."""
-    from weasyprint.images import RasterImage
-
-    class PressImage(RasterImage):
-        """A converted picture as WeasyPrint draws it, with what the press needs: its
-        soft mask, no interpolation (the press's RIP resamples), and its source's path
-        (``/PamphletSource``, for preflight). Its intrinsic size stays the original's,
-        so a downsampled copy lays out and draws exactly where the original did.
-        """
-
-        def __init__(self, path: Path, asset: str, intrinsic: tuple, mask: Path | None):
-            from PIL import Image
-
-            with Image.open(path) as image:
-                # b"" and the file name: WeasyPrint embeds the JPEG file's bytes as they are.
-                super().__init__(image, hashlib.md5(str(path).encode()).hexdigest(), b"",
-                                 str(path))
-            self.asset, self.intrinsic, self.mask = asset, intrinsic, mask
-
-        def get_intrinsic_size(self, resolution, font_size):
-            width, height = self.intrinsic
-            return width / resolution, height / resolution, width / height
-
-        def get_x_object(self, interpolate, dpi_ratio):
-            import pydyf
-
-            x_object = super().get_x_object(False, 1)
-            x_object.extra[SOURCE_KEY] = pydyf.String(self.asset)
-            if self.mask is not None:
-                x_object.extra["SMask"] = _soft_mask(self.mask)
-            return x_object
-
-    return PressImage
-
-
-def _soft_mask(path: Path):
-    """The /SMask image (DeviceGray, Flate with PNG predictors) of a mask file."""
-    import pydyf
-    from PIL import Image
-    from weasyprint.images import RasterImage
-
-    with Image.open(path) as alpha:
-        width, height = alpha.size
-        data = RasterImage._get_png_data(alpha.convert("L"))
-    return pydyf.Stream([data], extra={
-        "Type": "/XObject", "Subtype": "/Image", "Width": width, "Height": height,
-        "ColorSpace": "/DeviceGray", "BitsPerComponent": 8, "Interpolate": "false",
-        "Filter": "/FlateDecode",
-        "DecodeParms": pydyf.Dictionary({"Predictor": 15, "Columns": width})})

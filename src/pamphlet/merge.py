@@ -20,9 +20,8 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import SimpleNamespace
 
-from .engine.draw import DEST, PROFILE
+from .engine.draw import DEST, PROFILE, bookmark_tree
 from .parts import PartFile
 from .resources import resource_holders
 from .write import read_stored
@@ -311,19 +310,11 @@ def _links_to_destinations(out) -> None:
 def _merge_bookmarks(out, parts) -> None:
     """Bookmarks of every part, nested by level across parts (WeasyPrint's own rule)."""
     import pikepdf
-    from weasyprint.anchors import make_page_bookmark_tree
-    from weasyprint.matrix import Matrix
 
     if "/Outlines" in out.Root:
         del out.Root["/Outlines"]
-    pages = [SimpleNamespace(bookmarks=[(level, label, tuple(point), state)
-                                        for level, label, point, state in marks], height=height)
-             for part in parts for marks, height in zip(part.bookmarks, part.heights)]
-    root, skipped, previous = [], [], 0
-    last_by_depth = [root]
-    for number, page in enumerate(pages):
-        matrix = Matrix(a=0.75, d=-0.75, f=page.height * 0.75)
-        previous = make_page_bookmark_tree(page, skipped, last_by_depth, previous, number, matrix)
+    root = bookmark_tree([(marks, height) for part in parts
+                          for marks, height in zip(part.bookmarks, part.heights)])
     if root:
         outlines = out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
         outlines.First, outlines.Last, outlines.Count = _outline_items(out, root, outlines)

@@ -88,75 +88,41 @@ def test_the_inventory_is_complete_and_restorable():
     assert seen["after"] == []
 
 
-def test_nothing_outside_the_engine_replaces_a_weasyprint_name():
-    # Reading WeasyPrint outside engine/ is allowed (the list says where); assigning to
-    # it is not (a replacement belongs in the inventory, whose factories may live beside
-    # the code they serve, as screen.py's do).
+def test_nothing_outside_the_engine_touches_weasyprint():
+    # engine/ is the one package that imports WeasyPrint (or pydyf, its PDF writer):
+    # reading its boxes, subclassing its images, replacing its names. Every
+    # replacement's factory lives there too, so an upgrade reads engine/ alone.
     import ast
     source = ROOT / "src" / "pamphlet"
-    readers = set()
+    touching = []
     for path in sorted(source.rglob("*.py")):
         if path.parent.name == "engine":
             continue
         tree = ast.parse(path.read_text())
-        names = _weasyprint_names(tree)
-        if names:
-            readers.add(str(path.relative_to(source)))
-        for node in ast.walk(tree):
-            for target in _assigned(node):
-                assert _root(target) not in names, f"{path}:{node.lineno} assigns to WeasyPrint"
-    assert readers == READERS
+        touching += [f"{path.relative_to(source)}: {name}" for name in sorted(
+            _weasyprint_names(tree, ("weasyprint", "pydyf")))]
+    assert touching == []
+    assert [p.make for p in patches.INVENTORY if not p.make.startswith("pamphlet.engine.")] == []
 
 
-def test_the_assignment_finder_sees_tuples_and_setattr():
+def test_the_import_finder_sees_every_form_of_import():
     import ast
-    tree = ast.parse("from weasyprint.pdf import stream, tags\n"
-                     "stream.Stream.marked, tags._build_box_tree = 1, 2\n"
-                     "setattr(tags, 'x', 3)\n")
-    names = _weasyprint_names(tree)
-    assert names == {"stream", "tags"}
-    assert [_root(t) for node in ast.walk(tree) for t in _assigned(node)] == \
-        ["stream", "tags", "tags"]
+    tree = ast.parse("from weasyprint.pdf import stream as s, tags\nimport pydyf\n"
+                     "def f():\n    import weasyprint.images\n")
+    assert _weasyprint_names(tree, ("weasyprint", "pydyf")) == {"s", "tags", "pydyf",
+                                                                 "weasyprint"}
+    assert _weasyprint_names(tree) == {"s", "tags", "weasyprint"}
 
 
-def _weasyprint_names(tree) -> set:
-    """The names a module binds to WeasyPrint's modules and objects by importing them."""
+def _weasyprint_names(tree, packages=("weasyprint",)) -> set:
+    """The names a module binds to WeasyPrint's modules and objects by importing them
+    (or to ``packages``')."""
     import ast
     names = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("weasyprint"):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(packages):
             names |= {alias.asname or alias.name for alias in node.names}
         elif isinstance(node, ast.Import):
             names |= {alias.asname or alias.name.split(".")[0] for alias in node.names
-                      if alias.name.startswith("weasyprint")}
+                      if alias.name.startswith(packages)}
     return names
-
-
-def _assigned(node) -> list:
-    """The attribute targets ``node`` assigns (in tuples too), and setattr's object."""
-    import ast
-    if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "setattr" and node.args:
-        return [node.args[0]]
-    targets = node.targets if isinstance(node, ast.Assign) else \
-        [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
-    found = []
-    for target in targets:
-        found += [t for t in (target.elts if isinstance(target, ast.Tuple) else [target])
-                  if isinstance(t, ast.Attribute)]
-    return found
-
-
-def _root(node):
-    """The name an attribute chain starts from (``stream`` in ``stream.Stream.marked``)."""
-    import ast
-    while isinstance(node, ast.Attribute):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
-READERS = {   # outside engine/, modules that read WeasyPrint (they replace nothing)
-    "cache.py",            # its version, in the parts' key
-    "images.py",           # replaced boxes, their layout, RasterImage for press pictures
-    "merge.py",            # the bookmark tree and its matrix, as WeasyPrint nests them
-    "screen.py",           # URLFetcherResponse for the RGB fetcher
-}

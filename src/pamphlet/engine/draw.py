@@ -10,7 +10,9 @@ that let parts drawn apart (in other processes, in other builds) become one PDF:
 - colour profiles are left out too: their stream holds ``pamphlet-icc:SHA256``
   and merge.py puts the profile (stored under that name) back, once;
 - a link to another definition's page becomes a URI ``pamphlet-dest:NAME``;
-  merge.py turns it back into the named destination NAME.
+  merge.py turns it back into the named destination NAME;
+- its bookmarks are kept with each page's height, for merge.py to nest across
+  parts as WeasyPrint would (`bookmark_tree`).
 """
 
 import hashlib
@@ -57,6 +59,27 @@ def draw(document, font_store: Path, identifier: bytes, variant: str = "pdf/x-4"
                    [[(level, label, list(point), state) for level, label, point, state
                      in page.bookmarks] for page in document.pages],
                    [page.height for page in document.pages])
+
+
+def bookmark_tree(pages: list) -> list:
+    """The bookmarks of ``pages`` (each page's (bookmarks, height), as `Drawing` keeps
+    them), nested across pages and parts the way WeasyPrint nests them in one document:
+    a list of (title, (page index, x, y), children, state)."""
+    from types import SimpleNamespace
+
+    from weasyprint.anchors import make_page_bookmark_tree
+    from weasyprint.matrix import Matrix
+
+    root, skipped, previous = [], [], 0
+    last_by_depth = [root]
+    for number, (marks, height) in enumerate(pages):
+        page = SimpleNamespace(bookmarks=[(level, label, tuple(point), state)
+                                          for level, label, point, state in marks],
+                               height=height)
+        matrix = Matrix(a=0.75, d=-0.75, f=height * 0.75)
+        previous = make_page_bookmark_tree(page, skipped, last_by_depth, previous, number,
+                                           matrix)
+    return root
 
 
 def _links_between_parts(document) -> None:

@@ -98,10 +98,10 @@ INVENTORY = [
     Patch("weasyprint.pdf.tags:_build_box_tree", "tagged", "pamphlet.engine.draw:make_box_tree",
           "a decoration is left out of the structure tree (a Figure without alt breaks PDF/UA)",
           _TEST + "test_draw.py"),
-    Patch("weasyprint.pdf.stream:Stream.marked", "screen", "pamphlet.screen:make_marking",
+    Patch("weasyprint.pdf.stream:Stream.marked", "screen", "pamphlet.engine.tagging:make_marking",
           "in the screen edition, what is aria-hidden (an FPO frame, a folio, a running head) "
           "is an artifact", "tests/checks/test_screen.py"),
-    Patch("weasyprint.pdf.tags:_build_box_tree", "screen", "pamphlet.screen:make_building",
+    Patch("weasyprint.pdf.tags:_build_box_tree", "screen", "pamphlet.engine.tagging:make_building",
           "the screen edition's structure says what the HTML says: TH scopes, headings' "
           "text, /Lang en, IDs", "tests/checks/test_screen.py"),
     Patch("ctypes.util:find_library", "import", "pamphlet.engine.layout:make_find_library",

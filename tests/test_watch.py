@@ -95,3 +95,41 @@ def test_the_watch_builds_once_an_editor_has_finished_writing(mini, tmp_path):
     assert done_writing                        # it waited for the last piece
     assert state == snapshot(watched_folders(options))
     assert page.read_text(encoding="utf-8").endswith("#" * 10 + "\n")
+
+
+def test_a_rebuild_runs_without_the_collector_and_collects_once_shown(mini, tmp_path):
+    # The watch's rebuild is not paused by full collections of its large heap: the
+    # collector is off from the save to the last verdict, on again (and run) after;
+    # a process forked meanwhile collects its own garbage.
+    import gc
+    import os
+    import threading
+
+    from pamphlet.options import command_line_options
+    from pamphlet.watch import watch
+
+    def child_collects() -> bool:
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0 if gc.isenabled() else 1)
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+
+    seen = []
+
+    def report(rebuilt):
+        if rebuilt.verdicts:
+            seen.append((gc.isenabled(), child_collects()))
+
+    def save_once_built():
+        assert wait_for(lambda: seen, 300)
+        edit(mini / "pages/gamma.yaml", "最後の章です。", "書き直した最後の章です。")
+
+    options = command_line_options(mini, tmp_path / "out.pdf", screen=True)
+    saver = threading.Thread(target=save_once_built)
+    saver.start()
+    assert gc.isenabled()
+    watch(options, report, rounds=1)
+    saver.join()
+    assert seen == [(True, True), (False, True)]    # the first build, then the edit's
+    assert gc.isenabled()
+    assert gc.get_count()[0] < 200                  # collected after it was shown

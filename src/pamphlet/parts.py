@@ -35,7 +35,7 @@ class Part:
     heights: list
     seconds: float            # what making it cost (orders the next cold build's work)
     edition: str = PRINT      # or SCREEN: RGB, tagged
-    pictures: list = field(default_factory=list)   # warnings on its pictures (images.py),
+    pictures: list = field(default_factory=list)   # warnings on its pictures (engine/pictures.py),
     pdf: Path | None = None                        # as dicts: said again when reused
     reused: bool = False
     timing: str = ""

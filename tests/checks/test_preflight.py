@@ -815,3 +815,15 @@ def test_a_binding_of_single_sheets_takes_any_page_count(mini_pdf, tmp_path):
             if f.rule in GEOMETRY] == []
     assert [f.rule for f in preflight(pdf, FONTS, PrintSpec(binding="perfect")).findings
             if f.rule in GEOMETRY] == ["page-count"]
+
+
+@pytest.mark.parametrize("identifier", [b"[5 5]", b"[/A /B]", b"<00112233>"])
+def test_a_document_id_that_is_not_two_strings_is_named(mini_pdf, tmp_path, identifier):
+    data = bytearray(altered(mini_pdf, tmp_path / "copy.pdf").read_bytes())
+    start = data.rindex(b"/ID") + len(b"/ID")
+    end = data.index(b"]", start) + 1
+    data[start:end] = identifier.ljust(end - start)   # same length: the xref stays right
+    pdf = tmp_path / "badid.pdf"
+    pdf.write_bytes(bytes(data))
+    assert found(pdf) == [("document-id", None)]
+    assert any("not two non-empty strings" in message for message in messages(pdf))

@@ -207,10 +207,10 @@ class Cache:
                 return Space(f"unknown /{name}", 1)
             return self.resolve(named, {})
         if is_array(value) and len(value):
-            key = object_key(value)
+            key = object_key(value)   # an inline image's list: kept, so no other takes its id
             if key not in self._spaces:
-                self._spaces[key] = self._array(value, resources)
-            return self._spaces[key]
+                self._spaces[key] = (value, self._array(value, resources))
+            return self._spaces[key][1]
         return Space("unknown", 1)
 
     def _array(self, array, resources) -> Space:

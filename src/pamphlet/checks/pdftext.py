@@ -111,7 +111,7 @@ def open_objects(path: Path):
     ensure_readable(path)
     try:
         document = pikepdf.open(path)
-    except pikepdf.PdfError as error:   # replaced since ensure_readable read it
+    except (pikepdf.PdfError, OSError) as error:   # replaced since ensure_readable read it
         raise UnreadablePDF(f"cannot read {path}: {error}") from None
     try:
         yield document

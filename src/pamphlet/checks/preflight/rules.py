@@ -193,7 +193,8 @@ def _document_id(facts: PressFacts):
     identifier = facts.document.trailer.get("/ID")
     if identifier is None:
         yield None, "the trailer has no /ID"
-    elif len(identifier) != 2 or not all(len(bytes(part)) for part in identifier):
+    elif not is_array(identifier) or len(identifier) != 2 or not all(
+            isinstance(part, pikepdf.String) and len(bytes(part)) for part in identifier):
         yield None, "the trailer's /ID is not two non-empty strings"
 
 
@@ -479,7 +480,6 @@ def _image_ink(facts: PressFacts, image) -> float | None:
 
 
 def _decoded_ink(stream) -> float | None:
-    import pikepdf
     from PIL import ImageMath
 
     try:   # the pixels alone: a soft mask (alpha) does not print

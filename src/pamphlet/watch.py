@@ -141,8 +141,9 @@ def collected_after():
     memo: each full collection Python starts in a rebuild walks all of it, 0.4-0.8 s
     of a rebuild of 144 pages. The rebuild's garbage cycles wait for the collection
     after, while the designer looks (0.1 s at 36 pages, 0.4 s at 144). A process forked
-    meanwhile (the parts' and merges' workers, the checks') collects its own: it holds
-    a layout's garbage, and inherits the watch's heap frozen (workers.py)."""
+    meanwhile (the parts' and merges' workers, the checks') collects its own garbage;
+    the workers inherit the watch's heap frozen, so their collections leave it alone
+    (workers.py)."""
     import gc
     import os
 

@@ -58,8 +58,8 @@ def check_screen(pdf: Path, memo=None) -> ScreenReport:
     from ..pdftext import open_objects   # pdftext imports pdfium: not at the top
 
     pdf = Path(pdf)
-    with open_objects(pdf) as document:
-        facts = read_facts(document, pdf, memo)
+    with open_objects(pdf) as opened:     # not `document`: the module of checks above
+        facts = read_facts(opened, pdf, memo)
         report = ScreenReport(pdf, facts.pages)
         report.findings += [Finding("structure-tree", "error", page, detail,
                                     "the structure tree must be a tree")

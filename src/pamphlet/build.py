@@ -41,12 +41,16 @@ class BuildResult:
     style_warnings: list = field(default_factory=list)   # what the layouts' CSS could not say
 
 
-def build(options: Options, warm: dict | None = None) -> BuildResult:
-    """Build the print PDF; the previous PDF stays in place if any stage fails.
+def build(options: Options, warm: dict | None = None, printed=None) -> BuildResult:
+    """Build the print PDF (and the screen edition); the previous PDFs stay in place if
+    any stage before the writing fails.
 
     Each page definition is rendered, laid out and drawn as a part by `make_part`,
     reused from build/cache when nothing it depends on changed, made on every
     core otherwise; the parts are merged (merge.py) and finished for the press.
+    The print PDF is written as soon as it is merged, while the screen edition is
+    merged in a forked process: ``printed(BuildResult)``, when given, is called then
+    (the checks of the print PDF run meanwhile), before the screen edition is written.
     ``warm`` (a dict a watching process keeps) holds the layout engine between builds.
     """
     start = time.perf_counter()
@@ -59,23 +63,51 @@ def build(options: Options, warm: dict | None = None) -> BuildResult:
     editions = (PRINT, SCREEN) if brochure.options.screen else (PRINT,)
     made = _make(brochure, renderer, warm, editions)
     html = renderer.document({part.page_id: part.html for part in made.parts[PRINT]})
+    printed = _once(printed)
     try:
-        editions_pdf = _merge(brochure, made, html)
+        result = _write(brochure, made, html, start, printed)
     except CacheDamaged as damage:
         LOG.warning("cache: %s was damaged; the parts are made again", damage)
         for folder in ("parts", "fonts"):           # fonts: what drawing the parts stores
             shutil.rmtree(cache_dir(brochure) / folder, ignore_errors=True)
         made = _make(brochure, renderer, warm, editions)
-        editions_pdf = _merge(brochure, made, html)
-    _step(4, "writing", brochure.options.out)
-    write_bytes(brochure.options.out, editions_pdf[PRINT])
-    write_field_map(brochure, made.parts[PRINT], editions_pdf[PRINT])   # for review tools
-    if SCREEN in editions_pdf:
-        write_bytes(brochure.options.screen_pdf, editions_pdf[SCREEN])
-    write_text(brochure.options.html, html)
-    return BuildResult(brochure.options.out, brochure.options.html, brochure.page_count,
-                       time.perf_counter() - start, brochure.warnings + made.warnings, brochure,
-                       describe(made.parts[PRINT]), made.warnings)
+        result = _write(brochure, made, html, start, printed)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _write(brochure, made, html: str, start: float, printed) -> BuildResult:
+    """Merge and write each edition: the print PDF merged here, then written (and
+    ``printed`` told) while the screen edition is merged beside it (workers.beside)."""
+    options = brochure.options
+    _step(3, "merging", describe(made.parts[PRINT]))
+    screen = partial(_merge_edition, brochure, made, html, SCREEN) \
+        if SCREEN in made.parts else None
+    with workers.beside(screen, options.jobs, "merging the screen edition") as screen_pdf:
+        pdf = _merge_edition(brochure, made, html, PRINT)
+        _step(4, "writing", options.out)
+        write_bytes(options.out, pdf)
+        write_field_map(brochure, made.parts[PRINT], pdf)      # for review tools
+        write_text(options.html, html)
+        result = BuildResult(options.out, options.html, brochure.page_count,
+                             time.perf_counter() - start, brochure.warnings + made.warnings,
+                             brochure, describe(made.parts[PRINT]), made.warnings)
+        printed(result)
+        if screen is not None:
+            write_bytes(options.screen_pdf, screen_pdf.result())
+    return result
+
+
+def _once(told):
+    """``told``, called at most once (a build that merges again after a damaged cache
+    writes the same print PDF again)."""
+    calls = []
+
+    def once(result):
+        if told is not None and not calls:
+            calls.append(result)
+            told(result)
+    return once
 
 
 def _make(brochure, renderer, warm, editions):
@@ -279,22 +311,14 @@ def _hold(holder: dict | None, key: str, engines: dict) -> None:
         holder.update({(edition, key): engine for edition, engine in engines.items()})
 
 
-def _merge(brochure, made, html: str) -> dict:
-    """Each edition's PDF bytes, merged from its parts (nothing written yet); print and
-    screen side by side, in this process and a forked one (workers.run)."""
-    _step(3, "merging", describe(made.parts[PRINT]))
-    merged = workers.run(list(made.parts), partial(_merge_edition, brochure, made, html),
-                         brochure.options.jobs)
-    return dict(merged)
-
-
-def _merge_edition(brochure, made, html: str, edition: str) -> tuple[str, bytes]:
+def _merge_edition(brochure, made, html: str, edition: str) -> bytes:
+    """One edition's PDF bytes, merged from its parts."""
     fonts = cache_dir(brochure) / "fonts"
     files = [part.file() for part in made.parts[edition]]
     if edition == PRINT:
-        return edition, merge(files, document_id(html), fonts, finish=_press_finish(brochure))
-    return edition, merge(files, document_id(html, "screen"), fonts, finish=reproducible_xmp,
-                          tagged=True)
+        return merge(files, document_id(html), fonts, finish=_press_finish(brochure))
+    return merge(files, document_id(html, "screen"), fonts, finish=reproducible_xmp,
+                 tagged=True)
 
 
 def _return_big_blocks() -> None:

@@ -3,6 +3,7 @@
 import argparse
 import logging
 import sys
+from functools import partial
 from pathlib import Path
 
 from .diagnostics import Diagnostic, PamphletError, UnreadablePDF
@@ -179,16 +180,29 @@ def _add_paths(sub) -> None:
 
 def _run_build(args) -> int:
     from .build import build
+    from .checks.memo import PageMemo
+    from .checks.verdicts import Checking
     from .options import command_line_options
 
-    result = build(command_line_options(args.brochure, args.out, args.debug,
-                                        marks=not args.no_marks, screen=args.screen,
-                                        jobs=args.jobs))
-    if not args.quiet:
-        print_diagnostics(result.warnings)
-    logging.getLogger("pamphlet").info("built %s: %d pages in %.1f s (%s)", result.pdf,
-                                       result.pages, result.seconds, result.laid_out)
-    return _check_all(result.pdf, result.brochure) if args.check else 0
+    options = command_line_options(args.brochure, args.out, args.debug,
+                                   marks=not args.no_marks, screen=args.screen, jobs=args.jobs)
+    with Checking(PageMemo.of_build(options)) as checking:
+        # --check: the print PDF is checked as soon as it is written, while the screen
+        # edition is merged
+        result = build(options, printed=partial(_check_printed, checking) if args.check
+                       else None)
+        if not args.quiet:
+            print_diagnostics(result.warnings)
+        logging.getLogger("pamphlet").info("built %s: %d pages in %.1f s (%s)", result.pdf,
+                                           result.pages, result.seconds, result.laid_out)
+        if not args.check:
+            return 0
+        checking.screen_written(_screen_beside(result.pdf))
+        return _verdicts_said(result.pdf, result.brochure, checking.verdicts())
+
+
+def _check_printed(checking, result) -> None:
+    checking.print_written(result.pdf, result.brochure)
 
 
 def _add_check_toc(commands, common) -> None:
@@ -240,13 +254,25 @@ def _check_all(pdf: Path, brochure) -> int:
     """Every check on ``pdf`` and the screen edition beside it (checks/verdicts.py), what
     they found, the job ticket; 1 if any check fails."""
     from .checks.memo import PageMemo
-    from .checks.verdicts import COMMANDS, check_everything
+    from .checks.verdicts import check_everything
+
+    verdicts = check_everything(pdf, brochure, _screen_beside(pdf),
+                                PageMemo.of_build(brochure.options))
+    return _verdicts_said(pdf, brochure, verdicts)
+
+
+def _screen_beside(pdf: Path) -> Path:
+    return pdf.with_name(pdf.stem + "-screen.pdf")
+
+
+def _verdicts_said(pdf: Path, brochure, said: list) -> int:
+    """What the checks found, the job ticket; 1 if any check failed."""
+    from .checks.verdicts import COMMANDS
     from .jobticket import job_ticket
     from .write import write_text
 
-    screen = pdf.with_name(pdf.stem + "-screen.pdf")
-    verdicts = {v.name: v for v in check_everything(pdf, brochure, screen,
-                                                    PageMemo.of_build(brochure.options))}
+    screen = _screen_beside(pdf)
+    verdicts = {v.name: v for v in said}
     failed = [COMMANDS[name] for name, v in verdicts.items() if not v.ok]
     print_diagnostics([d for v in verdicts.values() for d in v.findings])
     ticket = pdf.with_name(pdf.stem + "-jobticket.txt")

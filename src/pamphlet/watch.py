@@ -56,32 +56,39 @@ def rebuild(options: Options, warm: dict | None = None, built=None, memo=None) -
 
     ``warm`` keeps the layout engine (parsed stylesheets, loaded fonts) between
     rebuilds; the parts of unchanged page definitions come from build/cache.
-    ``built(Rebuild)``, when given, is told as soon as the PDF is written, before the
-    checks run (the designer sees the page first). ``memo`` (a checks.memo.PageMemo)
+    ``built(Rebuild)``, when given, is told as soon as the print PDF is written, before
+    the checks run (the designer sees the page first); the print PDF is checked while
+    the screen edition is merged. ``memo`` (a checks.memo.PageMemo)
     keeps what the checks read of each page, so that they read only the pages changed.
     """
     from .build import build
-    from .checks.verdicts import check_everything
+    from .checks.verdicts import Checking
 
     start = time.perf_counter()
-    try:
-        result = build(options, warm)
-    except PamphletError as error:
-        return _failed(start, error.diagnostics)
-    except Exception as error:      # a bug, or a layout that recurses for ever: watch on
-        if options.debug:
-            raise
-        return _failed(start, [Diagnostic(
-            f"internal error: {type(error).__name__}: {str(error)[:300]}",
-            hint="fix what the save changed, or run `pamphlet build --debug` for the traceback")])
-    rebuilt = Rebuild(time.perf_counter() - start, result.pages, "", None, result.laid_out,
-                      result.pdf, {"build": {"ok": True, "summary": f"{result.pages} pages"}},
-                      [("build", d) for d in result.brochure.warnings],
-                      result.brochure.options.side)
-    if built is not None:
-        built(rebuilt)
-    screen = result.brochure.options.screen_pdf if options.screen else None
-    verdicts = check_everything(result.pdf, result.brochure, screen, memo)
+    shown = []
+
+    def printed(result) -> None:         # the print PDF is written: show it, check it
+        shown.append(_built(start, result))
+        if built is not None:
+            built(shown[0])
+        checking.print_written(result.pdf, result.brochure)
+
+    with Checking(memo) as checking:
+        try:
+            result = build(options, warm, printed)
+            screen = result.brochure.options.screen_pdf if options.screen else None
+            checking.screen_written(screen)
+            verdicts = checking.verdicts()
+        except PamphletError as error:
+            return _failed(start, error.diagnostics)
+        except Exception as error:      # a bug, or a layout that recurses for ever: watch on
+            if options.debug:
+                raise
+            return _failed(start, [Diagnostic(
+                f"internal error: {type(error).__name__}: {str(error)[:300]}",
+                hint="fix what the save changed, or run `pamphlet build --debug` for the "
+                     "traceback")])
+    rebuilt = shown[0]
     rebuilt.verdicts = verdicts
     rebuilt.checked = time.perf_counter() - start
     rebuilt.verdict = next(v.summary for v in verdicts if v.name == "contents")
@@ -93,6 +100,14 @@ def rebuild(options: Options, warm: dict | None = None, built=None, memo=None) -
                      + [(v.name, d) for v in verdicts for d in v.findings])
     rebuilt.checks.update({v.name: {"ok": v.ok, "summary": v.summary} for v in verdicts})
     return rebuilt
+
+
+def _built(start: float, result) -> Rebuild:
+    """What the designer is shown once the print PDF is written, before the checks."""
+    return Rebuild(time.perf_counter() - start, result.pages, "", None, result.laid_out,
+                   result.pdf, {"build": {"ok": True, "summary": f"{result.pages} pages"}},
+                   [("build", d) for d in result.brochure.warnings],
+                   result.brochure.options.side)
 
 
 def _failed(start: float, diagnostics: list) -> Rebuild:

@@ -3,9 +3,11 @@
 `run(tasks, work, jobs)` calls ``work(task)`` for every task, in this process and
 ``jobs - 1`` forked workers. The workers inherit ``work`` (and all it holds: the
 parsed stylesheets, the fonts) by forking; nothing is pickled on the way in.
+`beside(work, jobs)` calls ``work()`` in one forked process while this one goes on.
 """
 
 import os
+from contextlib import contextmanager
 
 from .diagnostics import Diagnostic, PamphletError
 
@@ -51,13 +53,78 @@ def _forked(tasks: list, work, jobs: int, done) -> list:
                 queue.close()       # a failure here: the workers take nothing more
             return made + [result for worker in workers for result in worker.result()]
     except BrokenProcessPool:
-        raise PamphletError(Diagnostic(
-            "a process laying out page definitions stopped without a word (it crashed)",
-            hint="build again with --jobs 1 to see where; the last good PDF is untouched")) \
-            from None
+        raise _crashed() from None
     finally:
         _shared = None
         gc.unfreeze()
+
+
+@contextmanager
+def beside(work, jobs: int | None, doing: str):
+    """``work()`` in a forked process while this one goes on: yields a handle whose
+    ``result()`` waits for it (and raises what it raised). ``doing`` names the work
+    for the error said if the process crashes.
+
+    With one job (or ``work`` None) nothing is forked: ``work()`` runs when its result
+    is asked for. Leaving the block waits for the process.
+    """
+    global _aside
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if work is None or (jobs or os.cpu_count() or 1) <= 1:
+        yield _Later(work)
+        return
+    _aside = work                 # the process inherits it by forking
+    gc.freeze()                   # its collector leaves what it inherits alone
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+            done = pool.submit(_call_aside)       # forks now
+            gc.unfreeze()
+            yield _Waited(done, doing)
+    finally:
+        _aside = None
+        gc.unfreeze()
+
+
+_aside = None       # what beside()'s forked process calls
+
+
+def _call_aside():
+    return _aside()
+
+
+class _Later:
+    """`beside`'s handle when nothing is forked: the work, done when asked for."""
+
+    def __init__(self, work):
+        self.work = work
+
+    def result(self):
+        return self.work() if self.work is not None else None
+
+
+class _Waited:
+    """`beside`'s handle on the forked process; a crash in it is said as `run` says it."""
+
+    def __init__(self, future, doing: str):
+        self.future, self.doing = future, doing
+
+    def result(self):
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.future.result()
+        except BrokenProcessPool:
+            raise _crashed(self.doing) from None
+
+
+def _crashed(doing: str = "laying out page definitions") -> PamphletError:
+    return PamphletError(Diagnostic(
+        f"a process {doing} stopped without a word (it crashed)",
+        hint="build again with --jobs 1 to see where; the last good PDF is untouched"))
 
 
 def _die_with_parent(parent: int) -> None:

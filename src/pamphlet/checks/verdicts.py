@@ -8,7 +8,8 @@ ticket reads it). Each check keeps what it read of every page in a `memo.PageMem
 so that after an edit only the pages that changed are read again. Preflight and
 check-screen, the slowest on a cold build, run in forked processes beside the other
 two when they have many pages to read (`FORK_FROM`), and hand back what they kept;
-after an edit all four run here, one after the other.
+after an edit all four run here, one after the other. `Checking` begins the checks
+of the print PDF as soon as a build has written it (build.py's ``printed``).
 """
 
 import multiprocessing
@@ -38,28 +39,78 @@ def check_everything(pdf: Path, brochure, screen_pdf: Path | None = None,
                      memo: PageMemo | None = None) -> list[Verdict]:
     """The four verdicts, in CHECKS order; screen's says "not checked" when there is no
     ``screen_pdf``. Raises `UnreadablePDF` when ``pdf`` cannot be read."""
-    ensure_readable(pdf)
-    memo = memo if memo is not None else PageMemo()
-    there = screen_pdf is not None and screen_pdf.exists()
-    many = memo.unread(pdf, "preflight") >= FORK_FROM or (
-        there and memo.unread(screen_pdf, "screen") >= FORK_FROM)
-    if many:
-        _give_back_memory()
-    deferred, memo.deferred = memo.deferred, True     # saved once, here, at the end
-    try:
-        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) if many \
-                else _Here() as pool:
-            press = pool.submit(_preflight, pdf, brochure.options, memo)
-            screen = pool.submit(_screen, screen_pdf, memo) if there else None
-            verdicts = [_contents(pdf, brochure, memo), _typography(pdf, memo)]
-            verdicts.insert(1, _adopted(press.result(), memo, "preflight"))
-            verdicts.append(_adopted(screen.result(), memo, "screen") if screen is not None
-                            else Verdict("screen", True, _not_built(pdf, screen_pdf)))
-    finally:
-        memo.deferred = deferred
-    if not deferred:
-        memo.flush()
-    return verdicts
+    with Checking(memo) as checking:
+        checking.print_written(pdf, brochure)
+        checking.screen_written(screen_pdf)
+        return checking.verdicts()
+
+
+class Checking:
+    """The checks of one build, begun as its PDFs are written: contents, preflight and
+    typography once the print PDF is (`print_written`), screen once the screen edition
+    is (`screen_written`); `verdicts` waits for them all. A build can so check its print
+    PDF while it merges the screen edition.
+
+    Preflight and check-screen run in a forked process when they have many pages to
+    read (`FORK_FROM`), and hand back what they kept; the memo is saved once, at the end
+    (unless it is the watch's, which saves it while the designer looks).
+    """
+
+    def __init__(self, memo: PageMemo | None = None):
+        self.memo = memo if memo is not None else PageMemo()
+        self.pool = None                # forked processes, made when first needed
+        self.done = {}                  # check name -> Verdict, or a Future of (Verdict, kept)
+        self.pdf = None
+
+    def __enter__(self):
+        self.deferred, self.memo.deferred = self.memo.deferred, True
+        return self
+
+    def __exit__(self, *exception) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+        self.memo.deferred = self.deferred
+
+    def print_written(self, pdf: Path, brochure) -> None:
+        """Check the print PDF: preflight (forked when it reads many pages) beside the
+        contents and typography here. Raises `UnreadablePDF` when it cannot be read."""
+        ensure_readable(pdf)
+        self.pdf = pdf
+        self.done["preflight"] = self._runner(pdf, "preflight").submit(
+            _preflight, pdf, brochure.options, self.memo)
+        self.done["contents"] = _contents(pdf, brochure, self.memo)
+        self.done["typography"] = _typography(pdf, self.memo)
+
+    def screen_written(self, screen_pdf: Path | None) -> None:
+        """Check the screen edition, if there is one."""
+        if screen_pdf is not None and screen_pdf.exists():
+            self.done["screen"] = self._runner(screen_pdf, "screen").submit(
+                _screen, screen_pdf, self.memo)
+        else:
+            self.done["screen"] = Verdict("screen", True, _not_built(self.pdf, screen_pdf))
+
+    def verdicts(self) -> list[Verdict]:
+        """The four verdicts, in CHECKS order, once every check has ended."""
+        verdicts = [self._verdict(name) for name in CHECKS]
+        if not self.deferred:
+            self.memo.flush()
+        return verdicts
+
+    def _verdict(self, name: str) -> Verdict:
+        done = self.done[name]
+        if isinstance(done, Verdict):
+            return done
+        self.done[name] = _adopted(done.result(), self.memo, name)
+        return self.done[name]
+
+    def _runner(self, pdf: Path, check: str):
+        """Where ``check`` runs: a forked process when it has many pages to read."""
+        if self.memo.unread(pdf, check) < FORK_FROM:
+            return _Here()
+        if self.pool is None:
+            _give_back_memory()
+            self.pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+        return self.pool
 
 
 # Forked processes pay for themselves when the checks read many pages (a cold check

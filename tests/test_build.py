@@ -15,14 +15,15 @@ def _children() -> set[int]:
 
 
 def _told(options):
-    """A ``printed`` callback that notes what is on disk when it is called."""
-    seen = []
+    """A ``printed`` callback that notes what is on disk when it is called, and the child
+    processes that were not there before."""
+    seen, before = [], _children()
 
     def printed(result):
         seen.append({"print": squeeze("".join(pdf_text(result.pdf))),
                      "screen": options.screen_pdf.read_bytes() if options.screen_pdf.exists()
                      else None,
-                     "children": _children()})
+                     "children": _children() - before, "before": before})
     return seen, printed
 
 
@@ -41,7 +42,7 @@ def test_the_print_pdf_is_told_while_the_screen_edition_is_merged(mini, tmp_path
     assert "書き直した最後の章です。" in seen[0]["print"]     # the new print PDF
     assert seen[0]["screen"] == first_screen            # the screen edition still the last
     assert options.screen_pdf.read_bytes() != first_screen
-    assert not _children()                              # the merging process has ended
+    assert not _children() - seen[0]["before"]          # the merging process has ended
 
 
 def test_with_one_job_nothing_is_forked(mini, tmp_path):

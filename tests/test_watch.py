@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from utils import edit, pdf_text, squeeze
 
@@ -133,3 +134,68 @@ def test_a_rebuild_runs_without_the_collector_and_collects_once_shown(mini, tmp_
     assert seen == [(True, True), (False, True)]    # the first build, then the edit's
     assert gc.isenabled()
     assert gc.get_count()[0] < 200                  # collected after it was shown
+
+
+def _write_soon(path: Path, text: str, after: float = 0.1):
+    import threading
+
+    writer = threading.Timer(after, lambda: path.write_text(text, encoding="utf-8"))
+    writer.start()
+    return writer
+
+
+def test_a_save_in_a_nested_folder_wakes_the_watch_at_once(mini):
+    from pamphlet.watch import Changes
+
+    changes = Changes()
+    assert changes.live                              # Linux: told by inotify, no polling
+    assert changes.wait([mini], poll=0.05, longest=0.2) is False   # nothing written
+    writer = _write_soon(mini / "pages" / "gamma.yaml", "id: gamma\n")
+    assert changes.wait([mini], poll=0.05, longest=10) is True     # woken, not timed out
+    writer.join()
+
+
+def test_a_folder_deleted_and_made_again_is_watched_again(mini):
+    import shutil
+
+    from pamphlet.watch import Changes
+
+    extra = mini / "extra"
+    extra.mkdir()
+    changes = Changes()
+    changes.wait([mini], poll=0.05, longest=0.1)
+    shutil.rmtree(extra)
+    assert changes.wait([mini], poll=0.05, longest=10) is True
+    extra.mkdir()
+    assert changes.wait([mini], poll=0.05, longest=10) is True
+    changes.quiet(0.1)
+    writer = _write_soon(extra / "note.yaml", "a: 1\n")
+    assert changes.wait([mini], poll=0.05, longest=10) is True
+    writer.join()
+
+
+def test_told_by_inotify_the_watch_still_waits_for_the_last_piece(mini, tmp_path):
+    import threading
+
+    from pamphlet.options import command_line_options
+    from pamphlet.watch import Changes, settled, snapshot, watched_folders
+
+    options = command_line_options(mini, tmp_path / "out.pdf")
+    changes = Changes()
+    changes.wait(watched_folders(options), poll=0.05, longest=0.1)
+    page = mini / "pages" / "gamma.yaml"
+    text = page.read_text(encoding="utf-8")
+
+    def write_in_steps():
+        for step in range(1, 11):
+            page.write_text(text + "#" * step + "\n", encoding="utf-8")
+            time.sleep(0.03)
+
+    writer = threading.Thread(target=write_in_steps)
+    writer.start()
+    assert changes.wait(watched_folders(options), poll=0.05, longest=10)
+    state = settled(options, snapshot(watched_folders(options)), 0.2, changes)
+    done_writing = not writer.is_alive()
+    writer.join()
+    assert done_writing
+    assert state == snapshot(watched_folders(options))

@@ -186,7 +186,7 @@ def _run_build(args) -> int:
 
     options = command_line_options(args.brochure, args.out, args.debug,
                                    marks=not args.no_marks, screen=args.screen, jobs=args.jobs)
-    with Checking(PageMemo.of_build(options)) as checking:
+    with Checking(PageMemo.of_build(options), merging=args.screen) as checking:
         # --check: the print PDF is checked as soon as it is written, while the screen
         # edition is merged
         result = build(options, printed=partial(_check_printed, checking) if args.check

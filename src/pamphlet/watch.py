@@ -74,7 +74,7 @@ def rebuild(options: Options, warm: dict | None = None, built=None, memo=None) -
             built(shown[0])
         checking.print_written(result.pdf, result.brochure)
 
-    with Checking(memo) as checking:
+    with Checking(memo, merging=options.screen) as checking:
         try:
             result = build(options, warm, printed)
             screen = result.brochure.options.screen_pdf if options.screen else None

@@ -45,3 +45,28 @@ def test_after_an_edit_the_checks_run_here_and_read_only_what_changed(guide_pdf,
     verdicts = check_everything(changed, brochure, None, memo)
     assert memo.read == {"text": 1, "typography": 1, "preflight": 1}
     assert [v.name for v in verdicts] == list(CHECKS)
+
+
+def test_while_the_build_merges_a_forked_preflight_waits_for_the_screen_edition(
+        guide_pdf, guide_screen_pdf, brochure, monkeypatch):
+    # Three processes at once (the build, its screen merge, a forked preflight) cost
+    # memory for no time on two cores: preflight starts with the screen check.
+    from pamphlet.checks.verdicts import Checking
+
+    monkeypatch.setattr(verdicts_module, "FORK_FROM", 0)     # every check forks
+    started = []                                   # the checks begun, after each step
+    with Checking(PageMemo(), merging=True) as checking:
+        checking.print_written(guide_pdf, brochure)
+        started.append(sorted(checking.done))
+        checking.screen_written(guide_screen_pdf)
+        started.append(sorted(checking.done))
+        merged = checking.verdicts()
+    with Checking(PageMemo()) as checking:
+        checking.print_written(guide_pdf, brochure)
+        started.append(sorted(checking.done))
+        checking.screen_written(guide_screen_pdf)
+        alone = checking.verdicts()
+    assert started == [["contents", "typography"], ["contents", "preflight", "screen",
+                                                     "typography"],
+                       ["contents", "preflight", "typography"]]
+    assert merged == alone and all(v.ok for v in merged)

@@ -199,3 +199,39 @@ def test_told_by_inotify_the_watch_still_waits_for_the_last_piece(mini, tmp_path
     writer.join()
     assert done_writing
     assert state == snapshot(watched_folders(options))
+
+
+def test_a_watch_that_reused_every_part_makes_its_engines_before_the_first_save(
+        mini, tmp_path, monkeypatch):
+    # The first build of a watch often lays nothing out (the parts are cached): the
+    # engines (stylesheets parsed) are made while the designer looks, not in the
+    # first save's rebuild.
+    import threading
+
+    from pamphlet import build as build_module
+    from pamphlet.engine import layout
+    from pamphlet.options import command_line_options
+    from pamphlet.watch import watch
+
+    options = command_line_options(mini, tmp_path / "out.pdf", screen=True)
+    build_module.build(options)                       # every part in the cache
+    events = []
+    real_build, real_engine = build_module.build, layout.Engine.__init__
+    monkeypatch.setattr(build_module, "build",
+                        lambda *args, **kwargs: (events.append("build"),
+                                                 real_build(*args, **kwargs))[1])
+    monkeypatch.setattr(layout.Engine, "__init__",
+                        lambda self, *args, **kwargs: (events.append("engine"),
+                                                       real_engine(self, *args, **kwargs))[1])
+    shown = []
+
+    def save_once_built():
+        assert wait_for(lambda: shown, 300)
+        edit(mini / "pages/gamma.yaml", "最後の章です。", "書き直した最後の章です。")
+
+    saver = threading.Thread(target=save_once_built)
+    saver.start()
+    watch(options, lambda rebuilt: rebuilt.verdicts and shown.append(rebuilt), rounds=1)
+    saver.join()
+    assert len(shown) == 2 and "書き直した" in squeeze("".join(pdf_text(shown[1].pdf)))
+    assert events == ["build", "engine", "engine", "build"]    # print and screen, between

@@ -124,6 +124,7 @@ def watch(options: Options, report, poll: float = 0.05, rounds: int | None = Non
 
     ``rounds`` limits the number of rebuilds (for tests); None watches forever.
     """
+    from .build import warm_up
     from .checks.memo import PageMemo
 
     warm, memo = {}, PageMemo.of_build(options, deferred=True)
@@ -137,6 +138,7 @@ def watch(options: Options, report, poll: float = 0.05, rounds: int | None = Non
 
     show(rebuild(options, warm, built=show, memo=memo))
     memo.flush()
+    warm_up(options, warm)                     # while the designer looks
     done = 0
     while rounds is None or done < rounds:
         changes.wait(watched_folders(options), poll)

@@ -287,8 +287,13 @@ def test_an_edit_with_the_screen_edition_matches_a_cold_build(mini, tmp_path, mo
     edit(mini / "pages/gamma.yaml", "最後の章です。", "書き直した最後の章です。")
     edited = build(options)                       # a new process: one part per edition
     assert _made(options.out) == ["gamma", "gamma (screen)"]
-    assert made_first == [["print", "screen"], ["print"]]     # the screen engine: its worker's
+    assert made_first == [["print", "screen"], []]     # each engine: its own worker's
     editions = (edited.pdf.read_bytes(), options.screen_pdf.read_bytes())
+    for record in (tmp_path / "cache" / "style").iterdir():   # the warnings not said yet:
+        record.unlink()                                        # the print engine says them
+    edit(mini / "pages/gamma.yaml", "書き直した最後の章です。", "もう一度書いた最後の章です。")
+    assert build(options).style_warnings == [] and made_first[-1] == ["print"]
+    edit(mini / "pages/gamma.yaml", "もう一度書いた最後の章です。", "書き直した最後の章です。")
     shutil.rmtree(tmp_path / "cache")
     build(options)
     assert (options.out.read_bytes(), options.screen_pdf.read_bytes()) == editions
@@ -303,3 +308,27 @@ def test_a_damaged_compiled_layout_is_compiled_again(mini, tmp_path, damage):
         entry.write_bytes(b"\x00garbage" * 3 if damage == "garbage" else data[:len(data) // 2])
     shutil.rmtree(tmp_path / "cache" / "parts")          # every definition rendered again
     assert build(options).pdf.read_bytes() == first
+
+
+def test_an_edit_in_a_new_process_says_the_css_warnings_it_parsed_beside(mini, tmp_path,
+                                                                         monkeypatch):
+    # One part to lay out per edition: each engine is parsed by the process that lays
+    # its part out, side by side; the stylesheets' warnings, said by the first build's
+    # engine, come from its record.
+    from pamphlet import build as build_module
+
+    css = mini / "layouts" / "plain.css"
+    css.write_text(css.read_text(encoding="utf-8") + ".t-heading { colr: red; }\n",
+                   encoding="utf-8")
+    options = command_line_options(mini, tmp_path / "pamphlet.pdf", screen=True, jobs=2)
+    first = build(options)
+    made_first = []
+    real = build_module._made_first
+    monkeypatch.setattr(build_module, "_made_first", lambda *args: (
+        made_first.append(real(*args)), made_first[-1])[1])
+    edit(mini / "pages/gamma.yaml", "最後の章です。", "書き直した最後の章です。")
+    edited = build(options)
+    assert made_first == [[]] and _made(options.out) == ["gamma", "gamma (screen)"]
+    said = [w.message for w in edited.style_warnings]
+    assert said == [w.message for w in first.style_warnings]
+    assert any("colr: red" in message for message in said)

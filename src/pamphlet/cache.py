@@ -85,8 +85,8 @@ def record(cache: Path, parts: dict, made: list, keys: set) -> None:
 
 def style_warnings(cache: Path, engine_key: str, engines: dict) -> list[Diagnostic]:
     """What WeasyPrint ignored in the stylesheets: said by the engine that parsed them,
-    or, when every part is reused, remembered from the last engine for the same files."""
-    path = cache / "style" / f"{hashlib.sha256(engine_key.encode()).hexdigest()}.json"
+    or, when this process made none, remembered from the last engine for the same files."""
+    path = _style_record(cache, engine_key)
     engine = engines.get(PRINT) or engines.get(SCREEN)
     if engine is not None:
         _write(path, json.dumps([{**asdict(w), "file": str(w.file)} for w in engine.warnings],
@@ -97,6 +97,15 @@ def style_warnings(cache: Path, engine_key: str, engines: dict) -> list[Diagnost
         return [Diagnostic(**{**w, "file": Path(w["file"])}) for w in json.loads(path.read_text())]
     except (OSError, ValueError, TypeError):
         return []
+
+
+def style_said(cache: Path, engine_key: str) -> bool:
+    """Whether an engine for the same stylesheets and files has said its warnings."""
+    return _style_record(cache, engine_key).exists()
+
+
+def _style_record(cache: Path, engine_key: str) -> Path:
+    return cache / "style" / f"{hashlib.sha256(engine_key.encode()).hexdigest()}.json"
 
 
 KEPT_STYLES = 32      # style records of stylesheets as they were: a CSS saved, undone and

@@ -235,3 +235,27 @@ def test_a_watch_that_reused_every_part_makes_its_engines_before_the_first_save(
     saver.join()
     assert len(shown) == 2 and "書き直した" in squeeze("".join(pdf_text(shown[1].pdf)))
     assert events == ["build", "engine", "engine", "build"]    # print and screen, between
+
+
+def test_a_save_during_the_first_build_wakes_the_watch_without_waiting(mini, tmp_path,
+                                                                       monkeypatch):
+    # The folders are followed from the start: a save while the first build runs (or
+    # while its engines are made) is told at the first wait, not found a second later.
+    from pamphlet.options import command_line_options
+    from pamphlet.watch import Changes, watch
+
+    woken = []
+    real = Changes._events
+    monkeypatch.setattr(Changes, "_events",
+                        lambda self, timeout: (woken.append(real(self, timeout)), woken[-1])[1])
+    shown = []
+
+    def report(rebuilt):
+        if rebuilt.verdicts and not shown:          # the first build: save at once
+            edit(mini / "pages/gamma.yaml", "最後の章です。", "書き直した最後の章です。")
+        if rebuilt.verdicts:
+            shown.append(rebuilt)
+
+    watch(command_line_options(mini, tmp_path / "out.pdf"), report, rounds=1)
+    assert len(shown) == 2 and "書き直した" in squeeze("".join(pdf_text(shown[1].pdf)))
+    assert woken[0] is True                          # told, not timed out

@@ -128,8 +128,9 @@ def watch(options: Options, report, poll: float = 0.05, rounds: int | None = Non
     from .checks.memo import PageMemo
 
     warm, memo = {}, PageMemo.of_build(options, deferred=True)
-    state = snapshot(watched_folders(options))
     changes = Changes()
+    changes.follow(watched_folders(options))   # a save from now on wakes the first wait
+    state = snapshot(watched_folders(options))
 
     def show(rebuilt: Rebuild) -> None:
         report(rebuilt)
@@ -224,7 +225,7 @@ class Changes:
         if not self.live:
             time.sleep(poll)
             return True
-        self._watch(folders)
+        self.follow(folders)
         return self._events(longest)
 
     def quiet(self, seconds: float) -> None:
@@ -258,7 +259,10 @@ class Changes:
         if gone:
             self.watched = {path: w for path, w in self.watched.items() if w not in gone}
 
-    def _watch(self, folders) -> None:
+    def follow(self, folders) -> None:
+        """Be told of writes under ``folders`` (every folder in them) from now on."""
+        if not self.live:
+            return
         for folder in folders:
             folder = Path(folder)
             for path in [folder, *folder.rglob("*")] if folder.is_dir() else ():

@@ -39,9 +39,11 @@ class BuildResult:
     brochure: object = None          # the loaded brochure, for the checks that follow
     laid_out: str = ""               # "N of M page definitions laid out" (the others reused)
     style_warnings: list = field(default_factory=list)   # what the layouts' CSS could not say
+    screened: object = None          # what build()'s ``screened`` said of the screen edition
 
 
-def build(options: Options, warm: dict | None = None, printed=None) -> BuildResult:
+def build(options: Options, warm: dict | None = None, printed=None,
+          screened=None) -> BuildResult:
     """Build the print PDF (and the screen edition); the previous PDFs stay in place if
     any stage before the writing fails.
 
@@ -50,7 +52,10 @@ def build(options: Options, warm: dict | None = None, printed=None) -> BuildResu
     core otherwise; the parts are merged (merge.py) and finished for the press.
     The print PDF is written as soon as it is merged, while the screen edition is
     merged in a forked process: ``printed(BuildResult)``, when given, is called then
-    (the checks of the print PDF run meanwhile), before the screen edition is written.
+    (the checks of the print PDF run meanwhile). ``screened(path)``, when given, is
+    called in the process that merged the screen edition, once it has written it (its
+    check runs there, beside the print PDF's); what it returns is the result's
+    ``screened``.
     ``warm`` (a dict a watching process keeps) holds the layout engine between builds.
     """
     start = time.perf_counter()
@@ -65,25 +70,26 @@ def build(options: Options, warm: dict | None = None, printed=None) -> BuildResu
     html = renderer.document({part.page_id: part.html for part in made.parts[PRINT]})
     printed = _once(printed)
     try:
-        result = _write(brochure, made, html, start, printed)
+        result = _write(brochure, made, html, start, printed, screened)
     except CacheDamaged as damage:
         LOG.warning("cache: %s was damaged; the parts are made again", damage)
         for folder in ("parts", "fonts"):           # fonts: what drawing the parts stores
             shutil.rmtree(cache_dir(brochure) / folder, ignore_errors=True)
         made = _make(brochure, renderer, warm, editions)
-        result = _write(brochure, made, html, start, printed)
+        result = _write(brochure, made, html, start, printed, screened)
     result.seconds = time.perf_counter() - start
     return result
 
 
-def _write(brochure, made, html: str, start: float, printed) -> BuildResult:
+def _write(brochure, made, html: str, start: float, printed, screened) -> BuildResult:
     """Merge and write each edition: the print PDF merged here, then written (and
-    ``printed`` told) while the screen edition is merged beside it (workers.beside)."""
+    ``printed`` told) while the screen edition is merged, written and ``screened``
+    beside it (workers.beside)."""
     options = brochure.options
     _step(3, "merging", describe(made.parts[PRINT]))
-    screen = partial(_merge_edition, brochure, made, html, SCREEN) \
+    screen = partial(_screen_edition, brochure, made, html, screened) \
         if SCREEN in made.parts else None
-    with workers.beside(screen, options.jobs, "merging the screen edition") as screen_pdf:
+    with workers.beside(screen, options.jobs, "merging the screen edition") as screen_done:
         pdf = _merge_edition(brochure, made, html, PRINT)
         _step(4, "writing", options.out)
         write_bytes(options.out, pdf)
@@ -93,9 +99,14 @@ def _write(brochure, made, html: str, start: float, printed) -> BuildResult:
                              time.perf_counter() - start, brochure.warnings + made.warnings,
                              brochure, describe(made.parts[PRINT]), made.warnings)
         printed(result)
-        if screen is not None:
-            write_bytes(options.screen_pdf, screen_pdf.result())
+        result.screened = screen_done.result()
     return result
+
+
+def _screen_edition(brochure, made, html: str, screened):
+    """The screen edition merged and written, then ``screened`` (in the merging process)."""
+    write_bytes(brochure.options.screen_pdf, _merge_edition(brochure, made, html, SCREEN))
+    return screened(brochure.options.screen_pdf) if screened is not None else None
 
 
 def _once(told):

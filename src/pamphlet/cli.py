@@ -190,14 +190,14 @@ def _run_build(args) -> int:
         # --check: the print PDF is checked as soon as it is written, while the screen
         # edition is merged
         result = build(options, printed=partial(_check_printed, checking) if args.check
-                       else None)
+                       else None, screened=checking.check_screen_here if args.check else None)
         if not args.quiet:
             print_diagnostics(result.warnings)
         logging.getLogger("pamphlet").info("built %s: %d pages in %.1f s (%s)", result.pdf,
                                            result.pages, result.seconds, result.laid_out)
         if not args.check:
             return 0
-        checking.screen_written(_screen_beside(result.pdf))
+        checking.screen_written(_screen_beside(result.pdf), result.screened)
         return _verdicts_said(result.pdf, result.brochure, checking.verdicts())
 
 

@@ -76,9 +76,9 @@ def rebuild(options: Options, warm: dict | None = None, built=None, memo=None) -
 
     with Checking(memo, merging=options.screen) as checking:
         try:
-            result = build(options, warm, printed)
+            result = build(options, warm, printed, checking.check_screen_here)
             screen = result.brochure.options.screen_pdf if options.screen else None
-            checking.screen_written(screen)
+            checking.screen_written(screen, result.screened)
             verdicts = checking.verdicts()
         except PamphletError as error:
             return _failed(start, error.diagnostics)

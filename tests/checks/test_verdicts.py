@@ -70,3 +70,30 @@ def test_while_the_build_merges_a_forked_preflight_waits_for_the_screen_edition(
                                                      "typography"],
                        ["contents", "preflight", "typography"]]
     assert merged == alone and all(v.ok for v in merged)
+
+
+def test_the_screen_check_of_the_merging_process_is_adopted(guide_pdf, guide_screen_pdf,
+                                                            brochure, tmp_path, monkeypatch):
+    # build.py's ``screened``: the process that wrote the screen edition checks it and
+    # hands back its verdict and what it read; this process's memo then knows the page.
+    from functools import partial
+
+    from checks.test_memo import painted
+    from pamphlet import workers
+    from pamphlet.checks.verdicts import Checking
+
+    memo = PageMemo()
+    alone = check_everything(guide_pdf, brochure, guide_screen_pdf, memo)
+    changed = painted(guide_screen_pdf, tmp_path / "changed-screen.pdf", page=5)
+    assert memo.unread(changed, "screen") == 1
+    with Checking(memo, merging=True) as checking:
+        checking.print_written(guide_pdf, brochure)
+        with workers.beside(partial(checking.check_screen_here, changed), 2,
+                            "checking") as beside:
+            checked = beside.result()                   # found in a forked process
+        monkeypatch.setattr(verdicts_module, "_screen", None)   # none checked here
+        checking.screen_written(changed, checked)
+        verdicts = checking.verdicts()
+    assert checked is not None and checked[0] == verdicts[-1]
+    assert [v.name for v in verdicts] == list(CHECKS) and verdicts[:3] == alone[:3]
+    assert memo.unread(changed, "screen") == 0 and memo.read["screen"] == 1   # adopted

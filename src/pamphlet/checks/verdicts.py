@@ -86,11 +86,22 @@ class Checking:
         self.done["contents"] = _contents(pdf, brochure, self.memo)
         self.done["typography"] = _typography(pdf, self.memo)
 
-    def screen_written(self, screen_pdf: Path | None) -> None:
-        """Check the screen edition, if there is one."""
+    def check_screen_here(self, screen_pdf: Path):
+        """The screen check, run by the process that has just written ``screen_pdf``
+        (build.py's ``screened``) when it has few pages to read: its (Verdict, kept), for
+        `screen_written`; None when it has many (then it forks as the others do)."""
+        if self.memo.unread(screen_pdf, "screen") >= FORK_FROM:
+            return None
+        return _screen(screen_pdf, self.memo)
+
+    def screen_written(self, screen_pdf: Path | None, checked=None) -> None:
+        """Check the screen edition, if there is one (``checked``: what
+        `check_screen_here` found where it was written)."""
         if "preflight" not in self.done:
             self._preflight(self.pool)
-        if screen_pdf is not None and screen_pdf.exists():
+        if checked is not None:
+            self.done["screen"] = _Here().submit(lambda: checked)
+        elif screen_pdf is not None and screen_pdf.exists():
             self.done["screen"] = self._runner(screen_pdf, "screen").submit(
                 _screen, screen_pdf, self.memo)
         else:

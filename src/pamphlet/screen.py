@@ -206,8 +206,7 @@ def _repair_lists(pdf, elements, kinds) -> None:
 
 def _has_content(element, depth=0) -> bool:
     import pikepdf
-    kids = element.get("/K")
-    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+    for kid in _kids(element):
         if not isinstance(kid, pikepdf.Dictionary) or "/S" not in kid or \
                 depth < 64 and _has_content(kid, depth + 1):
             return True

@@ -48,3 +48,27 @@ def test_with_one_job_nothing_is_forked(mini, tmp_path):
     result = build(options, printed=printed, screened=screened)
     assert seen["children"] == set() and result.screened[0] == os.getpid()
     assert options.screen_pdf.exists()
+
+
+def test_a_screen_merge_that_crashes_is_one_error(mini, tmp_path, monkeypatch):
+    # A crash in a C library while the screen edition is merged beside the build: one
+    # error naming it, no traceback; the print PDF, written beside it, stays.
+    from pamphlet import build as build_module
+    from utils import run
+
+    real, this_process = build_module._merge_edition, os.getpid()
+
+    def crash_beside(brochure, made, html, edition):
+        if os.getpid() != this_process:
+            os._exit(1)
+        return real(brochure, made, html, edition)
+
+    monkeypatch.setattr(build_module, "_merge_edition", crash_beside)
+    out = tmp_path / "pamphlet.pdf"
+    result = run("build", "--brochure", mini, "--out", out, "--screen", "--jobs", "2",
+                 "--quiet")
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "error: a process merging the screen edition stopped without a word (it crashed)",
+        "hint: build again with --jobs 1 to see where; what was written beside it stays"]
+    assert out.exists() and not out.with_name("pamphlet-screen.pdf").exists()

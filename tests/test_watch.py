@@ -1,5 +1,6 @@
 """`pamphlet watch`: a save rebuilds the PDF; a broken save keeps the last good one."""
 
+import os
 import subprocess
 import sys
 import time
@@ -147,12 +148,12 @@ def _write_soon(path: Path, text: str, after: float = 0.1):
 def test_a_save_in_a_nested_folder_wakes_the_watch_at_once(mini):
     from pamphlet.watch import Changes
 
-    changes = Changes()
-    assert changes.live                              # Linux: told by inotify, no polling
-    assert changes.wait([mini], poll=0.05, longest=0.2) is False   # nothing written
-    writer = _write_soon(mini / "pages" / "gamma.yaml", "id: gamma\n")
-    assert changes.wait([mini], poll=0.05, longest=10) is True     # woken, not timed out
-    writer.join()
+    with Changes() as changes:
+        assert changes.live                          # Linux: told by inotify, no polling
+        assert changes.wait([mini], poll=0.05, longest=0.2) is False   # nothing written
+        writer = _write_soon(mini / "pages" / "gamma.yaml", "id: gamma\n")
+        assert changes.wait([mini], poll=0.05, longest=10) is True     # woken, not timed out
+        writer.join()
 
 
 def test_a_folder_deleted_and_made_again_is_watched_again(mini):
@@ -163,6 +164,7 @@ def test_a_folder_deleted_and_made_again_is_watched_again(mini):
     extra = mini / "extra"
     extra.mkdir()
     changes = Changes()
+    _opened.append(changes)
     changes.wait([mini], poll=0.05, longest=0.1)
     shutil.rmtree(extra)
     assert changes.wait([mini], poll=0.05, longest=10) is True
@@ -182,6 +184,7 @@ def test_told_by_inotify_the_watch_still_waits_for_the_last_piece(mini, tmp_path
 
     options = command_line_options(mini, tmp_path / "out.pdf")
     changes = Changes()
+    _opened.append(changes)
     changes.wait(watched_folders(options), poll=0.05, longest=0.1)
     page = mini / "pages" / "gamma.yaml"
     text = page.read_text(encoding="utf-8")
@@ -259,3 +262,51 @@ def test_a_save_during_the_first_build_wakes_the_watch_without_waiting(mini, tmp
     watch(command_line_options(mini, tmp_path / "out.pdf"), report, rounds=1)
     assert len(shown) == 2 and "書き直した" in squeeze("".join(pdf_text(shown[1].pdf)))
     assert woken[0] is True                          # told, not timed out
+
+
+_opened = []       # Changes the tests above made without a with block
+
+
+def teardown_module():
+    for changes in _opened:
+        changes.close()
+
+
+def _inotify_instances() -> int:
+    fds = Path("/proc/self/fd")
+    return sum(1 for fd in fds.iterdir() if _link(fd) == "anon_inode:inotify")
+
+
+def _link(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
+
+
+def test_a_watch_lets_go_of_its_inotify_instance(mini, tmp_path):
+    # A user has 128 inotify instances: a watch that ends (tests run many) closes its own.
+    from pamphlet.options import command_line_options
+    from pamphlet.watch import watch
+
+    before = _inotify_instances()
+
+    def report(rebuilt):
+        if rebuilt.verdicts and "書き直した" not in (mini / "pages/gamma.yaml").read_text():
+            edit(mini / "pages/gamma.yaml", "最後の章です。", "書き直した最後の章です。")
+
+    watch(command_line_options(mini, tmp_path / "out.pdf"), report, rounds=1)
+    assert _inotify_instances() == before
+
+
+def test_warming_up_never_stops_the_watch(mini, tmp_path, monkeypatch):
+    # Whatever fails while the engines are made ahead is left for the rebuild to say.
+    from pamphlet import build as build_module
+    from pamphlet.options import command_line_options
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in a layout")
+    monkeypatch.setattr(build_module, "Renderer", broken)
+    warm = {}
+    build_module.warm_up(command_line_options(mini, tmp_path / "out.pdf"), warm)
+    assert warm == {}

@@ -174,7 +174,8 @@ def warm_up(options: Options, warm: dict) -> None:
     """Make the layout engines (stylesheets parsed, fonts loaded) that the next build
     with ``warm`` lays out with: a watch whose first build reused every part does it
     while the designer looks, instead of in the first save's rebuild (0.8 s at 36
-    pages). A brochure that does not load is left for that rebuild to say."""
+    pages). A brochure or layout that fails here (bad input, or a bug) is left for that
+    rebuild to say: warming up never stops the watch."""
     try:
         brochure = load_brochure(options)
         renderer = Renderer(brochure)
@@ -182,7 +183,8 @@ def warm_up(options: Options, warm: dict) -> None:
         engines = Engines(brochure, renderer, _held(warm, key))
         for edition in (PRINT, SCREEN) if brochure.options.screen else (PRINT,):
             engines.get(edition)
-    except PamphletError:
+    except Exception:       # the rebuild says what, with its file and line
+        LOG.debug("warm-up stopped", exc_info=True)
         return
     _hold(warm, key, engines.made)
 

@@ -128,29 +128,29 @@ def watch(options: Options, report, poll: float = 0.05, rounds: int | None = Non
     from .checks.memo import PageMemo
 
     warm, memo = {}, PageMemo.of_build(options, deferred=True)
-    changes = Changes()
-    changes.follow(watched_folders(options))   # a save from now on wakes the first wait
-    state = snapshot(watched_folders(options))
+    with Changes() as changes:
+        changes.follow(watched_folders(options))   # a save from now on wakes the first wait
+        state = snapshot(watched_folders(options))
 
-    def show(rebuilt: Rebuild) -> None:
-        report(rebuilt)
-        if preview is not None:
-            show_in_preview(preview, rebuilt)
+        def show(rebuilt: Rebuild) -> None:
+            report(rebuilt)
+            if preview is not None:
+                show_in_preview(preview, rebuilt)
 
-    show(rebuild(options, warm, built=show, memo=memo))
-    memo.flush()
-    warm_up(options, warm)                     # while the designer looks
-    done = 0
-    while rounds is None or done < rounds:
-        changes.wait(watched_folders(options), poll)
-        current = snapshot(watched_folders(options))
-        if current == state:
-            continue
-        state = settled(options, current, poll, changes)
-        with collected_after():
-            show(rebuild(options, warm, built=show, memo=memo))
-        memo.flush()                           # while the designer looks
-        done += 1
+        show(rebuild(options, warm, built=show, memo=memo))
+        memo.flush()
+        warm_up(options, warm)                     # while the designer looks
+        done = 0
+        while rounds is None or done < rounds:
+            changes.wait(watched_folders(options), poll)
+            current = snapshot(watched_folders(options))
+            if current == state:
+                continue
+            state = settled(options, current, poll, changes)
+            with collected_after():
+                show(rebuild(options, warm, built=show, memo=memo))
+            memo.flush()                           # while the designer looks
+            done += 1
 
 
 @contextmanager
@@ -214,6 +214,18 @@ class Changes:
             self.fd = self.libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
         except (OSError, AttributeError):
             pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the inotify instance (a user has 128)."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
     @property
     def live(self) -> bool:

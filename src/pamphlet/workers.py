@@ -118,13 +118,14 @@ class _Waited:
         try:
             return self.future.result()
         except BrokenProcessPool:
-            raise _crashed(self.doing) from None
+            raise _crashed(self.doing, "what was written beside it stays") from None
 
 
-def _crashed(doing: str = "laying out page definitions") -> PamphletError:
+def _crashed(doing: str = "laying out page definitions",
+             kept: str = "the last good PDF is untouched") -> PamphletError:
     return PamphletError(Diagnostic(
         f"a process {doing} stopped without a word (it crashed)",
-        hint="build again with --jobs 1 to see where; the last good PDF is untouched"))
+        hint=f"build again with --jobs 1 to see where; {kept}"))
 
 
 def _die_with_parent(parent: int) -> None:

@@ -48,8 +48,9 @@ def check_everything(pdf: Path, brochure, screen_pdf: Path | None = None,
 class Checking:
     """The checks of one build, begun as its PDFs are written: contents, preflight and
     typography once the print PDF is (`print_written`), screen once the screen edition
-    is (`screen_written`); `verdicts` waits for them all. A build can so check its print
-    PDF while it merges the screen edition.
+    is (`screen_written`, or `check_screen_here` in the process that wrote it);
+    `verdicts` waits for them all. A build can so check its print PDF while it merges
+    the screen edition.
 
     Preflight and check-screen run in a forked process when they have many pages to
     read (`FORK_FROM`), and hand back what they kept; the memo is saved once, at the end
@@ -100,7 +101,7 @@ class Checking:
         if "preflight" not in self.done:
             self._preflight(self.pool)
         if checked is not None:
-            self.done["screen"] = _Here().submit(lambda: checked)
+            self.done["screen"] = _adopted(checked, self.memo, "screen")
         elif screen_pdf is not None and screen_pdf.exists():
             self.done["screen"] = self._runner(screen_pdf, "screen").submit(
                 _screen, screen_pdf, self.memo)

@@ -34,9 +34,11 @@ def test_the_same_sources_in_another_folder_give_the_same_bytes(mini, tmp_path):
     elsewhere = tmp_path / "another" / "clone"
     shutil.copytree(mini, elsewhere)
     a, b = tmp_path / "a" / "pamphlet.pdf", tmp_path / "b" / "pamphlet.pdf"
-    assert run("build", "--brochure", mini, "--out", a, "--quiet").code == 0
-    assert run("build", "--brochure", elsewhere, "--out", b, "--quiet").code == 0
+    assert run("build", "--brochure", mini, "--out", a, "--quiet", "--screen").code == 0
+    assert run("build", "--brochure", elsewhere, "--out", b, "--quiet", "--screen").code == 0
     assert sha256(a) == sha256(b)
+    # the screen edition too (its pictures were named by their file's absolute URL)
+    assert sha256(a.with_name("pamphlet-screen.pdf")) == sha256(b.with_name("pamphlet-screen.pdf"))
 
 
 def test_the_date_comes_from_the_brochure_not_the_clock(mini_pdf):

@@ -20,7 +20,7 @@ from . import cache, workers
 from .cache import cache_dir
 from .merge import merge
 from .parts import PART_ID, PRINT, SCREEN, Failed, Made, Part, PartsFailed, describe
-from .press import reproducible_xmp
+from .press import screen_finish
 from .render import Renderer
 from .diagnostics import Diagnostic, PamphletError
 from .write import CacheDamaged, document_id, write_bytes, write_text
@@ -354,7 +354,7 @@ def _merge_edition(brochure, made, html: str, edition: str) -> bytes:
     files = [part.file() for part in made.parts[edition]]
     if edition == PRINT:
         return merge(files, document_id(html), fonts, finish=_press_finish(brochure))
-    return merge(files, document_id(html, "screen"), fonts, finish=reproducible_xmp,
+    return merge(files, document_id(html, "screen"), fonts, finish=screen_finish,
                  tagged=True)
 
 

@@ -211,6 +211,13 @@ def _transparent_state(state) -> bool:
         blend not in ("/Normal", "/Compatible")
 
 
+def screen_finish(pdf) -> None:
+    """What the screen edition takes of the press's finish: its pictures named by their
+    content, its XMP the same from the same sources (in any folder)."""
+    _stable_image_names(pdf)
+    reproducible_xmp(pdf)
+
+
 def _stable_image_names(pdf) -> None:
     """Name image XObjects by their content, not by their absolute file URL.
 

@@ -18,7 +18,7 @@ BROCHURE ?= brochure
 OUT ?= $(if $(filter brochure brochure/,$(BROCHURE)),build/pamphlet.pdf,build/$(notdir $(abspath $(BROCHURE)))/pamphlet.pdf)
 
 pdf: $(STAMP)
-	$(BIN)/pamphlet build --brochure $(BROCHURE) --out $(OUT) --screen --check
+	$(BIN)/pamphlet build --brochure $(BROCHURE) --out $(OUT) --screen --check --resident
 
 test: $(STAMP) test-packages
 	$(BIN)/python -m pytest -q

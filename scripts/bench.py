@@ -6,9 +6,13 @@ the copies marked so the contents stay unambiguous; never committed), of
   plain      weasyprint build/pamphlet.html out.pdf   (the engine cost to beat)
   cold       make clean, then pamphlet build
   edit       one sentence changed in one page definition, then pamphlet build
-  pdf-cold   make clean, then what `make pdf` runs: build --screen --check (print and
-             screen editions, every check, the job ticket)
-  pdf-edit   the one-sentence edit, then what `make pdf` runs
+  pdf-cold   make clean, then what `make pdf` runs: build --screen --check --resident
+             (print and screen editions, every check, the job ticket; no resident yet:
+             it runs in its own process, then starts the build folder's resident)
+  pdf-edit   the one-sentence edit, then what `make pdf` runs, once the resident is idle
+             (a designer saves some seconds after the last make pdf): run by the
+             resident; its memory: the caller's tree and the resident's
+  pdf-new    the same after an edit, in a new process (--resident left out)
   watch      the same edit under a running `pamphlet watch` (save -> new PDF and
              every check's verdict printed); its memory: the watcher's tree, sampled
              through all its rebuilds
@@ -43,20 +47,16 @@ EDIT_FILE = "pages/mission-1.yaml"
 ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed_all(commands: list, cwd: Path, sample: bool = False) -> tuple[float, int, int]:
-    """``timed`` over commands run one after the other: seconds summed, peaks the max."""
-    runs = [timed(command, cwd, sample) for command in commands]
-    return (sum(r[0] for r in runs), max(r[1] for r in runs), max(r[2] for r in runs))
-
-
-def timed(command: list, cwd: Path, sample: bool = False, ok=(0,)) -> tuple[float, int, int]:
+def timed(command: list, cwd: Path, sample: bool = False, ok=(0,),
+          also=()) -> tuple[float, int, int]:
     """Wall seconds, peak RSS of the largest process (KiB, GNU time) and, when ``sample``,
-    peak PSS of the process tree (KiB; the sampling costs CPU, so timed runs skip it)."""
+    peak PSS of the process tree and of the trees of the pids ``also`` (KiB; the
+    sampling costs CPU, so timed runs skip it)."""
     start = time.perf_counter()
     process = subprocess.Popen(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, env=ENV,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
-    sampler = threading.Thread(target=_sample_pss, args=(process, peak), daemon=True)
+    sampler = threading.Thread(target=_sample_pss, args=(process, peak, also), daemon=True)
     if sample:
         sampler.start()
     out, err = process.communicate()
@@ -68,10 +68,12 @@ def timed(command: list, cwd: Path, sample: bool = False, ok=(0,)) -> tuple[floa
     return seconds, int(err.strip().splitlines()[-1]), peak[0]
 
 
-def _sample_pss(process, peak) -> None:
-    """Every 50 ms, the PSS of the process and its descendants (cheap: no /proc scan)."""
+def _sample_pss(process, peak, also=()) -> None:
+    """Every 50 ms, the PSS of the process and its descendants, and of the processes
+    ``also`` and theirs (cheap: no /proc scan)."""
     while process.poll() is None:
-        peak[0] = max(peak[0], sum(_pss(pid) for pid in _tree(process.pid)))
+        pids = {pid for root in (process.pid, *also) for pid in _tree(root)}
+        peak[0] = max(peak[0], sum(_pss(pid) for pid in pids))
         time.sleep(0.05)
 
 
@@ -163,11 +165,12 @@ def repeat_definitions(root: Path, copies: int) -> None:
 # (so that the machine's drift from minute to minute shows in all three alike),
 # then one more round that samples the memory.
 
-MAKE_PDF = [[BIN / "pamphlet", "build", "--screen", "--check", "--quiet"]]
+MAKE_PDF = [BIN / "pamphlet", "build", "--screen", "--check", "--quiet", "--resident"]
 
 
 def bench_rounds(project, runs):
-    results = {"plain": [], "cold": [], "edit": [], "pdf-cold": [], "pdf-edit": []}
+    results = {name: [] for name in ("plain", "cold", "edit", "pdf-cold", "pdf-edit",
+                                     "pdf-new")}
     made = {}
     for round_ in range(runs + 1):
         sample = round_ == runs
@@ -180,10 +183,35 @@ def bench_rounds(project, runs):
         results["plain"].append(timed([BIN / "weasyprint", "build/pamphlet.html",
                                        "/tmp/bench-plain.pdf"], project, sample))
         shutil.rmtree(project / "build", ignore_errors=True)
-        results["pdf-cold"].append(timed_all(MAKE_PDF, project, sample))
+        results["pdf-cold"].append(timed(MAKE_PDF, project, sample))
+        resident = _resident_idle(project)
         toggle_edit(project, 2 * round_ + 1)
-        results["pdf-edit"].append(timed_all(MAKE_PDF, project, sample))
+        seconds, _, pss = timed(MAKE_PDF, project, sample, also=resident)
+        results["pdf-edit"].append((seconds, 0, pss))       # GNU time: the caller alone
+        _resident_idle(project)
+        toggle_edit(project, 3 * runs + 4 + round_)
+        results["pdf-new"].append(timed(MAKE_PDF[:-1], project, sample))
     return results, made
+
+
+def _resident_idle(project: Path) -> list[int]:
+    """The pid of the project's resident process, once it listens and is idle."""
+    def residents():
+        found = []
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                words = (proc / "cmdline").read_bytes().split(b"\0")
+                if b"resident" in words and b"pamphlet" in words and \
+                        (proc / "cwd").resolve() == project.resolve():
+                    found.append(int(proc.name))
+            except OSError:
+                pass
+        return found
+    _wait(lambda: residents() and list((project / "build/cache").glob("resident-*.sock")),
+          120, "the resident")
+    for pid in residents():
+        _idle(pid)
+    return residents()
 
 
 def bench_watch(project, runs):
@@ -233,22 +261,22 @@ def _idle(pid: int, quiet: float = 0.3) -> None:
         last = now
 
 
-def _wait(condition, seconds):
+def _wait(condition, seconds, what="pamphlet watch"):
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
-            sys.exit("bench: timed out waiting for pamphlet watch")
+            sys.exit(f"bench: timed out waiting for {what}")
         time.sleep(0.02)
 
 
-def line(name, results, plain_median):
+def line(name, results, plain_median, note="(all its rebuilds)"):
     timing, memory_run = results[:-1], results[-1]
     seconds = [s for s, _, _ in timing]
     median = statistics.median(seconds)
     rss, pss = max(r for _, r, _ in results), memory_run[2]
     ratio = f"{median / plain_median:5.2f} x plain" if plain_median else " " * 13
     memory = (f"peak RSS {rss / 1024:4.0f} MiB, tree PSS {pss / 1024:4.0f} MiB" if rss
-              else f"{'':20s}tree PSS {pss / 1024:4.0f} MiB (all its rebuilds)")
+              else f"{'':20s}tree PSS {pss / 1024:4.0f} MiB {note}")
     return (f"{name:<8} min {min(seconds):6.2f} s  median {median:6.2f} s  "
             f"max {max(seconds):6.2f} s  {ratio}  {memory}")
 
@@ -270,13 +298,14 @@ def bench_brochure(copies: int, runs: int) -> None:
         rounds, made = bench_rounds(project, runs)
         plain_median = statistics.median(s for s, _, _ in rounds["plain"][:-1])
         rows = [(name, rounds[name]) for name in ("plain", "cold", "edit", "pdf-cold",
-                                                  "pdf-edit")]
+                                                  "pdf-edit", "pdf-new")]
         rows.append(("watch", bench_watch(project, runs)))
         pages = subprocess.getoutput(f"pdfinfo {project}/build/pamphlet.pdf | grep ^Pages")
         print(f"make bench: {pages.split()[-1]} pages, {runs} runs each, "
               f"{subprocess.getoutput('nproc')} cores")
         for name, results in rows:
-            print(line(name, results, plain_median if name != "plain" else 0))
+            print(line(name, results, plain_median if name != "plain" else 0,
+                       "(with the resident)" if name == "pdf-edit" else "(all its rebuilds)"))
         print(f"page definitions laid out: cold {made['cold']}, edit {made['edit']}")
 
 
@@ -350,8 +379,8 @@ def main() -> None:
     parser.add_argument("--big-runs", type=int, default=1, help="runs of the 144-page case")
     parser.add_argument("--only", choices=("36", "144", "diff"), help="one case only")
     args = parser.parse_args()
-    if 3 * max(args.runs, args.big_runs) + 3 > len(EDIT_CHARS):
-        sys.exit(f"bench: at most {(len(EDIT_CHARS) - 3) // 3} runs (one new character each)")
+    if 4 * max(args.runs, args.big_runs) + 5 > len(EDIT_CHARS):
+        sys.exit(f"bench: at most {(len(EDIT_CHARS) - 5) // 4} runs (one new character each)")
     if args.only in (None, "36"):
         bench_brochure(1, args.runs)
     if args.only in (None, "144"):

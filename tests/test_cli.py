@@ -72,7 +72,9 @@ def test_an_error_pamphlet_has_no_words_for_is_a_traceback_with_debug(mini):
     debug = pamphlet(*_calling_itself(mini), "--debug", cwd=mini)
     assert debug.returncode == 1
     assert debug.stderr.startswith("Traceback (most recent call last):\n")
-    assert debug.stderr.splitlines()[-1] == "RecursionError: maximum recursion depth exceeded"
+    # (CPython words the end after where the limit is met: "... while calling a Python object")
+    assert debug.stderr.splitlines()[-1].startswith(
+        "RecursionError: maximum recursion depth exceeded")
 
 
 def test_an_error_pamphlet_has_no_words_for_is_one_error_line_without_debug(mini):

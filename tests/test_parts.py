@@ -332,3 +332,38 @@ def test_an_edit_in_a_new_process_says_the_css_warnings_it_parsed_beside(mini, t
     said = [w.message for w in edited.style_warnings]
     assert said == [w.message for w in first.style_warnings]
     assert any("colr: red" in message for message in said)
+
+
+def test_engines_lent_by_a_resident_are_used_where_they_fit_and_not_kept(mini, tmp_path,
+                                                                         monkeypatch):
+    # A resident's child (resident.py) builds with the engines the resident made: those
+    # it holds are used; those it does not (its warm-up met a broken brochure) are made
+    # as a new process makes them, each by its part's worker, not all first as by a
+    # process that keeps them.
+    from pamphlet import build as build_module
+    from pamphlet.build import Lent, warm_up
+
+    options = command_line_options(mini, tmp_path / "pamphlet.pdf", screen=True, jobs=2)
+    build(options)
+    made_first = []
+    real = build_module._made_first
+    monkeypatch.setattr(build_module, "_made_first", lambda *args: (
+        made_first.append(real(*args)), made_first[-1])[1])
+    warm = {}
+    warm_up(options, warm)
+    edit(mini / "pages/gamma.yaml", "最後の章です。", "書き直した最後の章です。")
+    lent = build(options, Lent(warm))
+    assert made_first == [[]] and _made(options.out) == ["gamma", "gamma (screen)"]
+    assert len(warm) == 2                              # what was lent is as it was
+    editions = (lent.pdf.read_bytes(), options.screen_pdf.read_bytes())
+
+    edit(mini / "pages/gamma.yaml", "書き直した最後の章です。", "もう一度書いた最後の章です。")
+    build(options, Lent())
+    assert made_first[-1] == []                        # none lent: each worker its own
+    edit(mini / "pages/gamma.yaml", "もう一度書いた最後の章です。", "三度書いた最後の章です。")
+    build(options, {})
+    assert made_first[-1] == ["print", "screen"]      # a keeping process: all, to keep
+    edit(mini / "pages/gamma.yaml", "三度書いた最後の章です。", "書き直した最後の章です。")
+    shutil.rmtree(tmp_path / "cache")
+    build(options)
+    assert (options.out.read_bytes(), options.screen_pdf.read_bytes()) == editions

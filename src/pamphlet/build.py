@@ -189,19 +189,26 @@ def warm_up(options: Options, warm: dict) -> None:
     _hold(warm, key, engines.made)
 
 
+class Lent(dict):
+    """Engines a resident process made (resident.py), lent to the build its child runs:
+    used where they fit, not kept (the child ends with the build), so the engines they
+    do not hold are made as a new process makes them."""
+
+
 def _made_first(todo: list, engine_holder: dict | None, jobs: int | None,
                 said: bool) -> list[str]:
     """The editions whose engines are made before the workers fork.
 
     All of them when the workers share them (many parts to make), or when a warm
-    process keeps them. With a part or two per edition to make (an edit, in a new
-    process), each engine is made by the process that takes its part, side by side
+    process keeps them (not a `Lent` holder). With a part or two per edition to make
+    (an edit, in a new process), each engine is made by the process that takes its part, side by side
     (0.4 s of parsing each, for the guide) — but for the print engine when what the
     stylesheets' warnings are is not yet ``said`` (a stylesheet saved anew): it is
     made here first, to say them.
     """
     editions = sorted({edition for _, edition in todo})
-    if engine_holder is not None or len(todo) > (jobs or os.cpu_count() or 1):
+    keeps = engine_holder is not None and not isinstance(engine_holder, Lent)
+    if keeps or len(todo) > (jobs or os.cpu_count() or 1):
         return editions
     return [] if said else [edition for edition in editions if edition == PRINT]
 

@@ -23,6 +23,7 @@ EXAMPLES = {
     "check-screen": "pamphlet check-screen build/pamphlet-screen.pdf",
     "approve": "pamphlet approve build/pamphlet.pdf --pages 3,5-7 --by 'Yamada Hanako'",
     "comment": "pamphlet comment build/pamphlet.pdf --page 5 --box 20,40,60,15 --text '写真を差し替え'",
+    "resident": "pamphlet resident build -- build --screen --check --resident",
 }
 
 # Commands whose arguments and run function live beside their code:
@@ -59,6 +60,7 @@ PLUGGED = {
 def main(argv=None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
@@ -102,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_check_screen(commands, common)
     _add_preflight(commands, common)
     _add_check_typography(commands, common)
+    _add_resident(commands, common)
     for name, (module, help_text) in PLUGGED.items():
         _add_plugged(commands, common, name, module, help_text)
     return parser
@@ -162,6 +165,9 @@ def _add_build(commands, common) -> None:
                           "check` does, and write the job ticket; exit 1 if any fails")
     sub.add_argument("--jobs", type=_positive, metavar="N",
                      help="lay out page definitions in N processes (default: one per core)")
+    sub.add_argument("--resident", action="store_true",
+                     help="run in the build folder's resident process, warm (make pdf); "
+                          "with none, build here and start one for next time")
 
 
 def _positive(text: str) -> int:
@@ -179,22 +185,44 @@ def _add_paths(sub) -> None:
 
 
 def _run_build(args) -> int:
+    options = _build_options(args)
+    if not args.resident:
+        return _build_here(args, options)
+    from . import resident
+    status = resident.hand_over(args.argv, options.build_dir)
+    if status is not None:
+        return status
+    try:
+        return _build_here(args, options)
+    finally:
+        resident.start(args.argv, options.build_dir)
+
+
+def _build_options(args):
+    from .options import command_line_options
+
+    return command_line_options(args.brochure, args.out, args.debug, marks=not args.no_marks,
+                                screen=args.screen, jobs=args.jobs)
+
+
+def _build_here(args, options) -> int:
     from .build import build
     from .checks.memo import PageMemo
     from .checks.verdicts import Checking
-    from .options import command_line_options
+    from . import resident
 
-    options = command_line_options(args.brochure, args.out, args.debug,
-                                   marks=not args.no_marks, screen=args.screen, jobs=args.jobs)
     with Checking(PageMemo.of_build(options), merging=args.screen) as checking:
         # --check: the print PDF is checked as soon as it is written, while the screen
         # edition is merged
-        result = build(options, printed=partial(_check_printed, checking) if args.check
-                       else None, screened=checking.check_screen_here if args.check else None)
+        result = build(options, resident.lent(),
+                       printed=partial(_check_printed, checking) if args.check else None,
+                       screened=checking.check_screen_here if args.check else None)
         if not args.quiet:
             print_diagnostics(result.warnings)
-        logging.getLogger("pamphlet").info("built %s: %d pages in %.1f s (%s)", result.pdf,
-                                           result.pages, result.seconds, result.laid_out)
+        logging.getLogger("pamphlet").info("built %s: %d pages in %.1f s (%s)%s", result.pdf,
+                                           result.pages, result.seconds, result.laid_out,
+                                           " by the resident process" if resident.serving()
+                                           else "")
         if not args.check:
             return 0
         checking.screen_written(_screen_beside(result.pdf), result.screened)
@@ -366,6 +394,38 @@ def _show_report(report, as_json: bool, text: str, diagnostics=()) -> int:
         print(text)
         print_diagnostics(list(diagnostics))
     return 0 if report.ok else 1
+
+
+def _add_resident(commands, common) -> None:
+    sub = _subcommand(commands, common, "resident",
+                      "Serve the `build --resident` commands of a build folder from one warm "
+                      "process (make pdf starts it): each runs in a forked child on the "
+                      "caller's terminal. Stops after 20 idle minutes, or when BUILD_DIR's "
+                      "socket is removed (make clean).", _run_resident)
+    sub.add_argument("build_dir", metavar="BUILD_DIR")
+    sub.add_argument("served", nargs=argparse.REMAINDER, metavar="-- COMMAND",
+                     help="the command that started it (its engines are made first)")
+
+
+def _run_resident(args) -> int:
+    from . import resident
+
+    if not resident.supported():
+        print_diagnostics([Diagnostic("a resident process needs Linux",
+                                      hint="run `pamphlet build` without --resident")])
+        return 1
+    served = args.served[1:] if args.served[:1] == ["--"] else args.served
+    resident.serve(Path(args.build_dir), served, run=main, options_of=_options_served)
+    return 0
+
+
+def _options_served(argv: list[str]):
+    """The options of a `build` command line (None for another command, or none)."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit:
+        return None
+    return _build_options(args) if getattr(args, "command", None) == "build" else None
 
 
 def _add_watch(commands, common) -> None:

@@ -28,10 +28,8 @@ class Box:
         return Box(self.left - by, self.bottom - by, self.right + by, self.top + by)
 
 
-@lru_cache(maxsize=8)
 def marks_stream(trim: Box, bleed: Box, slug: str, font: Path) -> bytes:
-    """Content operators for corner and centre marks and the slug, all outside ``bleed``
-    (the same for every page of one size: drawn once, 3 ms a page)."""
+    """Content operators for corner and centre marks and the slug, all outside ``bleed``."""
     lines = _corner_marks(trim, bleed) + _centre_marks(trim, bleed)
     ops = [f"q {REGISTRATION} CS 1 SCN {STROKE} w 0 J"]
     ops += [f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S" for x1, y1, x2, y2 in lines]

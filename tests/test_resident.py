@@ -170,3 +170,37 @@ def _children(pids: list[int]) -> list[int]:
     return [int(child) for pid in pids
             for task in Path(f"/proc/{pid}/task").glob("*/children")
             for child in task.read_text().split()]
+
+
+def test_a_user_keeps_few_residents_the_least_recently_used_stops(folder, tmp_path):
+    # A script that builds many brochures must not leave a resident for each.
+    other = tmp_path / "other"
+    shutil.copytree(folder / "mini", other / "mini")
+    one = {"PAMPHLET_RESIDENTS": "1", "XDG_RUNTIME_DIR": str(tmp_path / "run")}
+    (tmp_path / "run").mkdir()
+    assert make_pdf(folder, env=one).returncode == 0
+    started(folder)
+    assert wait_for(lambda: len(residents(folder / "build")) == 1)
+
+    assert make_pdf(other, env=one).returncode == 0
+    started(other)
+
+    assert wait_for(lambda: len(residents(other / "build")) == 1)
+    assert wait_for(lambda: not residents(folder / "build"), 20)     # asked to stop
+    assert [entry.name for entry in (tmp_path / "run").glob("*/*.json")] == \
+        [f"{pid}.json" for pid in residents(other / "build")]
+    for pid in residents(other / "build"):
+        os.kill(pid, signal.SIGTERM)
+
+
+def test_a_resident_stopped_by_kill_takes_its_socket_and_entry_along(folder, tmp_path):
+    run = {"XDG_RUNTIME_DIR": str(tmp_path / "run")}
+    (tmp_path / "run").mkdir()
+    assert make_pdf(folder, env=run).returncode == 0
+    started(folder)
+    assert wait_for(lambda: list((tmp_path / "run").glob("*/*.json")))
+    for pid in residents(folder / "build"):
+        os.kill(pid, signal.SIGTERM)
+    assert wait_for(lambda: not residents(folder / "build"), 10)
+    assert not resident.socket_path(folder / "build").exists()
+    assert not list((tmp_path / "run").glob("*/*.json"))

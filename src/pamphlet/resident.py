@@ -12,7 +12,9 @@ status. The caller then exits with it: what the designer sees is the same, soone
 With no resident (the first `make pdf`, new code, a build folder made anew), the
 command runs in the calling process, which then starts one for next time. A resident
 stops after `IDLE` seconds without a command, when its socket is gone (``make clean``
-removed the build folder) or when a resident of newer code starts in its folder.
+removed the build folder), when a resident of newer code starts in its folder, or
+when a user's `KEPT` residents (``PAMPHLET_RESIDENTS``) are running and another starts:
+the one used least recently stops (a script that builds fifty brochures keeps three).
 The socket, ``build/cache/resident-CODE.sock``, is named by the digest of pamphlet's
 code: new code never runs in an old process. Linux only (it forks, and waits on a
 pidfd); elsewhere every command runs in its own process.
@@ -24,12 +26,14 @@ line to run and the options a command builds with).
 
 import json
 import os
+import signal
 import socket
 import sys
 import time
 from pathlib import Path
 
 IDLE = 20 * 60        # seconds: a designer's pause; the resident holds ~200 MB meanwhile
+KEPT = 3              # residents a user keeps at once (PAMPHLET_RESIDENTS)
 _STARTED = b"S"       # the resident's child runs the command: it is not to be run here
 _serving = False      # this process is a resident's child, running a command
 _warm: dict = {}      # the resident's layout engines, as its last warm-up left them
@@ -206,7 +210,10 @@ def serve(build_dir: Path, argv: list[str], run, options_of) -> None:
         return                            # another resident holds it
     mine = os.stat(path).st_ino
     _stop_older(path)
+    registered = _Registered(path)
+    signal.signal(signal.SIGTERM, _stopped)   # kill PID: its socket and entry go with it
     try:
+        registered.make_room()
         from .engine.layout import isolate_fonts
         isolate_fonts(Path(build_dir))        # as a new process would, before WeasyPrint
         _import_everything()
@@ -224,12 +231,18 @@ def serve(build_dir: Path, argv: list[str], run, options_of) -> None:
             if request.get("stop"):
                 break
             if fds:
+                registered.used()
                 _prepare(options_of, request["argv"], request["cwd"])
                 last = time.monotonic()
     finally:
+        registered.remove()
         listener.close()
         if _still_mine(path, mine):
             path.unlink()
+
+
+def _stopped(number, frame):
+    raise SystemExit(0)
 
 
 def _listen(path: Path):
@@ -269,17 +282,101 @@ def _answers(path: Path) -> bool:
 def _stop_older(path: Path) -> None:
     """Ask the residents of other code in this build folder to stop."""
     for other in path.parent.glob("resident-*.sock"):
-        if other == path:
-            continue
-        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            with _near(other) as address:
-                probe.connect(address)
-            probe.sendall(_framed(b'{"stop": true}'))
-        except OSError:
+        if other != path and not _ask_to_stop(other):
             other.unlink(missing_ok=True)
-        finally:
-            probe.close()
+
+
+def _ask_to_stop(path: Path) -> bool:
+    """Ask the resident listening on ``path`` to stop once its command (if any) is done;
+    False when none listens."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        with _near(path) as address:
+            probe.connect(address)
+        probe.sendall(_framed(b'{"stop": true}'))
+        return True
+    except OSError:
+        return False
+    finally:
+        probe.close()
+
+
+class _Registered:
+    """A resident's entry among its user's (a folder of PID.json files, each touched when
+    its resident runs a command), so that no more than `kept()` of them run at once."""
+
+    def __init__(self, path: Path):
+        self.folder = _registry()
+        self.entry = self.folder / f"{os.getpid()}.json" if self.folder else None
+        if self.entry is not None:
+            try:
+                self.entry.write_text(json.dumps({"socket": str(path.resolve())}))
+            except OSError:
+                self.entry = None
+
+    def make_room(self) -> None:
+        """Ask the residents used least recently to stop, leaving `kept()` with this one."""
+        if self.entry is None:
+            return
+        others = []
+        for entry in self.folder.glob("*.json"):
+            try:
+                if entry != self.entry and _alive(int(entry.stem)):
+                    others.append((entry.stat().st_mtime_ns, entry))
+                elif entry != self.entry:
+                    entry.unlink(missing_ok=True)        # a resident that was killed
+            except (OSError, ValueError):
+                continue
+        for _, entry in sorted(others)[:max(0, len(others) + 1 - kept())]:
+            try:
+                _ask_to_stop(Path(json.loads(entry.read_text())["socket"]))
+            except (OSError, ValueError, KeyError):
+                pass
+
+    def used(self) -> None:
+        if self.entry is not None:
+            try:
+                os.utime(self.entry)
+            except OSError:
+                pass
+
+    def remove(self) -> None:
+        if self.entry is not None:
+            self.entry.unlink(missing_ok=True)
+
+
+def kept() -> int:
+    """How many residents a user keeps at once: ``PAMPHLET_RESIDENTS``, else `KEPT`."""
+    value = os.environ.get("PAMPHLET_RESIDENTS", "")
+    return int(value) if value.isdigit() and int(value) >= 1 else KEPT
+
+
+def _registry() -> Path | None:
+    """This user's folder of residents ($XDG_RUNTIME_DIR, else the temporary folder),
+    or None when it is not this user's alone."""
+    import stat
+    import tempfile
+
+    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
+    folder = Path(base) / f"pamphlet-residents-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        facts = folder.lstat()
+    except OSError:
+        return None
+    mine = facts.st_uid == os.getuid() and stat.S_ISDIR(facts.st_mode) and \
+        not facts.st_mode & 0o077
+    return folder if mine else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _still_mine(path: Path, inode: int) -> bool:
@@ -338,15 +435,18 @@ def _run(connection, request: dict, fds: list[int], run) -> None:
 
 def _waited(pid: int, connection) -> int:
     """The child's exit code (negative: the signal that stopped it); a caller that goes
-    away (Ctrl-C) has it stopped."""
+    away (Ctrl-C), or the resident stopped meanwhile, has it stopped."""
     import select
-    import signal
 
     pidfd = os.pidfd_open(pid)
     try:
         ready, _, _ = select.select([pidfd, connection], [], [])
         if pidfd not in ready:      # the caller went away (it sends nothing else)
             os.kill(pid, signal.SIGINT)
+    except SystemExit:              # kill RESIDENT (_stopped) while its child runs
+        os.kill(pid, signal.SIGINT)
+        os.waitpid(pid, 0)
+        raise
     finally:
         os.close(pidfd)
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
@@ -357,6 +457,7 @@ def _child(connection, request: dict, fds: list[int], run) -> None:
     global _serving
     status = 1
     try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         connection.close()
         for target, fd in enumerate(fds):
             os.dup2(fd, target)

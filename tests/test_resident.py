@@ -29,7 +29,22 @@ def make_pdf(folder: Path, *extra, env=None, args=MAKE_PDF) -> subprocess.Comple
 
 
 def residents(build: Path) -> list[int]:
-    """The pids of the resident processes serving ``build``."""
+    """The pids of the resident processes serving ``build`` (not the children they
+    forked, which bear the same command line)."""
+    found = serving(build)
+    return [pid for pid in found if _parent(pid) not in found]
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError):
+        return None
+
+
+def serving(build: Path) -> list[int]:
+    """Every process with a resident's command line for ``build``: the residents and the
+    children (and their workers) they forked."""
     found = []
     for proc in Path("/proc").glob("[0-9]*"):
         try:
@@ -88,6 +103,7 @@ def test_the_second_make_pdf_runs_in_the_resident_and_writes_what_a_new_process_
     second = make_pdf(folder, env=epoch)
     assert second.returncode == 0, second.stderr
     assert BY_RESIDENT in second.stderr and "(1 of 7 page definitions laid out)" in second.stderr
+    assert "layout engines: print, screen, made by the resident" in second.stderr
     assert "all checks pass; job ticket: build/p-jobticket.txt" in second.stderr
 
     shutil.copytree(folder / "mini", folder / "here" / "mini")     # the same, in a new process
@@ -204,3 +220,21 @@ def test_a_resident_stopped_by_kill_takes_its_socket_and_entry_along(folder, tmp
     assert wait_for(lambda: not residents(folder / "build"), 10)
     assert not resident.socket_path(folder / "build").exists()
     assert not list((tmp_path / "run").glob("*/*.json"))
+
+
+def test_a_resident_killed_during_a_command_takes_the_command_along(folder):
+    assert make_pdf(folder).returncode == 0
+    started(folder)
+    written = (folder / "build/p.pdf").stat().st_mtime_ns
+    shutil.rmtree(folder / "build/cache/parts")             # every part to make again
+    caller = subprocess.Popen([sys.executable, "-m", "pamphlet", *MAKE_PDF], cwd=folder,
+                              stderr=subprocess.PIPE, text=True)
+    assert "step 2/4" in _line_with(caller, "step 2/4")    # the resident's child builds
+    for pid in residents(folder / "build"):
+        os.kill(pid, signal.SIGKILL)
+
+    said = caller.stderr.read()
+    assert caller.wait(timeout=30) == 1
+    assert "the resident build process stopped while it ran the command" in said
+    assert wait_for(lambda: not serving(folder / "build"), 10)    # no child left building
+    assert (folder / "build/p.pdf").stat().st_mtime_ns == written

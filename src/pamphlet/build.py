@@ -145,6 +145,8 @@ def make_parts(brochure: Brochure, renderer: Renderer, engine_holder: dict | Non
     LOG.info("page definitions: %d parts reused from %s, %d to lay out",
              len(parts) - len(todo), folder / "parts", len(todo))
     engines = Engines(brochure, renderer, _held(engine_holder, engine_key))
+    if isinstance(engine_holder, Lent) and engines.made:
+        LOG.info("layout engines: %s, made by the resident", ", ".join(sorted(engines.made)))
     try:
         said = cache.style_said(folder, engine_key)
         for edition in _made_first(todo, engine_holder, brochure.options.jobs, said):

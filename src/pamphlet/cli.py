@@ -185,17 +185,23 @@ def _add_paths(sub) -> None:
 
 
 def _run_build(args) -> int:
+    import os
+
     options = _build_options(args)
     if not args.resident:
         return _build_here(args, options)
     from . import resident
+    environ = dict(os.environ)                   # before the build sets fontconfig's
     status = resident.hand_over(args.argv, options.build_dir)
     if status is not None:
         return status
     try:
-        return _build_here(args, options)
-    finally:
-        resident.start(args.argv, options.build_dir)
+        status = _build_here(args, options)
+    except Exception:            # bad input: the resident serves the command that mends it
+        resident.start(args.argv, options.build_dir, environ)
+        raise
+    resident.start(args.argv, options.build_dir, environ)     # not after Ctrl-C
+    return status
 
 
 def _build_options(args):

@@ -40,7 +40,7 @@ def _forked(tasks: list, work, jobs: int, done) -> list:
     context = multiprocessing.get_context("fork")
     queue = _Queue(tasks, context, done)
     _shared = (queue, work)       # the workers inherit it by forking
-    gc.freeze()          # the workers' collector leaves the objects they inherit alone:
+    thaw = _freeze()     # the workers' collector leaves the objects they inherit alone:
     try:                 # their pages stay shared instead of being copied
         # An executor, not a Pool: a worker that dies (a crash in a C library)
         # raises BrokenProcessPool here instead of leaving the build waiting forever.
@@ -56,7 +56,7 @@ def _forked(tasks: list, work, jobs: int, done) -> list:
         raise _crashed() from None
     finally:
         _shared = None
-        gc.unfreeze()
+        thaw()
 
 
 @contextmanager
@@ -77,19 +77,36 @@ def beside(work, jobs: int | None, doing: str):
         yield _Later(work)
         return
     _aside = work                 # the process inherits it by forking
-    gc.freeze()                   # its collector leaves what it inherits alone
+    thaw = _freeze()              # its collector leaves what it inherits alone
     try:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             done = pool.submit(_call_aside)       # forks now
-            gc.unfreeze()
+            thaw()
             yield _Waited(done, doing)
     finally:
         _aside = None
-        gc.unfreeze()
+        thaw()
 
 
 _aside = None       # what beside()'s forked process calls
+
+
+def _freeze():
+    """gc.freeze(), and what undoes it (at most once): nothing when the heap was frozen
+    already — a resident's child (resident.py) inherits its resident's heap frozen, and
+    gc.unfreeze() would thaw that too."""
+    import gc
+
+    frozen_before = gc.get_freeze_count() > 0
+    gc.freeze()
+    thawed = []
+
+    def thaw():
+        if not frozen_before and not thawed:
+            thawed.append(True)
+            gc.unfreeze()
+    return thaw
 
 
 def _call_aside():

@@ -96,7 +96,7 @@ def test_the_second_make_pdf_runs_in_the_resident_and_writes_what_a_new_process_
     assert first.returncode == 0, first.stderr
     assert BY_RESIDENT not in first.stderr
     started(folder)
-    epoch = {"SOURCE_DATE_EPOCH": "1700000000"}      # the caller's environment, not the resident's
+    epoch = {"SOURCE_DATE_EPOCH": "1700000000"}      # the caller's, not the resident's
     assert BY_RESIDENT in make_pdf(folder, env=epoch).stderr
 
     edit(folder / "mini/pages/gamma.yaml", "最後の章です。", "書き直した最後の章です。")

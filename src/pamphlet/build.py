@@ -203,10 +203,10 @@ def _made_first(todo: list, engine_holder: dict | None, jobs: int | None,
 
     All of them when the workers share them (many parts to make), or when a warm
     process keeps them (not a `Lent` holder). With a part or two per edition to make
-    (an edit, in a new process), each engine is made by the process that takes its part, side by side
-    (0.4 s of parsing each, for the guide) — but for the print engine when what the
-    stylesheets' warnings are is not yet ``said`` (a stylesheet saved anew): it is
-    made here first, to say them.
+    (an edit, in a new process), each engine is made by the process that takes its
+    part, side by side (0.4 s of parsing each, for the guide) — but for the print
+    engine when what the stylesheets' warnings are is not yet ``said`` (a stylesheet
+    saved anew): it is made here first, to say them.
     """
     editions = sorted({edition for _, edition in todo})
     keeps = engine_holder is not None and not isinstance(engine_holder, Lent)

@@ -406,8 +406,9 @@ def _add_resident(commands, common) -> None:
     sub = _subcommand(commands, common, "resident",
                       "Serve the `build --resident` commands of a build folder from one warm "
                       "process (make pdf starts it): each runs in a forked child on the "
-                      "caller's terminal. Stops after 20 idle minutes, or when BUILD_DIR's "
-                      "socket is removed (make clean).", _run_resident)
+                      "caller's terminal. Stops after 20 idle minutes, when BUILD_DIR's "
+                      "socket is removed (make clean), when its user has PAMPHLET_RESIDENTS "
+                      "(3) others, or on SIGTERM.", _run_resident)
     sub.add_argument("build_dir", metavar="BUILD_DIR")
     sub.add_argument("served", nargs=argparse.REMAINDER, metavar="-- COMMAND",
                      help="the command that started it (its engines are made first)")

@@ -32,7 +32,6 @@ def run(tasks: list, work, jobs: int | None, done=None) -> list:
 
 def _forked(tasks: list, work, jobs: int, done) -> list:
     global _shared
-    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -69,7 +68,6 @@ def beside(work, jobs: int | None, doing: str):
     is asked for. Leaving the block waits for the process.
     """
     global _aside
-    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 

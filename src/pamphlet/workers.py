@@ -44,7 +44,7 @@ def _forked(tasks: list, work, jobs: int, done) -> list:
         # An executor, not a Pool: a worker that dies (a crash in a C library)
         # raises BrokenProcessPool here instead of leaving the build waiting forever.
         with ProcessPoolExecutor(jobs - 1, mp_context=context,
-                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             workers = [pool.submit(_drain) for _ in range(jobs - 1)]
             try:
                 made = _drain()
@@ -78,7 +78,7 @@ def beside(work, jobs: int | None, doing: str):
     thaw = _freeze()              # its collector leaves what it inherits alone
     try:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             done = pool.submit(_call_aside)       # forks now
             thaw()
             yield _Waited(done, doing)
@@ -143,7 +143,7 @@ def _crashed(doing: str = "laying out page definitions",
         hint=f"build again with --jobs 1 to see where; {kept}"))
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """A worker ends when the build does, even when the build is killed (kill -9 leaves
     no process laying out parts for nobody): Linux sends it SIGKILL then."""
     import ctypes

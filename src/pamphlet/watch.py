@@ -139,6 +139,7 @@ def watch(options: Options, report, poll: float = 0.05, rounds: int | None = Non
 
         show(rebuild(options, warm, built=show, memo=memo))
         memo.flush()
+        memo.recall()
         warm_up(options, warm)                     # while the designer looks
         done = 0
         while rounds is None or done < rounds:
@@ -150,6 +151,7 @@ def watch(options: Options, report, poll: float = 0.05, rounds: int | None = Non
             with collected_after():
                 show(rebuild(options, warm, built=show, memo=memo))
             memo.flush()                           # while the designer looks
+            memo.recall()
             done += 1
 
 

@@ -164,6 +164,49 @@ def test_the_watch_saves_what_every_check_read_when_it_flushes(guide_pdf, guide_
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == saved
 
 
+def _forked(work):
+    """``work()``'s result, worked out in a forked process (as the build's checks are)."""
+    from pamphlet import workers
+
+    with workers.beside(work, 2, "checking") as done:
+        return done.result()
+
+
+def test_a_forked_check_hands_back_only_the_pages_it_read(guide_screen_pdf, tmp_path):
+    import pickle
+
+    memo = PageMemo(tmp_path / "checks", deferred=True)
+    check_screen(guide_screen_pdf, memo)                  # held here
+    whole = len(pickle.dumps(memo.kept("screen")))
+    changed = painted(guide_screen_pdf, tmp_path / "changed.pdf", page=5)
+    kept = _forked(lambda: (check_screen(changed, memo), memo.kept("screen"))[1])
+    assert kept[0] == "read" and len(kept[1][1]) == 1     # what one page holds
+    assert len(pickle.dumps(kept)) < whole / 10
+    memo.adopt("screen", kept)
+    assert memo.unread(changed, "screen") == 0
+    assert check_screen(changed, memo).as_dict() == check_screen(changed, PageMemo()).as_dict()
+    assert memo.read == {"screen": 0}
+
+
+def test_a_forked_check_that_loaded_the_memo_saves_it_and_hands_back_nothing(guide_pdf,
+                                                                           tmp_path):
+    folder = tmp_path / "checks"
+    check_typography(guide_pdf, PageMemo(folder))         # saved by an earlier process
+    memo = PageMemo(folder, deferred=True)                # holding nothing yet
+    changed = painted(guide_pdf, tmp_path / "changed.pdf", page=5)
+    kept = _forked(lambda: (check_typography(changed, memo), memo.kept("typography"))[1])
+    assert kept[0] == "saved" and kept[1] is None
+    memo.adopt("typography", kept)
+    memo.flush()                                          # nothing of it left to save here
+    again = PageMemo(folder)
+    check_typography(changed, again)
+    assert again.read == {"typography": 0}                # the forked process saved it
+    memo.recall()                                         # the watch, while the designer looks
+    other = painted(changed, tmp_path / "other.pdf", page=9)
+    kept = _forked(lambda: (check_typography(other, memo), memo.kept("typography"))[1])
+    assert kept[0] == "read" and len(kept[1][1]) == 1
+
+
 def test_a_memo_that_cannot_be_saved_is_said_once_and_the_checks_go_on(mini_pdf, tmp_path):
     import subprocess
     import sys

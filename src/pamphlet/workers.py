@@ -108,7 +108,18 @@ def _freeze():
 
 
 def _call_aside():
+    global _ending
+    _ending = True
     return _aside()
+
+
+_ending = False     # True in beside()'s forked process
+
+
+def ending() -> bool:
+    """Whether this is `beside`'s forked process, which ends once its work is done: what
+    it would free piece by piece can be left for its end (it ends with os._exit)."""
+    return _ending
 
 
 class _Later:

@@ -189,24 +189,34 @@ def _children(pids: list[int]) -> list[int]:
 
 
 def test_a_user_keeps_few_residents_the_least_recently_used_stops(folder, tmp_path):
-    # A script that builds many brochures must not leave a resident for each.
-    other = tmp_path / "other"
-    shutil.copytree(folder / "mini", other / "mini")
-    one = {"PAMPHLET_RESIDENTS": "1", "XDG_RUNTIME_DIR": str(tmp_path / "run")}
+    # A script that builds many brochures must not leave a resident for each. Two kept:
+    # the first started, then used again after the second, is kept when a third starts;
+    # the second, used least recently (not the oldest), is asked to stop.
+    projects = [folder, tmp_path / "second", tmp_path / "third"]
+    for project in projects[1:]:
+        shutil.copytree(folder / "mini", project / "mini")
+    two = {"PAMPHLET_RESIDENTS": "2", "XDG_RUNTIME_DIR": str(tmp_path / "run")}
     (tmp_path / "run").mkdir()
-    assert make_pdf(folder, env=one).returncode == 0
-    started(folder)
-    assert wait_for(lambda: len(residents(folder / "build")) == 1)
+    try:
+        for project in projects[:2]:
+            assert make_pdf(project, env=two).returncode == 0
+            started(project)
+            assert wait_for(lambda: len(residents(project / "build")) == 1)
+        time.sleep(0.05)                                   # a later time of use
+        assert BY_RESIDENT in make_pdf(folder, env=two).stderr     # the first, used again
 
-    assert make_pdf(other, env=one).returncode == 0
-    started(other)
-
-    assert wait_for(lambda: len(residents(other / "build")) == 1)
-    assert wait_for(lambda: not residents(folder / "build"), 20)     # asked to stop
-    assert [entry.name for entry in (tmp_path / "run").glob("*/*.json")] == \
-        [f"{pid}.json" for pid in residents(other / "build")]
-    for pid in residents(other / "build"):
-        os.kill(pid, signal.SIGTERM)
+        assert make_pdf(projects[2], env=two).returncode == 0
+        started(projects[2])
+        assert wait_for(lambda: len(residents(projects[2] / "build")) == 1)
+        assert wait_for(lambda: not residents(projects[1] / "build"), 20)   # asked to stop
+        assert len(residents(folder / "build")) == 1                       # kept
+        kept = residents(folder / "build") + residents(projects[2] / "build")
+        assert sorted(entry.name for entry in (tmp_path / "run").glob("*/*.json")) == \
+            sorted(f"{pid}.json" for pid in kept)
+    finally:
+        for project in projects[1:]:
+            for pid in residents(project / "build"):
+                os.kill(pid, signal.SIGTERM)
 
 
 def test_a_resident_stopped_by_kill_takes_its_socket_and_entry_along(folder, tmp_path):

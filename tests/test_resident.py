@@ -205,6 +205,11 @@ def test_a_user_keeps_few_residents_the_least_recently_used_stops(folder, tmp_pa
         time.sleep(0.05)                                   # a later time of use
         assert BY_RESIDENT in make_pdf(folder, env=two).stderr     # the first, used again
 
+        def used(project):           # the resident notes a use once its caller has exited
+            pid, = residents(project / "build")
+            return next((tmp_path / "run").glob(f"*/{pid}.json")).stat().st_mtime_ns
+        assert wait_for(lambda: used(folder) > used(projects[1]), 10)
+
         assert make_pdf(projects[2], env=two).returncode == 0
         started(projects[2])
         assert wait_for(lambda: len(residents(projects[2] / "build")) == 1)

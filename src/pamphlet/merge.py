@@ -67,7 +67,7 @@ _LEFT = []          # documents a process that ends with its merge leaves (_let_
 
 
 def _let_go(out, sources) -> None:
-    """Close the parts (the merged document goes with this call's end); in a process that
+    """Close the parts (the merged document goes when `merge` returns); in a process that
     ends with its work (workers.ending: the screen edition's merge) both are left for its
     end instead, for qpdf frees their objects one by one (at 144 pages, 0.1 s of the
     tagged edition's merge)."""

@@ -207,6 +207,26 @@ def test_a_forked_check_that_loaded_the_memo_saves_it_and_hands_back_nothing(gui
     assert kept[0] == "read" and len(kept[1][1]) == 1
 
 
+def test_a_forked_check_that_cannot_save_the_memo_hands_back_all_of_it(guide_pdf, tmp_path):
+    (tmp_path / "a file").write_text("not a folder")
+    memo = PageMemo(tmp_path / "a file" / "checks", deferred=True)   # cannot be written
+    kept = _forked(lambda: (check_typography(guide_pdf, memo), memo.kept("typography"))[1])
+    assert kept[0] == "all" and len(kept[1]) == 36
+    memo.adopt("typography", kept)
+    assert memo.unread(guide_pdf, "typography") == 0
+
+
+def test_an_unreadable_screen_edition_leaves_what_the_memo_holds(guide_screen_pdf, tmp_path):
+    from pamphlet.checks.verdicts import _screen
+
+    memo = PageMemo()
+    check_screen(guide_screen_pdf, memo)
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.7 not really")
+    verdict, kept = _screen(tmp_path / "bad.pdf", memo)
+    memo.adopt("screen", kept)
+    assert not verdict.ok and memo.unread(guide_screen_pdf, "screen") == 0
+
+
 def test_a_memo_that_cannot_be_saved_is_said_once_and_the_checks_go_on(mini_pdf, tmp_path):
     import subprocess
     import sys

@@ -39,7 +39,7 @@ class PageMemo:
     _kept: dict = field(default_factory=dict)     # check -> {(number, digest): value}
     _digests: dict = field(default_factory=dict)  # (path, size, mtime) -> [digest]
     _unsaved: set = field(default_factory=set)    # checks whose pages `flush` saves
-    _fresh: dict = field(default_factory=dict)    # check -> what its last `pages` read
+    _fresh: dict = field(default_factory=dict)    # check -> (every key, the values read)
     _held_by: dict = field(default_factory=dict)  # check -> the pid that loaded its pages
     _pid: int = field(default_factory=os.getpid)  # the process the memo was made in
     _handed: set = field(default_factory=set)     # checks a forked process saved
@@ -52,30 +52,37 @@ class PageMemo:
     def kept(self, check: str) -> tuple:
         """What ``check`` keeps, to hand from a forked process to its parent (`adopt`).
 
-        The pages it read, when the parent holds what it kept of the others (it loaded
-        them before forking); nothing when this process loaded them itself, for then it
-        saves them here, beside the parent's work (the screen check's 0.8 MB at 36
-        pages took the guide's build 0.16 s to hand over and unpickle); all of them for
-        a memo that is not saved, or in the process the memo was made in.
+        - "read": the pages it read, and every page's key in order, when the process
+          the memo was made in (the parent) had loaded the rest before forking;
+        - "saved": nothing, when this forked process loaded them itself: it saves them
+          here (a file written), while the parent goes on with its own checks — the
+          screen check's 0.8 MB at 36 pages took the guide's build 0.16 s to hand
+          over and unpickle;
+        - "all": every page, for a memo that is not saved (or could not be), and in the
+          process the memo was made in.
         """
         read = self.read.get(check)
         if os.getpid() != self._pid and check in self._fresh:
             if self._held_by.get(check) == self._pid:
                 return "read", self._fresh[check], check in self._unsaved, read
+            if self.folder is not None and check in self._unsaved:
+                self._save(check, self._kept[check])
             if self.folder is not None:
-                if check in self._unsaved:
-                    self._save(check, self._kept[check])
                 return "saved", None, False, read
         return "all", self._kept.get(check, {}), check in self._unsaved, read
 
     def adopt(self, check: str, kept: tuple) -> None:
-        """Take what ``check`` kept in another process (`kept`)."""
+        """Take what ``check`` kept in another process (`kept`): "saved" drops what this
+        process held of it (loaded from the saved memo when next needed); "none" (the
+        check read nothing: its PDF was unreadable) leaves it as it was."""
         how, pages, unsaved, read = kept
+        if how == "none":
+            return
         if how == "read":           # every page's key, and what was read of some
             (order, fresh), held = pages, self._kept[check]
             self._kept[check] = {key: fresh[key] if key in fresh else held[key]
                                  for key in order}
-        elif how == "saved":        # loaded from the saved memo when next needed
+        elif how == "saved":
             self._kept.pop(check, None)
             self._unsaved.discard(check)
             self._handed.add(check)

@@ -214,7 +214,7 @@ def _screen(pdf: Path, memo: PageMemo) -> tuple[Verdict, tuple]:
         report = check_screen(pdf, memo)
     except UnreadablePDF as error:
         return Verdict("screen", False, "unreadable", [Diagnostic(
-            str(error), pdf, hint="rebuild it: pamphlet build --screen")]), ("all", {}, False, None)
+            str(error), pdf, hint="rebuild it: pamphlet build --screen")]), ("none", None, False, None)
     return Verdict("screen", report.ok, report.summary(), report.diagnostics(), report), \
         memo.kept("screen")
 

@@ -213,8 +213,9 @@ def _screen(pdf: Path, memo: PageMemo) -> tuple[Verdict, tuple]:
     try:
         report = check_screen(pdf, memo)
     except UnreadablePDF as error:
-        return Verdict("screen", False, "unreadable", [Diagnostic(
-            str(error), pdf, hint="rebuild it: pamphlet build --screen")]), ("none", None, False, None)
+        unreadable = Verdict("screen", False, "unreadable", [Diagnostic(
+            str(error), pdf, hint="rebuild it: pamphlet build --screen")])
+        return unreadable, ("none", None, False, None)       # the memo as it was
     return Verdict("screen", report.ok, report.summary(), report.diagnostics(), report), \
         memo.kept("screen")
 

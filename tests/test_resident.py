@@ -160,13 +160,18 @@ def test_a_resident_killed_leaves_a_socket_the_next_command_builds_past(folder):
     assert BY_RESIDENT in make_pdf(folder).stderr           # and a new resident took over
 
 
-def test_a_caller_that_goes_away_has_its_command_stopped(folder):
-    # The guide, not the mini brochure: the resident builds the mini one's parts in
-    # half a second, which a loaded machine may take to deliver the Ctrl-C.
+def with_the_guide(folder: Path) -> tuple:
+    """The guide in ``folder``, and make pdf's arguments for it: for a command to stop
+    while it runs. The resident builds the mini brochure's parts in half a second, which
+    a loaded machine may take to deliver a signal."""
     for name in ("brochure", "layouts", "fonts", "color"):
         shutil.copytree(ROOT / name, folder / name)
-    guide = ("build", "--brochure", "brochure", "--out", "build/p.pdf", "--screen",
-             "--check", "--resident")
+    return ("build", "--brochure", "brochure", "--out", "build/p.pdf", "--screen",
+            "--check", "--resident")
+
+
+def test_a_caller_that_goes_away_has_its_command_stopped(folder):
+    guide = with_the_guide(folder)
     assert make_pdf(folder, args=guide).returncode == 0
     started(folder)
     shutil.rmtree(folder / "build/cache/parts")             # every part to make again
@@ -244,11 +249,12 @@ def test_a_resident_stopped_by_kill_takes_its_socket_and_entry_along(folder, tmp
 
 
 def test_a_resident_killed_during_a_command_takes_the_command_along(folder):
-    assert make_pdf(folder).returncode == 0
+    guide = with_the_guide(folder)
+    assert make_pdf(folder, args=guide).returncode == 0
     started(folder)
     written = (folder / "build/p.pdf").stat().st_mtime_ns
     shutil.rmtree(folder / "build/cache/parts")             # every part to make again
-    caller = subprocess.Popen([sys.executable, "-m", "pamphlet", *MAKE_PDF], cwd=folder,
+    caller = subprocess.Popen([sys.executable, "-m", "pamphlet", *guide], cwd=folder,
                               stderr=subprocess.PIPE, text=True)
     assert "step 2/4" in _line_with(caller, "step 2/4")    # the resident's child builds
     for pid in residents(folder / "build"):

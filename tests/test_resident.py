@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from utils import ROOT, edit
+from utils import edit
 
 from pamphlet import resident
 
@@ -160,30 +160,26 @@ def test_a_resident_killed_leaves_a_socket_the_next_command_builds_past(folder):
     assert BY_RESIDENT in make_pdf(folder).stderr           # and a new resident took over
 
 
-def with_the_guide(folder: Path) -> tuple:
-    """The guide in ``folder``, and make pdf's arguments for it: for a command to stop
-    while it runs. The resident builds the mini brochure's parts in half a second, which
-    a loaded machine may take to deliver a signal."""
-    for name in ("brochure", "layouts", "fonts", "color"):
-        shutil.copytree(ROOT / name, folder / name)
-    return ("build", "--brochure", "brochure", "--out", "build/p.pdf", "--screen",
-            "--check", "--resident")
-
-
 def test_a_caller_that_goes_away_has_its_command_stopped(folder):
-    guide = with_the_guide(folder)
-    assert make_pdf(folder, args=guide).returncode == 0
+    assert make_pdf(folder).returncode == 0
     started(folder)
     shutil.rmtree(folder / "build/cache/parts")             # every part to make again
     written = (folder / "build/p.pdf").stat().st_mtime_ns
-    caller = subprocess.Popen([sys.executable, "-m", "pamphlet", *guide], cwd=folder,
-                              stderr=subprocess.PIPE, text=True)
+    caller = subprocess.Popen([sys.executable, "-m", "pamphlet", *MAKE_PDF], cwd=folder,
+                              stderr=subprocess.PIPE, text=True, preexec_fn=_as_in_a_terminal)
     assert "step 2/4" in _line_with(caller, "step 2/4")    # the resident's child builds
     caller.send_signal(signal.SIGINT)                       # Ctrl-C
     assert caller.wait(timeout=30) == 130
     assert wait_for(lambda: _children(residents(folder / "build")) == [], 20)
     assert (folder / "build/p.pdf").stat().st_mtime_ns == written     # stopped before it
     assert len(residents(folder / "build")) == 1            # the resident goes on
+
+
+def _as_in_a_terminal() -> None:
+    """Ctrl-C as a terminal's command gets it: a test run started in the background by
+    a shell without job control (`make test &`) has SIGINT ignored, and so would the
+    caller (Python leaves an ignored SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _line_with(process, text: str) -> str:
@@ -249,12 +245,11 @@ def test_a_resident_stopped_by_kill_takes_its_socket_and_entry_along(folder, tmp
 
 
 def test_a_resident_killed_during_a_command_takes_the_command_along(folder):
-    guide = with_the_guide(folder)
-    assert make_pdf(folder, args=guide).returncode == 0
+    assert make_pdf(folder).returncode == 0
     started(folder)
     written = (folder / "build/p.pdf").stat().st_mtime_ns
     shutil.rmtree(folder / "build/cache/parts")             # every part to make again
-    caller = subprocess.Popen([sys.executable, "-m", "pamphlet", *guide], cwd=folder,
+    caller = subprocess.Popen([sys.executable, "-m", "pamphlet", *MAKE_PDF], cwd=folder,
                               stderr=subprocess.PIPE, text=True)
     assert "step 2/4" in _line_with(caller, "step 2/4")    # the resident's child builds
     for pid in residents(folder / "build"):
